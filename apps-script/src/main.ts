@@ -1,0 +1,137 @@
+// The bound Apps Script: Partnernomics menu, custom functions and a read-once batch recompute, using src/domain.
+import { partnerScore, rankScores, recommend, type ScoringModel } from '../../src/domain/scoring.js';
+import { rygStatus } from '../../src/domain/ryg.js';
+import { services } from './sheet.js';
+
+const SCORING_TAB = 'Partner Scoring';
+const HEADER_ROWS = 2;
+
+function toNumberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function flat(values: unknown): unknown[] {
+  return Array.isArray(values) ? (values as unknown[]).flat(2) : [values];
+}
+
+/** =PN_SCORE(ratings, weights, minCoverage): the partner score exactly as the Score column computes it. */
+export function PN_SCORE(ratings: unknown, weights: unknown, minCoverage: unknown = 0.5): number | string {
+  const r = flat(ratings);
+  const w = flat(weights).map((v) => toNumberOrNull(v) ?? 0);
+  const model: ScoringModel = {
+    criteria: w.map((weight, i) => ({ key: String(i), weight })),
+    pursueAt: 0,
+    nurtureAt: 0,
+    minCoverage: toNumberOrNull(minCoverage) ?? 0.5,
+  };
+  const score = partnerScore(Object.fromEntries(r.map((v, i) => [String(i), v])), model);
+  return score ?? '';
+}
+
+/** =PN_RECOMMEND(score, pursueAt, nurtureAt): Pursue / Nurture / Pass, or "Needs ratings" for a blank score. */
+export function PN_RECOMMEND(score: unknown, pursueAt: unknown, nurtureAt: unknown): string {
+  return recommend(toNumberOrNull(score), { pursueAt: toNumberOrNull(pursueAt) ?? 70, nurtureAt: toNumberOrNull(nurtureAt) ?? 45 });
+}
+
+/** =PN_RYG(actual, target, "higher"|"lower", band): Green / Yellow / Red, blank when either number is missing. */
+export function PN_RYG(actual: unknown, target: unknown, direction: unknown = 'higher', band: unknown = 0.2): string {
+  const status = rygStatus(
+    actual === '' ? null : toNumberOrNull(actual),
+    target === '' ? null : toNumberOrNull(target),
+    direction === 'lower' ? 'lower' : 'higher',
+    toNumberOrNull(band) ?? 0.2,
+  );
+  return status ?? '';
+}
+
+export interface RecomputeSummary {
+  partners: number;
+  Pursue: number;
+  Nurture: number;
+  Pass: number;
+  'Needs ratings': number;
+}
+
+/**
+ * Reads the whole Partner Scoring table once, scores, ranks and recommends every partner with the domain
+ * code, and writes the three result columns back in one call: a cell that still holds its formula keeps
+ * it, a cell whose formula was typed over gets the computed value. Runs under the document lock.
+ */
+export function recalculateScores(): RecomputeSummary {
+  const { SpreadsheetApp, LockService } = services();
+  const lock = LockService.getDocumentLock();
+  if (!lock.tryLock(30_000)) throw new Error('Another Partnernomics run is in progress; try again in a minute.');
+  try {
+    const book = SpreadsheetApp.getActiveSpreadsheet();
+    const sheet = book.getSheetByName(SCORING_TAB);
+    if (!sheet) throw new Error(`The "${SCORING_TAB}" tab is missing; reinstall the workbook.`);
+    const lastRow = sheet.getLastRow();
+    const lastCol = sheet.getLastColumn();
+    const all = sheet.getRange(1, 1, Math.max(lastRow, HEADER_ROWS), lastCol).getValues();
+    const header = (all[0] ?? []).map(String);
+    const weightsRow = all[1] ?? [];
+    const col = (name: string) => header.indexOf(name);
+    const scoreCol = col('Score');
+    const rankCol = col('Rank');
+    const recCol = col('Recommendation');
+    const nameCol = col('Partner');
+    const firstRating = col('Example') + 1;
+    const lastRating = col('Rated weight') - 1;
+    if ([scoreCol, rankCol, recCol, nameCol].some((c) => c < 0) || lastRating < firstRating) {
+      throw new Error('The Partner Scoring headers were changed; reinstall the workbook to restore them.');
+    }
+    const settings = (name: string, fallback: number) =>
+      toNumberOrNull(book.getRangeByName(name)?.getValues()[0]?.[0]) ?? fallback;
+    const model: ScoringModel = {
+      criteria: header.slice(firstRating, lastRating + 1).map((key, i) => ({
+        key,
+        weight: toNumberOrNull(weightsRow[firstRating + i]) ?? 0,
+      })),
+      pursueAt: settings('PursueAt', 70),
+      nurtureAt: settings('NurtureAt', 45),
+      minCoverage: settings('MinCoverage', 0.5),
+    };
+    const rows = all.slice(HEADER_ROWS).filter((row) => String(row[nameCol] ?? '') !== '');
+    const scores = rows.map((row) =>
+      partnerScore(Object.fromEntries(model.criteria.map((c, i) => [c.key, row[firstRating + i]])), model),
+    );
+    const ranks = rankScores(scores);
+    const summary: RecomputeSummary = { partners: rows.length, Pursue: 0, Nurture: 0, Pass: 0, 'Needs ratings': 0 };
+    const dataRows = all.length - HEADER_ROWS;
+    if (dataRows > 0 && rankCol === scoreCol + 1 && recCol === rankCol + 1) {
+      const target = sheet.getRange(HEADER_ROWS + 1, scoreCol + 1, dataRows, 3);
+      const formulas = target.getFormulas();
+      const out = all.slice(HEADER_ROWS).map((row, r) => {
+        const i = rows.indexOf(row);
+        const computed: unknown[] = i < 0 ? ['', '', ''] : [scores[i] ?? '', ranks[i] ?? '', recommend(scores[i] ?? null, model)];
+        return computed.map((value, c) => formulas[r]?.[c] || value);
+      });
+      target.setValues(out);
+    }
+    for (const score of scores) summary[recommend(score, model)] += 1;
+    SpreadsheetApp.flush();
+    book.toast(
+      `${summary.partners} partners: ${summary.Pursue} Pursue, ${summary.Nurture} Nurture, ${summary.Pass} Pass, ${summary['Needs ratings']} need ratings.`,
+      'Partnernomics',
+    );
+    return summary;
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+export function about(): void {
+  services().SpreadsheetApp.getUi().alert(
+    'Partnernomics — the partner program workbook. Scores, ranks and statuses are computed by the formulas on each tab; weights and thresholds live on Settings. Recalculate scores re-applies them to every partner in one pass.',
+  );
+}
+
+export function onOpen(): void {
+  services()
+    .SpreadsheetApp.getUi()
+    .createMenu('Partnernomics')
+    .addItem('Recalculate scores', 'recalculateScores')
+    .addSeparator()
+    .addItem('About', 'about')
+    .addToUi();
+}

@@ -1,0 +1,52 @@
+// The few SpreadsheetApp shapes the bound script uses, so it compiles without the Apps Script typings.
+
+export interface Range {
+  getValues(): unknown[][];
+  getFormulas(): string[][];
+  setValues(values: unknown[][]): Range;
+}
+
+export interface Sheet {
+  getName(): string;
+  getLastRow(): number;
+  getLastColumn(): number;
+  getRange(row: number, column: number, numRows: number, numColumns: number): Range;
+}
+
+export interface Spreadsheet {
+  getSheetByName(name: string): Sheet | null;
+  getRangeByName(name: string): Range | null;
+  toast(message: string, title?: string, timeoutSeconds?: number): void;
+}
+
+export interface Ui {
+  createMenu(caption: string): Menu;
+  alert(message: string): unknown;
+}
+
+export interface Menu {
+  addItem(caption: string, functionName: string): Menu;
+  addSeparator(): Menu;
+  addToUi(): void;
+}
+
+export interface SpreadsheetAppLike {
+  getActiveSpreadsheet(): Spreadsheet;
+  getUi(): Ui;
+  flush(): void;
+}
+
+export interface LockLike {
+  tryLock(timeoutMs: number): boolean;
+  releaseLock(): void;
+}
+
+export interface Services {
+  SpreadsheetApp: SpreadsheetAppLike;
+  LockService: { getDocumentLock(): LockLike };
+}
+
+/** The Apps Script globals, looked up at call time so tests can install fakes first. */
+export function services(): Services {
+  return globalThis as unknown as Services;
+}

@@ -1,0 +1,342 @@
+// Compiles the workbook blueprint into concrete tabs and cells: columns placed, formulas resolved to A1.
+import type { Config } from '../config/schema.js';
+import { addDays } from '../domain/schedule.js';
+import { PARTNERSHIP_TYPE_NAMES } from '../domain/types.js';
+import type {
+  CellFormat,
+  CellStyle,
+  DesiredCell,
+  DesiredTab,
+  DesiredTableColumn,
+  DesiredWorkbook,
+} from './desired.js';
+import type { Blueprint } from './load.js';
+import type { LayoutTabSpec, TableTabSpec, WorkbookColumnSpec } from './schema.js';
+import { formatKpiTarget } from './view.js';
+
+/** 1 -> A, 26 -> Z, 27 -> AA. */
+export function columnLetter(index: number): string {
+  let n = index;
+  let letters = '';
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    letters = String.fromCharCode(65 + rem) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
+
+export function columnIndex(letters: string): number {
+  return [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+}
+
+export function quoteSheet(name: string): string {
+  return /^[A-Za-z0-9_]+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+}
+
+interface TableLayout {
+  spec: TableTabSpec;
+  columns: (DesiredTableColumn & { spec: WorkbookColumnSpec | null })[];
+  firstDataRow: number;
+  lastDataRow: number;
+  ratings: { first: string; last: string } | null;
+}
+
+function layoutTable(spec: TableTabSpec, bp: Blueprint): TableLayout {
+  const columns: TableLayout['columns'] = [];
+  let ratings: TableLayout['ratings'] = null;
+  for (const col of spec.columns) {
+    if ('generate' in col) {
+      const first = columnLetter(columns.length + 1);
+      for (const c of bp.scoring.criteria) {
+        columns.push({ key: c.key, header: c.name, letter: columnLetter(columns.length + 1), kind: 'rating', spec: null });
+      }
+      ratings = { first, last: columnLetter(columns.length) };
+    } else {
+      columns.push({ key: col.key, header: col.header, letter: columnLetter(columns.length + 1), kind: col.kind, spec: col });
+    }
+  }
+  const firstDataRow = spec.header_rows + 1;
+  return { spec, columns, firstDataRow, lastDataRow: spec.header_rows + spec.data_rows, ratings };
+}
+
+interface Context {
+  bp: Blueprint;
+  config: Config;
+  tables: Map<string, TableLayout>;
+}
+
+function resolveRange(ctx: Context, ref: string): string {
+  const [tabKey, colKey] = ref.split('.');
+  const table = ctx.tables.get(tabKey ?? '');
+  const col = table?.columns.find((c) => c.key === colKey);
+  if (!table || !col) throw new Error(`workbook formula refers to unknown column {range:${ref}}`);
+  const sheet = quoteSheet(table.spec.name);
+  return `${sheet}!$${col.letter}$${table.firstDataRow}:$${col.letter}$${table.lastDataRow}`;
+}
+
+/** Replaces {r}, {n}, {item}, {c:key}, {ratings}, {weights} and {range:tab.col} in a formula template. */
+function resolveFormula(
+  template: string,
+  ctx: Context,
+  vars: { r: number; n?: number; item?: string; table?: TableLayout },
+): string {
+  return template.replace(/\{([a-z]+)(?::([a-z0-9_.]+))?\}/g, (whole, name: string, arg?: string) => {
+    const table = vars.table;
+    switch (name) {
+      case 'r':
+        return String(vars.r);
+      case 'n':
+        return String(vars.n ?? 0);
+      case 'item':
+        return vars.item ?? '';
+      case 'c': {
+        const col = table?.columns.find((c) => c.key === arg);
+        if (!col) throw new Error(`workbook formula refers to unknown column {c:${arg}}`);
+        return col.letter;
+      }
+      case 'ratings':
+        if (!table?.ratings) throw new Error('{ratings} used on a tab without scoring criteria');
+        return `${table.ratings.first}${vars.r}:${table.ratings.last}${vars.r}`;
+      case 'weights':
+        if (!table?.ratings) throw new Error('{weights} used on a tab without scoring criteria');
+        return `$${table.ratings.first}$2:$${table.ratings.last}$2`;
+      case 'range':
+        return resolveRange(ctx, arg ?? '');
+      default:
+        return whole;
+    }
+  });
+}
+
+/** "{config.company}" and friends: a cell value that is one placeholder keeps its type (numbers stay numbers). */
+function resolveValue(value: string | number, ctx: Context, item?: string): string | number {
+  if (typeof value === 'number') return value;
+  const known: Record<string, string | number> = {
+    'config.company': ctx.config.company.name,
+    'config.start_date': ctx.config.program.start_date,
+    'config.targets.partners_signed_by_day_90': ctx.config.targets.partners_signed_by_day_90,
+    'config.targets.monthly_referrals_per_partner': ctx.config.targets.monthly_referrals_per_partner,
+    'config.targets.partner_share_of_bookings': ctx.config.targets.partner_share_of_bookings_pct / 100,
+    'scoring.pursue': ctx.bp.scoring.thresholds.pursue,
+    'scoring.nurture': ctx.bp.scoring.thresholds.nurture,
+    'scoring.min_coverage': ctx.bp.scoring.min_coverage,
+    item: item ?? '',
+  };
+  const single = /^\{([a-z_.0-9]+)\}$/.exec(value);
+  if (single?.[1] && single[1] in known) return known[single[1]]!;
+  return value.replace(/\{([a-z_.0-9]+)\}/g, (whole, key: string) => (key in known ? String(known[key]) : whole));
+}
+
+function monthStart(config: Config, offset: number): string {
+  const [y, m] = config.program.start_date.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 + offset, 1)).toISOString().slice(0, 10);
+}
+
+function exampleValue(raw: unknown, ctx: Context): string | number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'number') return raw;
+  const text = String(raw);
+  const month = /^\{month:(\d+)\}$/.exec(text);
+  if (month) return monthStart(ctx.config, Number(month[1]));
+  const types = ctx.config.partnership_types;
+  const pick = { first: types[0], second: types[1] ?? types[0], last: types[types.length - 1] }[text];
+  return pick ? PARTNERSHIP_TYPE_NAMES[pick] : text;
+}
+
+function listOptions(list: WorkbookColumnSpec['list'], config: Config): string[] | undefined {
+  if (list === undefined) return undefined;
+  if (list === '$types') return config.partnership_types.map((t) => PARTNERSHIP_TYPE_NAMES[t]);
+  if (typeof list === 'string') throw new Error(`option list ${list} cannot be used on a workbook column`);
+  return list;
+}
+
+const FILL_ROWS_WITH_FORMULAS = (table: TableLayout) => table.lastDataRow;
+
+function compileTable(table: TableLayout, ctx: Context): DesiredTab {
+  const { spec } = table;
+  const cells: DesiredCell[] = [];
+  const lastCol = table.columns.length;
+  table.columns.forEach((col, i) => cells.push({ row: 1, col: i + 1, value: col.header, style: 'header' }));
+  if (spec.header_rows === 2 && table.ratings) {
+    const nameCol = table.columns.findIndex((c) => c.kind === 'input') + 1;
+    cells.push({ row: 2, col: nameCol, value: 'Weights (edit on Settings)', style: 'weights' });
+    ctx.bp.scoring.criteria.forEach((_, i) => {
+      const col = columnIndex(table.ratings!.first) + i;
+      cells.push({ row: 2, col, formula: `=INDEX(Weights,${i + 1})`, style: 'weights', format: 'number' });
+    });
+  }
+
+  const rows: Record<string, unknown>[] =
+    spec.seed === 'type-kpis' ? kpiSeedRows(ctx) : spec.examples.map((e) => ({ ...e }));
+  rows.forEach((example, i) => {
+    const r = table.firstDataRow + i;
+    const ratings = (example.ratings ?? {}) as Record<string, unknown>;
+    table.columns.forEach((col, c) => {
+      if (col.kind === 'formula') return;
+      const raw = col.kind === 'rating' ? ratings[col.key] : example[col.key];
+      const value = exampleValue(raw, ctx);
+      if (value === undefined) return;
+      const format = col.spec?.format;
+      cells.push({ row: r, col: c + 1, value, isDate: format === 'date', format });
+    });
+  });
+
+  for (let r = table.firstDataRow; r <= FILL_ROWS_WITH_FORMULAS(table); r++) {
+    table.columns.forEach((col, c) => {
+      if (col.kind !== 'formula' || !col.spec?.formula) return;
+      cells.push({
+        row: r,
+        col: c + 1,
+        formula: resolveFormula(col.spec.formula, ctx, { r, table }),
+        format: col.spec.format,
+      });
+    });
+  }
+
+  const dataRange = (letter: string) => `${letter}${table.firstDataRow}:${letter}${Math.max(table.lastDataRow, table.firstDataRow)}`;
+  const validations: DesiredTab['validations'] = [];
+  const protectedRanges: DesiredTab['protectedRanges'] = [
+    { range: `A1:${columnLetter(lastCol)}${spec.header_rows}`, description: 'Headers: the sync finds columns by these' },
+  ];
+  for (const col of table.columns) {
+    if (col.kind === 'rating') validations.push({ range: dataRange(col.letter), between: [1, 5] });
+    const options = listOptions(col.spec?.list, ctx.config);
+    if (options) validations.push({ range: dataRange(col.letter), list: options });
+    if (col.spec?.number_between) validations.push({ range: dataRange(col.letter), between: col.spec.number_between });
+    if (col.spec?.format === 'date') validations.push({ range: dataRange(col.letter), date: true });
+    if (col.kind === 'id') protectedRanges.push({ range: dataRange(col.letter), description: 'Notion page IDs: rows are matched by these' });
+    if (col.kind === 'formula') protectedRanges.push({ range: dataRange(col.letter), description: `${col.header} is computed` });
+  }
+  const conditionalFormats = spec.conditional_formats.map((cf) => {
+    const col = table.columns.find((c) => c.key === cf.column);
+    if (!col) throw new Error(`conditional format on unknown column ${cf.column} of ${spec.key}`);
+    return { range: dataRange(col.letter), equals: cf.equals, fill: cf.fill };
+  });
+  const widths = table.columns.map((c) => c.spec?.width ?? (c.kind === 'rating' ? 11 : 14));
+  return {
+    key: spec.key,
+    name: spec.name,
+    frozenRows: spec.header_rows,
+    columnWidths: widths,
+    cells,
+    validations: spec.data_rows > 0 ? validations : [],
+    conditionalFormats: spec.data_rows > 0 ? conditionalFormats : [],
+    protectedRanges: spec.data_rows > 0 ? protectedRanges : protectedRanges.slice(0, 1),
+    table: {
+      headerRows: spec.header_rows,
+      firstDataRow: table.firstDataRow,
+      lastDataRow: table.lastDataRow,
+      columns: table.columns.map(({ spec: _spec, ...col }) => col),
+    },
+  };
+}
+
+/** Example scoreboard rows: each chosen type's KPIs with actuals that show green, yellow and red. */
+function kpiSeedRows(ctx: Context): Record<string, unknown>[] {
+  const factors = { higher: [1.1, 0.9, 0.6], lower: [0.9, 1.1, 1.4] };
+  return ctx.config.partnership_types.flatMap((key) => {
+    const type = ctx.bp.types[key];
+    return type.kpis.map((kpi, i) => ({
+      partner: `Example — ${type.name} partner`,
+      quarter: 'Q1',
+      metric: `${kpi.name} (${formatKpiTarget(kpi)} ${kpi.period})`,
+      direction: kpi.direction,
+      target: kpi.target,
+      actual: Math.round(kpi.target * factors[kpi.direction][i % 3]! * 100) / 100,
+      source: kpi.source,
+      example: 'Example',
+    }));
+  });
+}
+
+interface NamedRange {
+  name: string;
+  tab: string;
+  range: string;
+}
+
+function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): DesiredTab {
+  const cells: DesiredCell[] = [];
+  const put = (
+    row: number,
+    col: number,
+    cell: { value?: string | number; formula?: string; style?: CellStyle; format?: CellFormat; name?: string },
+    vars: { n?: number; item?: string } = {},
+  ) => {
+    const out: DesiredCell = { row, col, style: cell.style, format: cell.format };
+    if (cell.formula !== undefined) out.formula = resolveFormula(cell.formula, ctx, { r: row, ...vars });
+    else if (cell.value !== undefined) out.value = resolveValue(cell.value, ctx, vars.item);
+    if (cell.format === 'date' && typeof out.value === 'string') out.isDate = true;
+    cells.push(out);
+    if (cell.name) named.push({ name: cell.name, tab: spec.name, range: `$${columnLetter(col)}$${row}` });
+  };
+
+  for (const cell of spec.cells) {
+    const m = /^([A-Z]+)(\d+)$/.exec(cell.at)!;
+    put(Number(m[2]), columnIndex(m[1]!), cell);
+  }
+  for (const block of spec.blocks) {
+    for (let n = 0; n < block.repeat; n++) {
+      const item = block.list?.[n];
+      for (const cell of block.cells) put(block.at_row + n, columnIndex(cell.col), cell, { n, item });
+    }
+  }
+  const validations: DesiredTab['validations'] = spec.validations.map((v) => ({ range: v.range, between: v.number_between }));
+  for (const gen of spec.generated) {
+    if (gen.kind === 'scoring-criteria-table') {
+      const headers = ['Criterion', 'Key', 'Weight', 'What a 1 looks like', 'What a 3 looks like', 'What a 5 looks like'];
+      headers.forEach((h, i) => put(gen.at_row, i + 1, { value: h, style: 'header' }));
+      ctx.bp.scoring.criteria.forEach((c, i) => {
+        const r = gen.at_row + 1 + i;
+        put(r, 1, { value: c.name, style: 'label' });
+        put(r, 2, { value: c.key });
+        put(r, 3, { value: c.weight, style: 'input', format: 'number' });
+        put(r, 4, { value: c.rubric['1'] });
+        put(r, 5, { value: c.rubric['3'] });
+        put(r, 6, { value: c.rubric['5'] });
+      });
+      const first = gen.at_row + 1;
+      const last = gen.at_row + ctx.bp.scoring.criteria.length;
+      named.push({ name: 'Weights', tab: spec.name, range: `$C$${first}:$C$${last}` });
+      validations.push({ range: `C${first}:C${last}`, between: [0, 1000] });
+    } else {
+      put(gen.at_row - 1, 1, { value: 'Default terms of the chosen partnership types', style: 'label' });
+      ['Partnership type', 'Term', 'Default', 'Source'].forEach((h, i) => put(gen.at_row, i + 1, { value: h, style: 'header' }));
+      let r = gen.at_row + 1;
+      for (const key of ctx.config.partnership_types) {
+        for (const term of ctx.bp.types[key].incentives.default_terms) {
+          put(r, 1, { value: PARTNERSHIP_TYPE_NAMES[key] });
+          put(r, 2, { value: term.term });
+          put(r, 3, { value: term.value });
+          put(r, 4, { value: term.source });
+          r += 1;
+        }
+      }
+    }
+  }
+  const conditionalFormats = spec.conditional_formats.map((cf) => ({ range: cf.range ?? '', equals: cf.equals, fill: cf.fill }));
+  return {
+    key: spec.key,
+    name: spec.name,
+    frozenRows: 0,
+    columnWidths: spec.columns.map((c) => c.width),
+    cells,
+    validations,
+    conditionalFormats,
+    protectedRanges: [],
+  };
+}
+
+export function compileWorkbook(bp: Blueprint, config: Config): DesiredWorkbook {
+  const tables = new Map<string, TableLayout>();
+  for (const tab of bp.workbook.tabs) if (tab.kind === 'table') tables.set(tab.key, layoutTable(tab, bp));
+  const ctx: Context = { bp, config, tables };
+  const named: NamedRange[] = [];
+  const tabs = bp.workbook.tabs.map((tab) =>
+    tab.kind === 'table' ? compileTable(tables.get(tab.key)!, ctx) : compileLayout(tab, ctx, named),
+  );
+  return { title: bp.workbook.title, tabs, namedRanges: named };
+}
+
+export { addDays };

@@ -1,0 +1,130 @@
+// `partnernomics init`: writes partnernomics.config.yaml from prompts (on a terminal) or from flags (--yes).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { DEFAULT_CONFIG_FILE, parseConfig, todayIso } from '../../config/load.js';
+import { ARR_BANDS, BUSINESS_MODELS, type Config, STAGES } from '../../config/schema.js';
+import { PARTNERSHIP_TYPE_NAMES, PARTNERSHIP_TYPES, ROLES } from '../../domain/types.js';
+import { PnError } from '../../platform/errors.js';
+import { writeFileAtomic } from '../../targets/local/write.js';
+import type { CommandContext } from '../program.js';
+
+export interface InitFlags {
+  company?: string;
+  stage?: string;
+  arrBand?: string;
+  businessModel?: string;
+  types?: string;
+  startDate?: string;
+  partnersByDay90?: string;
+  referralsPerPartner?: string;
+  partnerShare?: string;
+}
+
+function numberFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || Number.isNaN(n)) {
+    throw new PnError('CONFIG_INVALID', `--${name}: "${value}" is not a number`, { hint: `pass a number, e.g. --${name} 3` });
+  }
+  return n;
+}
+
+/** Pure: flags -> the raw config object that the schema validates (undefined fields take defaults). */
+export function configFromFlags(flags: InitFlags, today: string): Record<string, unknown> {
+  const drop = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return drop({
+    company: drop({ name: flags.company, stage: flags.stage, arr_band: flags.arrBand, business_model: flags.businessModel }),
+    partnership_types: flags.types?.split(',').map((t) => t.trim()).filter(Boolean),
+    program: { start_date: flags.startDate ?? today },
+    targets: drop({
+      partners_signed_by_day_90: numberFlag('partners-by-day-90', flags.partnersByDay90),
+      monthly_referrals_per_partner: numberFlag('referrals-per-partner', flags.referralsPerPartner),
+      partner_share_of_bookings_pct: numberFlag('partner-share', flags.partnerShare),
+    }),
+  });
+}
+
+export function configYaml(config: Config): string {
+  const header = [
+    '# Partnernomics configuration: `partnernomics install` reads this file.',
+    `# Partnership types: ${PARTNERSHIP_TYPES.join(', ')}`,
+    `# Stages: ${STAGES.join(', ')} · ARR bands: ${ARR_BANDS.join(', ')}`,
+    `# Business models: ${BUSINESS_MODELS.join(', ')}`,
+    `# Team roles: ${ROLES.join(', ')} (name and email are optional)`,
+    '',
+  ].join('\n');
+  return `${header}${stringify(config)}`;
+}
+
+async function askInteractively(base: Record<string, unknown>, today: string): Promise<Record<string, unknown>> {
+  const { input, select, checkbox } = await import('@inquirer/prompts');
+  const company = (base.company ?? {}) as Record<string, string>;
+  const name = await input({ message: 'Company name', default: company.name ?? 'Your company' });
+  const stage = await select({ message: 'Stage', choices: STAGES.map((s) => ({ value: s })), default: (company.stage ?? 'series-b') as (typeof STAGES)[number] });
+  const arr = await select({ message: 'ARR band', choices: ARR_BANDS.map((s) => ({ value: s })), default: (company.arr_band ?? '5m-20m') as (typeof ARR_BANDS)[number] });
+  const model = await select({
+    message: 'Business model',
+    choices: BUSINESS_MODELS.map((s) => ({ value: s })),
+    default: (company.business_model ?? 'saas-sales-led') as (typeof BUSINESS_MODELS)[number],
+  });
+  const types = await checkbox({
+    message: 'Partnership types in play (run `partnernomics fit` if unsure)',
+    choices: PARTNERSHIP_TYPES.map((t) => ({ value: t, name: PARTNERSHIP_TYPE_NAMES[t], checked: true })),
+    required: true,
+  });
+  const start = await input({ message: 'Program start date (YYYY-MM-DD)', default: today });
+  const partners = await input({ message: 'Target: partners signed by day 90', default: '3' });
+  const referrals = await input({ message: 'Target: monthly referrals per partner', default: '15' });
+  const share = await input({ message: 'Target: partner share of new bookings (%)', default: '10' });
+  return {
+    company: { name, stage, arr_band: arr, business_model: model },
+    partnership_types: types,
+    program: { start_date: start },
+    targets: {
+      partners_signed_by_day_90: numberFlag('partners-by-day-90', partners),
+      monthly_referrals_per_partner: numberFlag('referrals-per-partner', referrals),
+      partner_share_of_bookings_pct: numberFlag('partner-share', share),
+    },
+  };
+}
+
+export function registerInit(program: Command, ctx: CommandContext): void {
+  program
+    .command('init')
+    .description(`write ${DEFAULT_CONFIG_FILE}: company, partnership types, team, start date and targets`)
+    .option('--company <name>', 'company name')
+    .option('--stage <stage>', STAGES.join(' | '))
+    .option('--arr-band <band>', ARR_BANDS.join(' | '))
+    .option('--business-model <model>', BUSINESS_MODELS.join(' | '))
+    .option('--types <list>', 'comma-separated partnership types, e.g. co-sell,service-implementation')
+    .option('--start-date <date>', 'program start, YYYY-MM-DD (default: today)')
+    .option('--partners-by-day-90 <n>', 'target: partners signed by day 90')
+    .option('--referrals-per-partner <n>', 'target: monthly referrals per partner')
+    .option('--partner-share <pct>', 'target: partner share of new bookings, 0–100')
+    .option('--yes', 'take flags and defaults without asking (for scripts)', false)
+    .option('--force', `overwrite an existing ${DEFAULT_CONFIG_FILE}`, false)
+    .action(async (flags: InitFlags & { yes: boolean; force: boolean }) => {
+      const path = resolve(ctx.io.cwd, ctx.global().config ?? DEFAULT_CONFIG_FILE);
+      if (existsSync(path) && !flags.force) {
+        throw new PnError('CONFIG_EXISTS', `${path} already exists`, { hint: 'edit it, or run init again with --force to replace it' });
+      }
+      const today = todayIso();
+      let raw = configFromFlags(flags, today);
+      if (!flags.yes) {
+        if (!ctx.io.interactive) {
+          throw new PnError('USAGE', 'init needs a terminal to ask its questions', {
+            hint: 'pass --yes with flags (e.g. --company "Acme" --types referral,co-sell) to run it from a script',
+          });
+        }
+        raw = await askInteractively(raw, today);
+      }
+      const config = parseConfig(raw, 'init', today);
+      writeFileAtomic(path, configYaml(config));
+      const p = ctx.printer();
+      p.line(`Wrote ${path}`);
+      p.line(`Next: partnernomics install   (installs ${config.partnership_types.length} partnership type(s) into ./partnernomics-workspace)`);
+      p.json({ ok: true, command: 'init', path, config });
+    });
+}

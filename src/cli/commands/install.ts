@@ -1,0 +1,102 @@
+// `partnernomics plan` and `partnernomics install`: compile the workspace, diff it with the target, apply.
+import { relative } from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { PARTNERSHIP_TYPE_NAMES } from '../../domain/types.js';
+import { applyLocalPlan, type LocalPlan, planLocalInstall } from '../../targets/local/install.js';
+import type { LocalOperation } from '../../targets/local/plan.js';
+import type { Printer } from '../io.js';
+import { parseInstallOptions } from '../options.js';
+import { desiredWorkspace } from '../workspace.js';
+import type { CommandContext } from '../program.js';
+
+const ACTION_LABEL: Record<LocalOperation['action'], string> = {
+  create: 'create',
+  update: 'update',
+  unchanged: 'unchanged',
+  'keep-edited': 'kept (edited by you)',
+  conflict: 'CONFLICT',
+  obsolete: 'obsolete (left in place)',
+};
+
+function printPlan(p: Printer, plan: LocalPlan, verbose: boolean): void {
+  for (const op of plan.operations) {
+    if (!verbose && op.action === 'unchanged') continue;
+    p.line(`  ${ACTION_LABEL[op.action].padEnd(24)} ${op.path}${op.action === 'conflict' ? `  — ${op.reason}` : ''}`);
+  }
+}
+
+function summary(plan: LocalPlan): string {
+  const c = plan.counts;
+  return `${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c['keep-edited']} kept as you edited them, ${c.conflict} conflicts`;
+}
+
+function describeRun(p: Printer, ctx: CommandContext, outDir: string, ws: ReturnType<typeof desiredWorkspace>): void {
+  const types = ws.ws.types.map((t) => PARTNERSHIP_TYPE_NAMES[t]).join(', ');
+  p.line(`Target: local folder ${relative(ctx.io.cwd, outDir) || '.'}`);
+  p.line(p.dim(`Config: ${ws.configSource} · ${ws.ws.config.company.name} · ${types} · program start ${ws.ws.config.program.start_date}`));
+}
+
+export function registerPlanAndInstall(program: Command, ctx: CommandContext): void {
+  program
+    .command('plan')
+    .description('show what install would create or change, without writing anything')
+    .option('--target <target>', 'local (default), notion, sheets or all')
+    .option('--out <dir>', 'folder for the local target', 'partnernomics-workspace')
+    .action(async (flags: Record<string, unknown>) => {
+      const options = parseInstallOptions(flags);
+      const compiled = desiredWorkspace(ctx.io, ctx.global().config);
+      const plan = planLocalInstall(compiled.ws, options.out);
+      const p = ctx.printer();
+      describeRun(p, ctx, plan.outDir, compiled);
+      printPlan(p, plan, false);
+      p.line(`Plan: ${summary(plan)}.`);
+      if (plan.counts.conflict > 0) p.line('Install would stop on the conflicts above unless run with --force (each is backed up first).');
+      p.json({ ok: true, command: 'plan', target: 'local', outDir: plan.outDir, version: compiled.ws.version, counts: plan.counts, operations: plan.operations });
+    });
+
+  program
+    .command('install')
+    .description('install the workspace (with no credentials: into a local folder, the embedded default)')
+    .option('--target <target>', 'local (default), notion, sheets or all')
+    .option('--out <dir>', 'folder for the local target', 'partnernomics-workspace')
+    .option('--force', 'replace files you edited (each is backed up first)', false)
+    .option('--yes', 'do not ask for confirmation (install never asks on the local target)', false)
+    .action(async (flags: Record<string, unknown>) => {
+      const options = parseInstallOptions({ target: flags.target, out: flags.out, force: flags.force });
+      const compiled = desiredWorkspace(ctx.io, ctx.global().config);
+      const plan = planLocalInstall(compiled.ws, options.out);
+      const p = ctx.printer();
+      describeRun(p, ctx, plan.outDir, compiled);
+      const toWrite = plan.counts.create + plan.counts.update + (options.force ? plan.counts.conflict : 0);
+      const bar =
+        ctx.io.interactive && !ctx.global().json && toWrite > 0
+          ? new SingleBar({ format: '  writing {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic)
+          : null;
+      bar?.start(toWrite, 0, { file: '' });
+      const result = await applyLocalPlan(compiled.ws, plan, {
+        force: options.force,
+        onFile: (op) => bar?.increment({ file: op.path }),
+      });
+      bar?.stop();
+      printPlan(p, plan, false);
+      for (const backup of result.backups) p.line(`  backed up your version to ${relative(ctx.io.cwd, backup)}`);
+      const c = plan.counts;
+      p.line(
+        `Done: ${c.create} created, ${c.update} updated, ${options.force ? c.conflict : 0} replaced, ${c.unchanged} unchanged, ${c['keep-edited']} kept as you edited them.`,
+      );
+      p.line(`Next: read ${relative(ctx.io.cwd, `${plan.outDir}/MANUAL-STEPS.md`)} — it takes the workspace into Notion and Google Sheets.`);
+      p.json({
+        ok: true,
+        command: 'install',
+        target: 'local',
+        outDir: result.outDir,
+        version: result.version,
+        counts: result.counts,
+        writes: toWrite,
+        backups: result.backups,
+        operations: result.operations,
+        manualSteps: compiled.ws.manualSteps,
+      });
+    });
+}

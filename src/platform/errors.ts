@@ -1,0 +1,58 @@
+// The one error type of the product: a stable code, a one-line message that says the fix, an exit code.
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Stable codes: scripts and tests match on these, never on message text. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_EXISTS'
+  | 'BLUEPRINT_INVALID'
+  | 'USAGE'
+  | 'OUTPUT_CONFLICT'
+  | 'OUTPUT_UNWRITABLE'
+  | 'INPUT_INVALID'
+  | 'NOT_IMPLEMENTED'
+  | 'INTERNAL';
+
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([
+  'CONFIG_INVALID',
+  'CONFIG_NOT_FOUND',
+  'CONFIG_EXISTS',
+  'BLUEPRINT_INVALID',
+  'USAGE',
+  'INPUT_INVALID',
+]);
+
+export class PnError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PnError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  get exitCode(): number {
+    return BAD_INPUT_CODES.has(this.code) ? EXIT_BAD_INPUT : EXIT_FAILED;
+  }
+
+  /** One line for the terminal: what happened, then how to fix it. */
+  oneLine(): string {
+    return this.hint ? `${this.message} — ${this.hint}` : this.message;
+  }
+}
+
+/** Any thrown value as a PnError; unknown errors become INTERNAL with their message kept. */
+export function toPnError(error: unknown): PnError {
+  if (error instanceof PnError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new PnError('INTERNAL', `unexpected error: ${message}`, {
+    hint: 'run again with --debug for details and report it',
+    cause: error,
+  });
+}

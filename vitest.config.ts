@@ -1,0 +1,6 @@
+// Test runner settings: unit and end-to-end tests under test/, run in Node.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: { include: ['test/**/*.test.ts'], testTimeout: 30_000, pool: 'forks' },
+});
