@@ -24,7 +24,8 @@ const docs = {
   PN_RYG: '/** Green, Yellow or Red for an actual against a target. @customfunction */',
 };
 const stubs = ENTRY_POINTS.map(
-  (name) => `${docs[name] ?? ''}\nfunction ${name}() { return Partnernomics.${name}.apply(null, arguments); }`,
+  (name) =>
+    `${docs[name] ?? ''}\nfunction ${name}() { return Partnernomics.${name}.apply(null, arguments); }`,
 ).join('\n');
 const code = `// Partnernomics Apps Script bundle: built by \`npm run gas:build\` from apps-script/src. Do not edit.\n${result.outputFiles[0].text}\n${stubs}\n`;
 mkdirSync(dirname(out), { recursive: true });

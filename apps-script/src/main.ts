@@ -1,6 +1,7 @@
 // The bound Apps Script: Partnernomics menu, custom functions and a read-once batch recompute, using src/domain.
-import { partnerScore, rankScores, recommend, type ScoringModel } from '../../src/domain/scoring.js';
+
 import { rygStatus } from '../../src/domain/ryg.js';
+import { partnerScore, rankScores, recommend, type ScoringModel } from '../../src/domain/scoring.js';
 import { services } from './sheet.js';
 
 const SCORING_TAB = 'Partner Scoring';
@@ -30,11 +31,19 @@ export function PN_SCORE(ratings: unknown, weights: unknown, minCoverage: unknow
 
 /** =PN_RECOMMEND(score, pursueAt, nurtureAt): Pursue / Nurture / Pass, or "Needs ratings" for a blank score. */
 export function PN_RECOMMEND(score: unknown, pursueAt: unknown, nurtureAt: unknown): string {
-  return recommend(toNumberOrNull(score), { pursueAt: toNumberOrNull(pursueAt) ?? 70, nurtureAt: toNumberOrNull(nurtureAt) ?? 45 });
+  return recommend(toNumberOrNull(score), {
+    pursueAt: toNumberOrNull(pursueAt) ?? 70,
+    nurtureAt: toNumberOrNull(nurtureAt) ?? 45,
+  });
 }
 
 /** =PN_RYG(actual, target, "higher"|"lower", band): Green / Yellow / Red, blank when either number is missing. */
-export function PN_RYG(actual: unknown, target: unknown, direction: unknown = 'higher', band: unknown = 0.2): string {
+export function PN_RYG(
+  actual: unknown,
+  target: unknown,
+  direction: unknown = 'higher',
+  band: unknown = 0.2,
+): string {
   const status = rygStatus(
     actual === '' ? null : toNumberOrNull(actual),
     target === '' ? null : toNumberOrNull(target),
@@ -60,7 +69,8 @@ export interface RecomputeSummary {
 export function recalculateScores(): RecomputeSummary {
   const { SpreadsheetApp, LockService } = services();
   const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(30_000)) throw new Error('Another Partnernomics run is in progress; try again in a minute.');
+  if (!lock.tryLock(30_000))
+    throw new Error('Another Partnernomics run is in progress; try again in a minute.');
   try {
     const book = SpreadsheetApp.getActiveSpreadsheet();
     const sheet = book.getSheetByName(SCORING_TAB);
@@ -96,14 +106,21 @@ export function recalculateScores(): RecomputeSummary {
       partnerScore(Object.fromEntries(model.criteria.map((c, i) => [c.key, row[firstRating + i]])), model),
     );
     const ranks = rankScores(scores);
-    const summary: RecomputeSummary = { partners: rows.length, Pursue: 0, Nurture: 0, Pass: 0, 'Needs ratings': 0 };
+    const summary: RecomputeSummary = {
+      partners: rows.length,
+      Pursue: 0,
+      Nurture: 0,
+      Pass: 0,
+      'Needs ratings': 0,
+    };
     const dataRows = all.length - HEADER_ROWS;
     if (dataRows > 0 && rankCol === scoreCol + 1 && recCol === rankCol + 1) {
       const target = sheet.getRange(HEADER_ROWS + 1, scoreCol + 1, dataRows, 3);
       const formulas = target.getFormulas();
       const out = all.slice(HEADER_ROWS).map((row, r) => {
         const i = rows.indexOf(row);
-        const computed: unknown[] = i < 0 ? ['', '', ''] : [scores[i] ?? '', ranks[i] ?? '', recommend(scores[i] ?? null, model)];
+        const computed: unknown[] =
+          i < 0 ? ['', '', ''] : [scores[i] ?? '', ranks[i] ?? '', recommend(scores[i] ?? null, model)];
         return computed.map((value, c) => formulas[r]?.[c] || value);
       });
       target.setValues(out);
@@ -121,9 +138,11 @@ export function recalculateScores(): RecomputeSummary {
 }
 
 export function about(): void {
-  services().SpreadsheetApp.getUi().alert(
-    'Partnernomics — the partner program workbook. Scores, ranks and statuses are computed by the formulas on each tab; weights and thresholds live on Settings. Recalculate scores re-applies them to every partner in one pass.',
-  );
+  services()
+    .SpreadsheetApp.getUi()
+    .alert(
+      'Partnernomics — the partner program workbook. Scores, ranks and statuses are computed by the formulas on each tab; weights and thresholds live on Settings. Recalculate scores re-applies them to every partner in one pass.',
+    );
 }
 
 export function onOpen(): void {

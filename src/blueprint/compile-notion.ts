@@ -2,7 +2,15 @@
 import type { Config } from '../config/schema.js';
 import { scorePartners } from '../domain/scoring.js';
 import { PARTNERSHIP_TYPE_NAMES, ROLES, SOURCING_CHANNEL_NAMES, SOURCING_CHANNELS } from '../domain/types.js';
-import type { DesiredDatabase, DesiredPage, DesiredProperty, DesiredRow, DesiredWorkbook, PlainValue, SyncMapping } from './desired.js';
+import type {
+  DesiredDatabase,
+  DesiredPage,
+  DesiredProperty,
+  DesiredRow,
+  DesiredWorkbook,
+  PlainValue,
+  SyncMapping,
+} from './desired.js';
 import type { Blueprint } from './load.js';
 import type { NotionBlueprint } from './schema.js';
 import { type ScheduledRoadmapEntry, scheduledRoadmap } from './view.js';
@@ -24,7 +32,9 @@ function resolveProperties(db: DbSpec, bp: Blueprint, config: Config): DesiredPr
     switch (prop.type) {
       case 'select':
       case 'multi_select':
-        return [{ key: prop.key, name: prop.name, type: prop.type, options: resolveOptions(prop.options, config) }];
+        return [
+          { key: prop.key, name: prop.name, type: prop.type, options: resolveOptions(prop.options, config) },
+        ];
       case 'number':
         return [{ key: prop.key, name: prop.name, type: 'number', format: prop.format ?? 'number' }];
       default:
@@ -39,16 +49,23 @@ export function resolveSyncMap(bp: Blueprint): SyncMapping[] {
     notion: m.notion,
     sheet: m.sheet,
     fields: m.fields.flatMap((f) =>
-      'generate' in f ? bp.scoring.criteria.map((c) => ({ notion: c.key, sheet: c.key, owner: f.owner })) : [f],
+      'generate' in f
+        ? bp.scoring.criteria.map((c) => ({ notion: c.key, sheet: c.key, owner: f.owner }))
+        : [f],
     ),
   }));
 }
 
 const text = (value: string): PlainValue => ({ kind: 'text', value });
 
-function roadmapMarkdown(entry: ScheduledRoadmapEntry, all: ScheduledRoadmapEntry[], pages: DesiredPage[]): string {
+function roadmapMarkdown(
+  entry: ScheduledRoadmapEntry,
+  all: ScheduledRoadmapEntry[],
+  pages: DesiredPage[],
+): string {
   const title = (key: string) => all.find((e) => e.key === key)?.title ?? key;
-  const pageTitle = (key: string) => pages.find((p) => p.templateKey === key)?.title.replace(/ — .*$/, '') ?? key;
+  const pageTitle = (key: string) =>
+    pages.find((p) => p.templateKey === key)?.title.replace(/ — .*$/, '') ?? key;
   const lines = [
     `${entry.purpose}`,
     '',
@@ -67,8 +84,18 @@ function roadmapMarkdown(entry: ScheduledRoadmapEntry, all: ScheduledRoadmapEntr
     `- Informed: ${entry.raci.informed.join(', ') || 'nobody'}`,
     '',
     '## Sequence',
-    `- Depends on: ${entry.depends_on.filter((k) => all.some((e) => e.key === k)).map(title).join('; ') || 'nothing — it can start on day one'}`,
-    `- Can run in parallel with: ${entry.parallel_with.filter((k) => all.some((e) => e.key === k)).map(title).join('; ') || 'nothing'}`,
+    `- Depends on: ${
+      entry.depends_on
+        .filter((k) => all.some((e) => e.key === k))
+        .map(title)
+        .join('; ') || 'nothing — it can start on day one'
+    }`,
+    `- Can run in parallel with: ${
+      entry.parallel_with
+        .filter((k) => all.some((e) => e.key === k))
+        .map(title)
+        .join('; ') || 'nothing'
+    }`,
     '',
     '## Quality gate (all must be true before this step is Done)',
     ...entry.quality_gate.map((g) => `- [ ] ${g}`),
@@ -116,13 +143,20 @@ function playbookRows(pages: DesiredPage[], roadmapKeys: Set<string>): DesiredRo
       name: text(p.title),
       kind: { kind: 'select', value: p.kind },
       type: { kind: 'select', value: p.type ? PARTNERSHIP_TYPE_NAMES[p.type] : null },
-      steps: { kind: 'relation', rowKeys: p.roadmap.filter((k) => roadmapKeys.has(k)).map((k) => `row.roadmap.${k}`) },
+      steps: {
+        kind: 'relation',
+        rowKeys: p.roadmap.filter((k) => roadmapKeys.has(k)).map((k) => `row.roadmap.${k}`),
+      },
     },
   }));
 }
 
 /** A workbook example cell as the Notion property value the sync would write for it. */
-function toPlain(prop: DesiredProperty, raw: string | number | undefined, lookup: (db: string, title: string) => string[]): PlainValue {
+function toPlain(
+  prop: DesiredProperty,
+  raw: string | number | undefined,
+  lookup: (db: string, title: string) => string[],
+): PlainValue {
   switch (prop.type) {
     case 'number':
       return { kind: 'number', value: typeof raw === 'number' ? raw : null };
@@ -149,36 +183,45 @@ function exampleRows(
   bp: Blueprint,
 ): void {
   const lookup = (dbKey: string, title: string) =>
-    databases.find((d) => d.key === dbKey)?.rows.filter((r) => r.title === title).map((r) => r.key) ?? [];
+    databases
+      .find((d) => d.key === dbKey)
+      ?.rows.filter((r) => r.title === title)
+      .map((r) => r.key) ?? [];
   for (const mapping of sync) {
     const db = databases.find((d) => d.key === mapping.notion)!;
     const tab = workbook.tabs.find((t) => t.key === mapping.sheet)!;
     const table = tab.table!;
     const exampleCol = table.columns.findIndex((c) => c.key === 'example') + 1;
     const rowsWithExamples = new Set(
-      tab.cells.filter((c) => c.row >= table.firstDataRow && c.col === exampleCol && c.value === "Example").map((c) => c.row),
+      tab.cells
+        .filter((c) => c.row >= table.firstDataRow && c.col === exampleCol && c.value === 'Example')
+        .map((c) => c.row),
     );
     const cellAt = (row: number, key: string) => {
       const col = table.columns.findIndex((c) => c.key === key) + 1;
       return tab.cells.find((c) => c.row === row && c.col === col && c.formula === undefined)?.value;
     };
-    const rows = [...rowsWithExamples].sort((a, b) => a - b).map((row, i): DesiredRow => {
-      const values: Record<string, PlainValue> = {};
-      for (const field of mapping.fields.filter((f) => f.owner === 'notion')) {
-        const prop = db.properties.find((p) => p.key === field.notion)!;
-        values[prop.key] = toPlain(prop, cellAt(row, field.sheet), lookup);
-      }
-      if (db.properties.some((p) => p.key === 'example')) values.example = { kind: 'checkbox', value: true };
-      const titleProp = db.properties.find((p) => p.type === 'title')!;
-      let title = values[titleProp.key]?.kind === 'text' ? (values[titleProp.key] as { value: string }).value : '';
-      if (!title) {
-        const partner = cellAt(row, 'partner');
-        const month = cellAt(row, 'month');
-        title = `${partner ?? 'Example'} — ${String(month ?? '').slice(0, 7)}`;
-        values[titleProp.key] = text(title);
-      }
-      return { key: `row.${db.key.slice(3)}.example-${i + 1}`, title, example: true, markdown: '', values };
-    });
+    const rows = [...rowsWithExamples]
+      .sort((a, b) => a - b)
+      .map((row, i): DesiredRow => {
+        const values: Record<string, PlainValue> = {};
+        for (const field of mapping.fields.filter((f) => f.owner === 'notion')) {
+          const prop = db.properties.find((p) => p.key === field.notion)!;
+          values[prop.key] = toPlain(prop, cellAt(row, field.sheet), lookup);
+        }
+        if (db.properties.some((p) => p.key === 'example'))
+          values.example = { kind: 'checkbox', value: true };
+        const titleProp = db.properties.find((p) => p.type === 'title')!;
+        let title =
+          values[titleProp.key]?.kind === 'text' ? (values[titleProp.key] as { value: string }).value : '';
+        if (!title) {
+          const partner = cellAt(row, 'partner');
+          const month = cellAt(row, 'month');
+          title = `${partner ?? 'Example'} — ${String(month ?? '').slice(0, 7)}`;
+          values[titleProp.key] = text(title);
+        }
+        return { key: `row.${db.key.slice(3)}.example-${i + 1}`, title, example: true, markdown: '', values };
+      });
     if (db.key === 'db.partners') addSheetOwnedScores(rows, bp);
     db.rows.push(...rows);
   }

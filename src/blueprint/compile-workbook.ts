@@ -49,11 +49,23 @@ function layoutTable(spec: TableTabSpec, bp: Blueprint): TableLayout {
     if ('generate' in col) {
       const first = columnLetter(columns.length + 1);
       for (const c of bp.scoring.criteria) {
-        columns.push({ key: c.key, header: c.name, letter: columnLetter(columns.length + 1), kind: 'rating', spec: null });
+        columns.push({
+          key: c.key,
+          header: c.name,
+          letter: columnLetter(columns.length + 1),
+          kind: 'rating',
+          spec: null,
+        });
       }
       ratings = { first, last: columnLetter(columns.length) };
     } else {
-      columns.push({ key: col.key, header: col.header, letter: columnLetter(columns.length + 1), kind: col.kind, spec: col });
+      columns.push({
+        key: col.key,
+        header: col.header,
+        letter: columnLetter(columns.length + 1),
+        kind: col.kind,
+        spec: col,
+      });
     }
   }
   const firstDataRow = spec.header_rows + 1;
@@ -125,7 +137,9 @@ function resolveValue(value: string | number, ctx: Context, item?: string): stri
   };
   const single = /^\{([a-z_.0-9]+)\}$/.exec(value);
   if (single?.[1] && single[1] in known) return known[single[1]]!;
-  return value.replace(/\{([a-z_.0-9]+)\}/g, (whole, key: string) => (key in known ? String(known[key]) : whole));
+  return value.replace(/\{([a-z_.0-9]+)\}/g, (whole, key: string) =>
+    key in known ? String(known[key]) : whole,
+  );
 }
 
 function monthStart(config: Config, offset: number): string {
@@ -157,7 +171,9 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
   const { spec } = table;
   const cells: DesiredCell[] = [];
   const lastCol = table.columns.length;
-  table.columns.forEach((col, i) => cells.push({ row: 1, col: i + 1, value: col.header, style: 'header' }));
+  table.columns.forEach((col, i) => {
+    cells.push({ row: 1, col: i + 1, value: col.header, style: 'header' });
+  });
   if (spec.header_rows === 2 && table.ratings) {
     const nameCol = table.columns.findIndex((c) => c.kind === 'input') + 1;
     cells.push({ row: 2, col: nameCol, value: 'Weights (edit on Settings)', style: 'weights' });
@@ -194,19 +210,29 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
     });
   }
 
-  const dataRange = (letter: string) => `${letter}${table.firstDataRow}:${letter}${Math.max(table.lastDataRow, table.firstDataRow)}`;
+  const dataRange = (letter: string) =>
+    `${letter}${table.firstDataRow}:${letter}${Math.max(table.lastDataRow, table.firstDataRow)}`;
   const validations: DesiredTab['validations'] = [];
   const protectedRanges: DesiredTab['protectedRanges'] = [
-    { range: `A1:${columnLetter(lastCol)}${spec.header_rows}`, description: 'Headers: the sync finds columns by these' },
+    {
+      range: `A1:${columnLetter(lastCol)}${spec.header_rows}`,
+      description: 'Headers: the sync finds columns by these',
+    },
   ];
   for (const col of table.columns) {
     if (col.kind === 'rating') validations.push({ range: dataRange(col.letter), between: [1, 5] });
     const options = listOptions(col.spec?.list, ctx.config);
     if (options) validations.push({ range: dataRange(col.letter), list: options });
-    if (col.spec?.number_between) validations.push({ range: dataRange(col.letter), between: col.spec.number_between });
+    if (col.spec?.number_between)
+      validations.push({ range: dataRange(col.letter), between: col.spec.number_between });
     if (col.spec?.format === 'date') validations.push({ range: dataRange(col.letter), date: true });
-    if (col.kind === 'id') protectedRanges.push({ range: dataRange(col.letter), description: 'Notion page IDs: rows are matched by these' });
-    if (col.kind === 'formula') protectedRanges.push({ range: dataRange(col.letter), description: `${col.header} is computed` });
+    if (col.kind === 'id')
+      protectedRanges.push({
+        range: dataRange(col.letter),
+        description: 'Notion page IDs: rows are matched by these',
+      });
+    if (col.kind === 'formula')
+      protectedRanges.push({ range: dataRange(col.letter), description: `${col.header} is computed` });
   }
   const conditionalFormats = spec.conditional_formats.map((cf) => {
     const col = table.columns.find((c) => c.key === cf.column);
@@ -261,7 +287,13 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
   const put = (
     row: number,
     col: number,
-    cell: { value?: string | number; formula?: string; style?: CellStyle; format?: CellFormat; name?: string },
+    cell: {
+      value?: string | number;
+      formula?: string;
+      style?: CellStyle;
+      format?: CellFormat;
+      name?: string;
+    },
     vars: { n?: number; item?: string } = {},
   ) => {
     const out: DesiredCell = { row, col, style: cell.style, format: cell.format };
@@ -282,11 +314,23 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
       for (const cell of block.cells) put(block.at_row + n, columnIndex(cell.col), cell, { n, item });
     }
   }
-  const validations: DesiredTab['validations'] = spec.validations.map((v) => ({ range: v.range, between: v.number_between }));
+  const validations: DesiredTab['validations'] = spec.validations.map((v) => ({
+    range: v.range,
+    between: v.number_between,
+  }));
   for (const gen of spec.generated) {
     if (gen.kind === 'scoring-criteria-table') {
-      const headers = ['Criterion', 'Key', 'Weight', 'What a 1 looks like', 'What a 3 looks like', 'What a 5 looks like'];
-      headers.forEach((h, i) => put(gen.at_row, i + 1, { value: h, style: 'header' }));
+      const headers = [
+        'Criterion',
+        'Key',
+        'Weight',
+        'What a 1 looks like',
+        'What a 3 looks like',
+        'What a 5 looks like',
+      ];
+      headers.forEach((h, i) => {
+        put(gen.at_row, i + 1, { value: h, style: 'header' });
+      });
       ctx.bp.scoring.criteria.forEach((c, i) => {
         const r = gen.at_row + 1 + i;
         put(r, 1, { value: c.name, style: 'label' });
@@ -302,7 +346,9 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
       validations.push({ range: `C${first}:C${last}`, between: [0, 1000] });
     } else {
       put(gen.at_row - 1, 1, { value: 'Default terms of the chosen partnership types', style: 'label' });
-      ['Partnership type', 'Term', 'Default', 'Source'].forEach((h, i) => put(gen.at_row, i + 1, { value: h, style: 'header' }));
+      ['Partnership type', 'Term', 'Default', 'Source'].forEach((h, i) => {
+        put(gen.at_row, i + 1, { value: h, style: 'header' });
+      });
       let r = gen.at_row + 1;
       for (const key of ctx.config.partnership_types) {
         for (const term of ctx.bp.types[key].incentives.default_terms) {
@@ -315,7 +361,11 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
       }
     }
   }
-  const conditionalFormats = spec.conditional_formats.map((cf) => ({ range: cf.range ?? '', equals: cf.equals, fill: cf.fill }));
+  const conditionalFormats = spec.conditional_formats.map((cf) => ({
+    range: cf.range ?? '',
+    equals: cf.equals,
+    fill: cf.fill,
+  }));
   return {
     key: spec.key,
     name: spec.name,

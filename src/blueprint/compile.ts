@@ -11,7 +11,8 @@ import { renderPages } from './render.js';
 
 function hubMarkdown(config: Config, databases: DesiredDatabase[], pages: DesiredPage[]): string {
   const roadmap = databases.find((d) => d.key === 'db.roadmap')?.rows ?? [];
-  const date = (v: unknown) => (v && typeof v === 'object' && 'value' in v ? String((v as { value: unknown }).value ?? '') : '');
+  const date = (v: unknown) =>
+    v && typeof v === 'object' && 'value' in v ? String((v as { value: unknown }).value ?? '') : '';
   const lines = [
     `This is ${config.company.name}'s partner program operating system: the 10-step Quick Launch Program and its six extensions, set up for ${config.partnership_types.map((t) => PARTNERSHIP_TYPE_NAMES[t]).join(', ')} partnerships, starting ${config.program.start_date}.`,
     '',

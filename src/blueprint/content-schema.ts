@@ -9,7 +9,10 @@ const typeKey = z.enum(PARTNERSHIP_TYPES);
 const role = z.enum(ROLES);
 const source = z
   .string()
-  .regex(/^(Benchmarks §|House default:|Method target:)/, 'must start with "Benchmarks §", "House default:" or "Method target:"');
+  .regex(
+    /^(Benchmarks §|House default:|Method target:)/,
+    'must start with "Benchmarks §", "House default:" or "Method target:"',
+  );
 
 export const SPP_COMPONENTS = [
   'executive_summary',
@@ -85,16 +88,25 @@ export const partnershipTypeSchema = z.strictObject({
     sourcing_channels: z
       .array(z.strictObject({ channel: z.enum(SOURCING_CHANNELS), how: text }))
       .length(6, 'must rank all six sourcing channels')
-      .refine((rows) => new Set(rows.map((r) => r.channel)).size === 6, 'must name each of the six channels once'),
+      .refine(
+        (rows) => new Set(rows.map((r) => r.channel)).size === 6,
+        'must name each of the six channels once',
+      ),
     pitch_outline: list(5, 8),
     promotional_pack: list(4, 8),
     discovery_questions: z.strictObject({ open: list(5, 8), closed: list(4, 6) }),
-    qualification_rubric: z.array(z.strictObject({ criterion: text, qualified_when: text })).min(4).max(7),
+    qualification_rubric: z
+      .array(z.strictObject({ criterion: text, qualified_when: text }))
+      .min(4)
+      .max(7),
   }),
   launch: z.strictObject({
     summary: text,
     onboarding: list(4, 8),
-    role_pairing: z.array(z.strictObject({ ours: role, theirs: text, purpose: text })).min(3).max(5),
+    role_pairing: z
+      .array(z.strictObject({ ours: role, theirs: text, purpose: text }))
+      .min(3)
+      .max(5),
     phases: z
       .array(
         z.strictObject({
@@ -124,8 +136,14 @@ export const partnershipTypeSchema = z.strictObject({
       (kpis) => ['recruiting', 'engagement', 'revenue'].every((c) => kpis.some((k) => k.category === c)),
       'needs at least one KPI in each category (recruiting, engagement, revenue)',
     ),
-  failure_modes: z.array(z.strictObject({ failure: text, prevention: text })).min(3).max(6),
-  spp_emphasis: z.array(z.strictObject({ component: z.enum(SPP_COMPONENTS), guidance: text })).min(3).max(6),
+  failure_modes: z
+    .array(z.strictObject({ failure: text, prevention: text }))
+    .min(3)
+    .max(6),
+  spp_emphasis: z
+    .array(z.strictObject({ component: z.enum(SPP_COMPONENTS), guidance: text }))
+    .min(3)
+    .max(6),
   term_sheet: z.strictObject({
     company_culture: text,
     partnership_opportunity: text,
@@ -147,7 +165,10 @@ export const roadmapEntrySchema = z.strictObject({
   sub_job: z.number().int().min(1).max(16),
   purpose: text,
   inputs: list(2, 6),
-  outputs: z.array(z.strictObject({ artifact: text, worksheet: text })).min(1).max(3),
+  outputs: z
+    .array(z.strictObject({ artifact: text, worksheet: text }))
+    .min(1)
+    .max(3),
   raci: z.strictObject({
     responsible: role,
     accountable: role,
@@ -168,12 +189,20 @@ export const roadmapSchema = z
   .superRefine((entries, ctx) => {
     entries.forEach((e, i) => {
       if (e.due_day !== e.start_day + e.duration_days) {
-        ctx.addIssue({ code: 'custom', path: [i, 'due_day'], message: 'must equal start_day + duration_days' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'due_day'],
+          message: 'must equal start_day + duration_days',
+        });
       }
       for (const dep of e.depends_on) {
         const d = entries.find((x) => x.key === dep);
         if (d && d.due_day > e.start_day) {
-          ctx.addIssue({ code: 'custom', path: [i, 'start_day'], message: `starts before its dependency "${dep}" is due` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'start_day'],
+            message: `starts before its dependency "${dep}" is due`,
+          });
         }
       }
     });
@@ -202,7 +231,9 @@ export const scoringSchema = z
       .min(10)
       .max(12),
   })
-  .refine((s) => s.thresholds.pursue > s.thresholds.nurture, { message: 'thresholds.pursue must be above thresholds.nurture' })
+  .refine((s) => s.thresholds.pursue > s.thresholds.nurture, {
+    message: 'thresholds.pursue must be above thresholds.nurture',
+  })
   .refine((s) => Math.abs(s.criteria.reduce((sum, c) => sum + c.weight, 0) - 100) < 1e-9, {
     message: 'criteria weights must sum to 100',
   });

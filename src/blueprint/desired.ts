@@ -5,7 +5,11 @@ import type { NotionViewSpec } from './schema.js';
 
 /** A property with every option list resolved; `owner` says which side the sync lets write it. */
 export type DesiredProperty =
-  | { key: string; name: string; type: 'title' | 'rich_text' | 'date' | 'people' | 'checkbox' | 'url' | 'email' }
+  | {
+      key: string;
+      name: string;
+      type: 'title' | 'rich_text' | 'date' | 'people' | 'checkbox' | 'url' | 'email';
+    }
   | { key: string; name: string; type: 'number'; format: 'number' | 'dollar' | 'percent' }
   | { key: string; name: string; type: 'select' | 'multi_select'; options: string[] }
   | { key: string; name: string; type: 'relation'; target: string; dual?: string }

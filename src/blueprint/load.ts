@@ -4,8 +4,8 @@ import { join, relative } from 'node:path';
 import Mustache from 'mustache';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { PARTNERSHIP_TYPES, type PartnershipTypeKey } from '../domain/types.js';
 import { describeZodError } from '../config/load.js';
+import { PARTNERSHIP_TYPES, type PartnershipTypeKey } from '../domain/types.js';
 import { PnError } from '../platform/errors.js';
 import { TEMPLATES_DIR } from '../platform/paths.js';
 import {
@@ -91,7 +91,11 @@ function loadPage(file: string, dir: string): PageTemplate {
   try {
     Mustache.parse(body);
   } catch (error) {
-    throw broken(file, dir, `Mustache template error: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+    throw broken(
+      file,
+      dir,
+      `Mustache template error: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+    );
   }
   return { ...front, file: relative(dir, file), body };
 }
@@ -120,7 +124,8 @@ function checkReferences(bp: Blueprint): void {
     const names = new Set<string>();
     db.properties.forEach((prop, j) => {
       if ('generate' in prop) return;
-      if (names.has(prop.name)) fail('blueprint/notion.yaml', `databases.${i}.properties.${j}: duplicate name "${prop.name}"`);
+      if (names.has(prop.name))
+        fail('blueprint/notion.yaml', `databases.${i}.properties.${j}: duplicate name "${prop.name}"`);
       names.add(prop.name);
       if (prop.type === 'relation' && !dbKeys.has(prop.target)) {
         fail('blueprint/notion.yaml', `databases.${i}.properties.${j}.target: no database "${prop.target}"`);
@@ -132,14 +137,20 @@ function checkReferences(bp: Blueprint): void {
     const db = bp.notion.databases.find((d) => d.key === m.notion);
     const tab = tabs.get(m.sheet);
     if (!db) fail('blueprint/sync.yaml', `mappings.${i}.notion: no database "${m.notion}"`);
-    if (!tab || tab.kind !== 'table') fail('blueprint/sync.yaml', `mappings.${i}.sheet: no table tab "${m.sheet}"`);
+    if (tab?.kind !== 'table') fail('blueprint/sync.yaml', `mappings.${i}.sheet: no table tab "${m.sheet}"`);
     m.fields.forEach((f, j) => {
       if ('generate' in f) return;
       if (!db!.properties.some((p) => 'key' in p && p.key === f.notion)) {
-        fail('blueprint/sync.yaml', `mappings.${i}.fields.${j}.notion: ${m.notion} has no property "${f.notion}"`);
+        fail(
+          'blueprint/sync.yaml',
+          `mappings.${i}.fields.${j}.notion: ${m.notion} has no property "${f.notion}"`,
+        );
       }
       if (tab?.kind === 'table' && !tab.columns.some((c) => 'key' in c && c.key === f.sheet)) {
-        fail('blueprint/sync.yaml', `mappings.${i}.fields.${j}.sheet: tab ${m.sheet} has no column "${f.sheet}"`);
+        fail(
+          'blueprint/sync.yaml',
+          `mappings.${i}.fields.${j}.sheet: tab ${m.sheet} has no column "${f.sheet}"`,
+        );
       }
     });
   });
@@ -148,7 +159,8 @@ function checkReferences(bp: Blueprint): void {
     tab.examples.forEach((row, j) => {
       const ratings = (row.ratings ?? {}) as Record<string, unknown>;
       for (const key of Object.keys(ratings)) {
-        if (!criteria.has(key)) fail('blueprint/workbook.yaml', `tabs.${i}.examples.${j}.ratings: no scoring criterion "${key}"`);
+        if (!criteria.has(key))
+          fail('blueprint/workbook.yaml', `tabs.${i}.examples.${j}.ratings: no scoring criterion "${key}"`);
       }
     });
   });
@@ -167,14 +179,24 @@ export function loadBlueprint(dir: string = TEMPLATES_DIR): Blueprint {
   const pages = listFiles(join(dir, 'pages'), '.md').map((p) => loadPage(p, dir));
   const bp: Blueprint = {
     dir,
-    notion: validate(notionBlueprintSchema, parseYamlFile(file('blueprint/notion.yaml'), dir), file('blueprint/notion.yaml'), dir),
+    notion: validate(
+      notionBlueprintSchema,
+      parseYamlFile(file('blueprint/notion.yaml'), dir),
+      file('blueprint/notion.yaml'),
+      dir,
+    ),
     workbook: validate(
       workbookBlueprintSchema,
       parseYamlFile(file('blueprint/workbook.yaml'), dir),
       file('blueprint/workbook.yaml'),
       dir,
     ),
-    sync: validate(syncBlueprintSchema, parseYamlFile(file('blueprint/sync.yaml'), dir), file('blueprint/sync.yaml'), dir),
+    sync: validate(
+      syncBlueprintSchema,
+      parseYamlFile(file('blueprint/sync.yaml'), dir),
+      file('blueprint/sync.yaml'),
+      dir,
+    ),
     types,
     roadmap: validate(roadmapSchema, parseYamlFile(file('roadmap.yaml'), dir), file('roadmap.yaml'), dir),
     scoring: validate(scoringSchema, parseYamlFile(file('scoring.yaml'), dir), file('scoring.yaml'), dir),

@@ -10,7 +10,11 @@ const base = { key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
 export const notionPropertySchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('title') }),
   z.strictObject({ ...base, type: z.literal('rich_text') }),
-  z.strictObject({ ...base, type: z.literal('number'), format: z.enum(['number', 'dollar', 'percent']).optional() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('number'),
+    format: z.enum(['number', 'dollar', 'percent']).optional(),
+  }),
   z.strictObject({ ...base, type: z.literal('select'), options: optionList }),
   z.strictObject({ ...base, type: z.literal('multi_select'), options: optionList }),
   z.strictObject({ ...base, type: z.literal('date') }),
@@ -72,7 +76,10 @@ const valueOrFormula = {
   formula: z.string().startsWith('=', 'a formula must start with =').optional(),
   style: cellStyle.optional(),
   format: cellFormat.optional(),
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'named ranges are letters and digits').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]*$/, 'named ranges are letters and digits')
+    .optional(),
 };
 
 const layoutCell = z.strictObject({ at: a1, ...valueOrFormula });
@@ -103,7 +110,9 @@ const tableTab = z.strictObject({
   kind: z.literal('table'),
   header_rows: z.union([z.literal(1), z.literal(2)]),
   data_rows: z.number().int().min(0).max(5000),
-  columns: z.array(z.union([columnSchema, z.strictObject({ generate: z.literal('scoring-criteria') })])).min(1),
+  columns: z
+    .array(z.union([columnSchema, z.strictObject({ generate: z.literal('scoring-criteria') })]))
+    .min(1),
   conditional_formats: z.array(conditionalFormat).default([]),
   examples: z.array(z.record(z.string(), z.unknown())).default([]),
   seed: z.literal('type-kpis').optional(),
@@ -126,7 +135,12 @@ const layoutTab = z.strictObject({
     )
     .default([]),
   generated: z
-    .array(z.strictObject({ kind: z.enum(['scoring-criteria-table', 'default-terms-table']), at_row: z.number().int().min(1) }))
+    .array(
+      z.strictObject({
+        kind: z.enum(['scoring-criteria-table', 'default-terms-table']),
+        at_row: z.number().int().min(1),
+      }),
+    )
     .default([]),
   validations: z
     .array(z.strictObject({ range: z.string(), number_between: z.tuple([z.number(), z.number()]) }))

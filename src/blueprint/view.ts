@@ -54,7 +54,10 @@ function viewType(type: PartnershipType, index: number, count: number): ViewType
   };
 }
 
-export function appliesTo(scope: 'all' | readonly PartnershipTypeKey[], types: readonly PartnershipTypeKey[]): boolean {
+export function appliesTo(
+  scope: 'all' | readonly PartnershipTypeKey[],
+  types: readonly PartnershipTypeKey[],
+): boolean {
   return scope === 'all' || scope.some((t) => types.includes(t));
 }
 
@@ -67,17 +70,29 @@ export interface ScheduledRoadmapEntry extends RoadmapEntry {
 export function scheduledRoadmap(bp: Blueprint, config: Config): ScheduledRoadmapEntry[] {
   const entries = bp.roadmap.filter((e) => appliesTo(e.applies_to, config.partnership_types));
   const schedule = scheduleRoadmap(
-    entries.map((e) => ({ key: e.key, startDay: e.start_day, durationDays: e.duration_days, dependsOn: e.depends_on })),
+    entries.map((e) => ({
+      key: e.key,
+      startDay: e.start_day,
+      durationDays: e.duration_days,
+      dependsOn: e.depends_on,
+    })),
     config.program.start_date,
   );
-  return entries.map((e, i) => ({ ...e, start_date: schedule[i]!.startDate, due_date: schedule[i]!.dueDate }));
+  return entries.map((e, i) => ({
+    ...e,
+    start_date: schedule[i]!.startDate,
+    due_date: schedule[i]!.dueDate,
+  }));
 }
 
 export function buildView(bp: Blueprint, config: Config): Record<string, unknown> {
   const chosen = config.partnership_types;
   const types = chosen.map((key, i) => viewType(bp.types[key], i, chosen.length));
   const has = Object.fromEntries(
-    Object.keys(PARTNERSHIP_TYPE_NAMES).map((k) => [k.replace(/-/g, '_'), chosen.includes(k as PartnershipTypeKey)]),
+    Object.keys(PARTNERSHIP_TYPE_NAMES).map((k) => [
+      k.replace(/-/g, '_'),
+      chosen.includes(k as PartnershipTypeKey),
+    ]),
   );
   return {
     company: config.company.name,

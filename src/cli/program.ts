@@ -22,7 +22,9 @@ export function makeProgram(io: Io): Command {
   const global = () => program.opts<GlobalOptions>();
   const ctx: CommandContext = { io, global, printer: () => new Printer(io, global()) };
   program
-    .description('Installs the partnership Quick Launch Program as a working operating system in Notion and Google Sheets.')
+    .description(
+      'Installs the partnership Quick Launch Program as a working operating system in Notion and Google Sheets.',
+    )
     .version(VERSION)
     .option('--json', 'print one machine-readable JSON object', false)
     .option('--debug', 'show stack traces on errors', false)
@@ -50,7 +52,9 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const error = toPnError(caught);
     const opts = program.opts<GlobalOptions>();
     if (opts.json) {
-      io.stdout(`${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } }, null, 2)}\n`,
+      );
     }
     io.stderr(`error: ${error.oneLine()}\n`);
     if (opts.debug) io.stderr(`${(caught instanceof Error && caught.stack) || String(caught)}\n`);

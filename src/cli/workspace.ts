@@ -5,7 +5,10 @@ import { loadBlueprint } from '../blueprint/load.js';
 import { loadConfig } from '../config/load.js';
 import type { Io } from './io.js';
 
-export function desiredWorkspace(io: Io, configPath: string | undefined): { ws: DesiredWorkspace; configSource: string } {
+export function desiredWorkspace(
+  io: Io,
+  configPath: string | undefined,
+): { ws: DesiredWorkspace; configSource: string } {
   const { config, source } = loadConfig({ path: configPath, cwd: io.cwd });
   const blueprint = loadBlueprint(io.env.PARTNERNOMICS_TEMPLATES || undefined);
   return { ws: compile(blueprint, config), configSource: source };

@@ -14,7 +14,8 @@ export function describeZodError(error: z.ZodError): string {
   if (!first) return 'invalid value';
   const path = first.path.length ? first.path.join('.') : '(top level)';
   let message = first.message;
-  if (first.code === 'unrecognized_keys') message = `unknown field ${first.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (first.code === 'unrecognized_keys')
+    message = `unknown field ${first.keys.map((k) => `"${k}"`).join(', ')}`;
   const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
   return `${path}: ${message}${more}`;
 }
@@ -71,5 +72,8 @@ export function loadConfig(options: { path?: string; cwd?: string; today?: strin
     }
     return { config: parseConfig({}, 'defaults', options.today), source: 'defaults' };
   }
-  return { config: parseConfigYaml(readFileSync(path, 'utf8'), options.path ?? DEFAULT_CONFIG_FILE, options.today), source: path };
+  return {
+    config: parseConfigYaml(readFileSync(path, 'utf8'), options.path ?? DEFAULT_CONFIG_FILE, options.today),
+    source: path,
+  };
 }

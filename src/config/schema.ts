@@ -15,14 +15,21 @@ export const BUSINESS_MODELS = [
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: 'is not a real calendar date',
-  });
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: 'is not a real calendar date',
+    },
+  );
 
 const partnershipType = z.string().transform((value, ctx) => {
   const key = parsePartnershipType(value);
   if (!key) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a partnership type (one of: ${PARTNERSHIP_TYPES.join(', ')})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a partnership type (one of: ${PARTNERSHIP_TYPES.join(', ')})`,
+    });
     return z.NEVER;
   }
   return key;
@@ -37,7 +44,11 @@ export const teamMemberSchema = z.strictObject({
 export const targetsSchema = z.strictObject({
   partners_signed_by_day_90: z.number().int('must be a whole number').min(0, 'must be 0 or more').default(3),
   monthly_referrals_per_partner: z.number().min(0, 'must be 0 or more').default(15),
-  partner_share_of_bookings_pct: z.number().min(0, 'must be 0 or more').max(100, 'must be at most 100').default(10),
+  partner_share_of_bookings_pct: z
+    .number()
+    .min(0, 'must be 0 or more')
+    .max(100, 'must be at most 100')
+    .default(10),
 });
 
 export const configSchema = z.strictObject({

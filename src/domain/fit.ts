@@ -56,7 +56,9 @@ export function recommendTypes(
     const option = question.options.find((o) => o.key === answerKey);
     if (!option) {
       const allowed = question.options.map((o) => o.key).join(', ');
-      throw new FitAnswerError(`answer "${answerKey}" to "${question.key}" is not an option (one of: ${allowed})`);
+      throw new FitAnswerError(
+        `answer "${answerKey}" to "${question.key}" is not an option (one of: ${allowed})`,
+      );
     }
     answered += 1;
     for (const type of PARTNERSHIP_TYPES) {
@@ -70,7 +72,12 @@ export function recommendTypes(
 
   const ranking = PARTNERSHIP_TYPES.map((type) => {
     const max = possible.get(type)!;
-    return { type, points: points.get(type)!, fit: max > 0 ? points.get(type)! / max : 0, reasons: reasons.get(type)! };
+    return {
+      type,
+      points: points.get(type)!,
+      fit: max > 0 ? points.get(type)! / max : 0,
+      reasons: reasons.get(type)!,
+    };
   }).sort((a, b) => b.fit - a.fit || b.points - a.points);
 
   const [first, second] = ranking;

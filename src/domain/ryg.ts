@@ -1,4 +1,5 @@
 // Red / yellow / green status of a metric against its target; mirrors the PBR Scoreboard formula.
+import { gte, lte } from './compare.js';
 
 export type Direction = 'higher' | 'lower';
 export type RygStatus = 'Green' | 'Yellow' | 'Red';
@@ -16,9 +17,9 @@ export function rygStatus(
 ): RygStatus | null {
   if (actual === null || actual === undefined || target === null || target === undefined) return null;
   if (direction === 'lower') {
-    if (actual <= target) return 'Green';
-    return actual <= target * (1 + yellowBand) ? 'Yellow' : 'Red';
+    if (lte(actual, target)) return 'Green';
+    return lte(actual, target * (1 + yellowBand)) ? 'Yellow' : 'Red';
   }
-  if (actual >= target) return 'Green';
-  return actual >= target * (1 - yellowBand) ? 'Yellow' : 'Red';
+  if (gte(actual, target)) return 'Green';
+  return gte(actual, target * (1 - yellowBand)) ? 'Yellow' : 'Red';
 }

@@ -1,4 +1,5 @@
 // Partner Scoring Tool: weighted 1–5 ratings -> 0–100 score, rank and Pursue/Nurture/Pass; mirrors the sheet formula.
+import { compareNumbers, gte, lt } from './compare.js';
 
 export interface ScoringCriterion {
   key: string;
@@ -49,21 +50,26 @@ export function partnerScore(ratings: Readonly<Record<string, unknown>>, model: 
     ratedWeight += criterion.weight * valid;
     weighted += criterion.weight * valid * (valid ? (rating as number) : 0);
   }
-  if (totalWeight <= 0 || ratedWeight <= 0 || ratedWeight < model.minCoverage * totalWeight) return null;
+  if (totalWeight <= 0 || ratedWeight <= 0 || lt(ratedWeight, model.minCoverage * totalWeight)) return null;
   return roundHalfAwayFromZero((100 * (weighted - ratedWeight)) / (4 * ratedWeight), 1);
 }
 
-export function recommend(score: number | null, model: Pick<ScoringModel, 'pursueAt' | 'nurtureAt'>): Recommendation {
+export function recommend(
+  score: number | null,
+  model: Pick<ScoringModel, 'pursueAt' | 'nurtureAt'>,
+): Recommendation {
   if (score === null) return 'Needs ratings';
-  if (score >= model.pursueAt) return 'Pursue';
-  if (score >= model.nurtureAt) return 'Nurture';
+  if (gte(score, model.pursueAt)) return 'Pursue';
+  if (gte(score, model.nurtureAt)) return 'Nurture';
   return 'Pass';
 }
 
 /** RANK(score, scores, 0): 1 + the number of strictly higher scores; ties share a rank; unscored -> null. */
 export function rankScores(scores: readonly (number | null)[]): (number | null)[] {
   const numeric = scores.filter((s): s is number => s !== null);
-  return scores.map((s) => (s === null ? null : 1 + numeric.filter((other) => other > s).length));
+  return scores.map((s) =>
+    s === null ? null : 1 + numeric.filter((other) => compareNumbers(other, s) > 0).length,
+  );
 }
 
 export interface ScoredPartner<T> {

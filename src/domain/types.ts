@@ -52,7 +52,10 @@ export const SOURCING_CHANNEL_NAMES: Record<SourcingChannel, string> = {
 
 /** Accepts a key or a display name in any case ("Co-Sell", "co-sell", "service/implementation"). */
 export function parsePartnershipType(input: string): PartnershipTypeKey | undefined {
-  const norm = input.trim().toLowerCase().replace(/[\s/_]+/g, '-');
+  const norm = input
+    .trim()
+    .toLowerCase()
+    .replace(/[\s/_]+/g, '-');
   return PARTNERSHIP_TYPES.find(
     (t) => t === norm || PARTNERSHIP_TYPE_NAMES[t].toLowerCase().replace(/[\s/_]+/g, '-') === norm,
   );

@@ -11,7 +11,10 @@ export function parseAnswers(pairs: readonly string[]): Record<string, string> {
   const answers: Record<string, string> = {};
   for (const pair of pairs) {
     const m = /^([a-z0-9_]+)=([a-z0-9_]+)$/.exec(pair.trim());
-    if (!m) throw new PnError('USAGE', `--answer "${pair}" is not question=option`, { hint: 'e.g. --answer deal_size=under_5k' });
+    if (!m)
+      throw new PnError('USAGE', `--answer "${pair}" is not question=option`, {
+        hint: 'e.g. --answer deal_size=under_5k',
+      });
     answers[m[1]!] = m[2]!;
   }
   return answers;
@@ -44,17 +47,23 @@ export function registerFit(program: Command, ctx: CommandContext): void {
         const { select } = await import('@inquirer/prompts');
         answers = {};
         for (const q of fit.questions) {
-          answers[q.key] = await select({ message: q.text, choices: q.options.map((o) => ({ value: o.key, name: o.label })) });
+          answers[q.key] = await select({
+            message: q.text,
+            choices: q.options.map((o) => ({ value: o.key, name: o.label })),
+          });
         }
       }
       let result: ReturnType<typeof recommendTypes>;
       try {
         result = recommendTypes(fit.questions, answers);
       } catch (error) {
-        if (error instanceof FitAnswerError) throw new PnError('USAGE', error.message, { hint: 'see `partnernomics fit --list`' });
+        if (error instanceof FitAnswerError)
+          throw new PnError('USAGE', error.message, { hint: 'see `partnernomics fit --list`' });
         throw error;
       }
-      p.heading(`Recommended: ${result.recommended.map((t) => PARTNERSHIP_TYPE_NAMES[t]).join(' + ') || 'answer at least one question'}`);
+      p.heading(
+        `Recommended: ${result.recommended.map((t) => PARTNERSHIP_TYPE_NAMES[t]).join(' + ') || 'answer at least one question'}`,
+      );
       for (const r of result.ranking) {
         p.line(`  ${PARTNERSHIP_TYPE_NAMES[r.type].padEnd(24)} ${(r.fit * 100).toFixed(0).padStart(3)}% fit`);
       }

@@ -26,17 +26,28 @@ function numberFlag(name: string, value: string | undefined): number | undefined
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || Number.isNaN(n)) {
-    throw new PnError('CONFIG_INVALID', `--${name}: "${value}" is not a number`, { hint: `pass a number, e.g. --${name} 3` });
+    throw new PnError('CONFIG_INVALID', `--${name}: "${value}" is not a number`, {
+      hint: `pass a number, e.g. --${name} 3`,
+    });
   }
   return n;
 }
 
 /** Pure: flags -> the raw config object that the schema validates (undefined fields take defaults). */
 export function configFromFlags(flags: InitFlags, today: string): Record<string, unknown> {
-  const drop = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const drop = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return drop({
-    company: drop({ name: flags.company, stage: flags.stage, arr_band: flags.arrBand, business_model: flags.businessModel }),
-    partnership_types: flags.types?.split(',').map((t) => t.trim()).filter(Boolean),
+    company: drop({
+      name: flags.company,
+      stage: flags.stage,
+      arr_band: flags.arrBand,
+      business_model: flags.businessModel,
+    }),
+    partnership_types: flags.types
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     program: { start_date: flags.startDate ?? today },
     targets: drop({
       partners_signed_by_day_90: numberFlag('partners-by-day-90', flags.partnersByDay90),
@@ -58,12 +69,23 @@ export function configYaml(config: Config): string {
   return `${header}${stringify(config)}`;
 }
 
-async function askInteractively(base: Record<string, unknown>, today: string): Promise<Record<string, unknown>> {
+async function askInteractively(
+  base: Record<string, unknown>,
+  today: string,
+): Promise<Record<string, unknown>> {
   const { input, select, checkbox } = await import('@inquirer/prompts');
   const company = (base.company ?? {}) as Record<string, string>;
   const name = await input({ message: 'Company name', default: company.name ?? 'Your company' });
-  const stage = await select({ message: 'Stage', choices: STAGES.map((s) => ({ value: s })), default: (company.stage ?? 'series-b') as (typeof STAGES)[number] });
-  const arr = await select({ message: 'ARR band', choices: ARR_BANDS.map((s) => ({ value: s })), default: (company.arr_band ?? '5m-20m') as (typeof ARR_BANDS)[number] });
+  const stage = await select({
+    message: 'Stage',
+    choices: STAGES.map((s) => ({ value: s })),
+    default: (company.stage ?? 'series-b') as (typeof STAGES)[number],
+  });
+  const arr = await select({
+    message: 'ARR band',
+    choices: ARR_BANDS.map((s) => ({ value: s })),
+    default: (company.arr_band ?? '5m-20m') as (typeof ARR_BANDS)[number],
+  });
   const model = await select({
     message: 'Business model',
     choices: BUSINESS_MODELS.map((s) => ({ value: s })),
@@ -108,7 +130,9 @@ export function registerInit(program: Command, ctx: CommandContext): void {
     .action(async (flags: InitFlags & { yes: boolean; force: boolean }) => {
       const path = resolve(ctx.io.cwd, ctx.global().config ?? DEFAULT_CONFIG_FILE);
       if (existsSync(path) && !flags.force) {
-        throw new PnError('CONFIG_EXISTS', `${path} already exists`, { hint: 'edit it, or run init again with --force to replace it' });
+        throw new PnError('CONFIG_EXISTS', `${path} already exists`, {
+          hint: 'edit it, or run init again with --force to replace it',
+        });
       }
       const today = todayIso();
       let raw = configFromFlags(flags, today);
@@ -124,7 +148,9 @@ export function registerInit(program: Command, ctx: CommandContext): void {
       writeFileAtomic(path, configYaml(config));
       const p = ctx.printer();
       p.line(`Wrote ${path}`);
-      p.line(`Next: partnernomics install   (installs ${config.partnership_types.length} partnership type(s) into ./partnernomics-workspace)`);
+      p.line(
+        `Next: partnernomics install   (installs ${config.partnership_types.length} partnership type(s) into ./partnernomics-workspace)`,
+      );
       p.json({ ok: true, command: 'init', path, config });
     });
 }

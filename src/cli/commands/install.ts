@@ -1,5 +1,5 @@
 // `partnernomics plan` and `partnernomics install`: compile the workspace, diff it with the target, apply.
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { PARTNERSHIP_TYPE_NAMES } from '../../domain/types.js';
@@ -7,8 +7,8 @@ import { applyLocalPlan, type LocalPlan, planLocalInstall } from '../../targets/
 import type { LocalOperation } from '../../targets/local/plan.js';
 import type { Printer } from '../io.js';
 import { parseInstallOptions } from '../options.js';
-import { desiredWorkspace } from '../workspace.js';
 import type { CommandContext } from '../program.js';
+import { desiredWorkspace } from '../workspace.js';
 
 const ACTION_LABEL: Record<LocalOperation['action'], string> = {
   create: 'create',
@@ -19,10 +19,23 @@ const ACTION_LABEL: Record<LocalOperation['action'], string> = {
   obsolete: 'obsolete (left in place)',
 };
 
-function printPlan(p: Printer, plan: LocalPlan, verbose: boolean): void {
+/** One line per file that needs attention; creates and unchanged files are counted per folder. */
+function printPlan(p: Printer, plan: LocalPlan): void {
+  const grouped = new Map<string, number>();
   for (const op of plan.operations) {
-    if (!verbose && op.action === 'unchanged') continue;
-    p.line(`  ${ACTION_LABEL[op.action].padEnd(24)} ${op.path}${op.action === 'conflict' ? `  — ${op.reason}` : ''}`);
+    if (op.action === 'create' || op.action === 'unchanged') {
+      const folder = op.path.includes('/') ? `${op.path.split('/').slice(0, 2).join('/')}` : op.path;
+      const key = `${ACTION_LABEL[op.action]}\t${folder}`;
+      grouped.set(key, (grouped.get(key) ?? 0) + 1);
+      continue;
+    }
+    p.line(
+      `  ${ACTION_LABEL[op.action].padEnd(24)} ${op.path}${op.action === 'conflict' ? `  — ${op.reason}` : ''}`,
+    );
+  }
+  for (const [key, count] of grouped) {
+    const [label, folder] = key.split('\t') as [string, string];
+    p.line(`  ${label.padEnd(24)} ${folder}${count > 1 ? ` (${count} files)` : ''}`);
   }
 }
 
@@ -31,10 +44,19 @@ function summary(plan: LocalPlan): string {
   return `${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c['keep-edited']} kept as you edited them, ${c.conflict} conflicts`;
 }
 
-function describeRun(p: Printer, ctx: CommandContext, outDir: string, ws: ReturnType<typeof desiredWorkspace>): void {
+function describeRun(
+  p: Printer,
+  ctx: CommandContext,
+  outDir: string,
+  ws: ReturnType<typeof desiredWorkspace>,
+): void {
   const types = ws.ws.types.map((t) => PARTNERSHIP_TYPE_NAMES[t]).join(', ');
   p.line(`Target: local folder ${relative(ctx.io.cwd, outDir) || '.'}`);
-  p.line(p.dim(`Config: ${ws.configSource} · ${ws.ws.config.company.name} · ${types} · program start ${ws.ws.config.program.start_date}`));
+  p.line(
+    p.dim(
+      `Config: ${ws.configSource} · ${ws.ws.config.company.name} · ${types} · program start ${ws.ws.config.program.start_date}`,
+    ),
+  );
 }
 
 export function registerPlanAndInstall(program: Command, ctx: CommandContext): void {
@@ -46,13 +68,24 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
     .action(async (flags: Record<string, unknown>) => {
       const options = parseInstallOptions(flags);
       const compiled = desiredWorkspace(ctx.io, ctx.global().config);
-      const plan = planLocalInstall(compiled.ws, options.out);
+      const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();
       describeRun(p, ctx, plan.outDir, compiled);
-      printPlan(p, plan, false);
+      printPlan(p, plan);
       p.line(`Plan: ${summary(plan)}.`);
-      if (plan.counts.conflict > 0) p.line('Install would stop on the conflicts above unless run with --force (each is backed up first).');
-      p.json({ ok: true, command: 'plan', target: 'local', outDir: plan.outDir, version: compiled.ws.version, counts: plan.counts, operations: plan.operations });
+      if (plan.counts.conflict > 0)
+        p.line(
+          'Install would stop on the conflicts above unless run with --force (each is backed up first).',
+        );
+      p.json({
+        ok: true,
+        command: 'plan',
+        target: 'local',
+        outDir: plan.outDir,
+        version: compiled.ws.version,
+        counts: plan.counts,
+        operations: plan.operations,
+      });
     });
 
   program
@@ -65,13 +98,16 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
     .action(async (flags: Record<string, unknown>) => {
       const options = parseInstallOptions({ target: flags.target, out: flags.out, force: flags.force });
       const compiled = desiredWorkspace(ctx.io, ctx.global().config);
-      const plan = planLocalInstall(compiled.ws, options.out);
+      const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();
       describeRun(p, ctx, plan.outDir, compiled);
       const toWrite = plan.counts.create + plan.counts.update + (options.force ? plan.counts.conflict : 0);
       const bar =
         ctx.io.interactive && !ctx.global().json && toWrite > 0
-          ? new SingleBar({ format: '  writing {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic)
+          ? new SingleBar(
+              { format: '  writing {bar} {value}/{total} {file}', hideCursor: true },
+              Presets.shades_classic,
+            )
           : null;
       bar?.start(toWrite, 0, { file: '' });
       const result = await applyLocalPlan(compiled.ws, plan, {
@@ -79,13 +115,16 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
         onFile: (op) => bar?.increment({ file: op.path }),
       });
       bar?.stop();
-      printPlan(p, plan, false);
-      for (const backup of result.backups) p.line(`  backed up your version to ${relative(ctx.io.cwd, backup)}`);
+      printPlan(p, plan);
+      for (const backup of result.backups)
+        p.line(`  backed up your version to ${relative(ctx.io.cwd, backup)}`);
       const c = plan.counts;
       p.line(
         `Done: ${c.create} created, ${c.update} updated, ${options.force ? c.conflict : 0} replaced, ${c.unchanged} unchanged, ${c['keep-edited']} kept as you edited them.`,
       );
-      p.line(`Next: read ${relative(ctx.io.cwd, `${plan.outDir}/MANUAL-STEPS.md`)} — it takes the workspace into Notion and Google Sheets.`);
+      p.line(
+        `Next: read ${relative(ctx.io.cwd, `${plan.outDir}/MANUAL-STEPS.md`)} — it takes the workspace into Notion and Google Sheets.`,
+      );
       p.json({
         ok: true,
         command: 'install',

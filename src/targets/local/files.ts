@@ -70,7 +70,12 @@ export function localFiles(ws: DesiredWorkspace): LocalFile[] {
     produce: () => workbookToXlsx(ws.workbook),
   });
   const bundle = readBundle(APPS_SCRIPT_BUNDLE);
-  files.push({ path: 'apps-script/Code.js', sourceHash: sha256(bundle), contentHash: sha256(bundle), produce: async () => bundle });
+  files.push({
+    path: 'apps-script/Code.js',
+    sourceHash: sha256(bundle),
+    contentHash: sha256(bundle),
+    produce: async () => bundle,
+  });
   files.push(textFile('apps-script/appsscript.json', readFileSync(APPS_SCRIPT_MANIFEST, 'utf8')));
   files.push(textFile('MANUAL-STEPS.md', manualStepsMarkdown(ws)));
   return files;

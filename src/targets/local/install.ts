@@ -61,11 +61,18 @@ export async function applyLocalPlan(
 ): Promise<LocalInstallResult> {
   const conflicts = plan.operations.filter((o) => o.action === 'conflict');
   if (conflicts.length > 0 && !options.force) {
-    const names = conflicts.slice(0, 3).map((c) => c.path).join(', ');
+    const names = conflicts
+      .slice(0, 3)
+      .map((c) => c.path)
+      .join(', ');
     const more = conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : '';
-    throw new PnError('OUTPUT_CONFLICT', `${conflicts.length} file(s) in ${plan.outDir} were edited by hand and would be replaced: ${names}${more}`, {
-      hint: 'nothing was written; run again with --force to replace them (each is backed up first), or use --out to install elsewhere',
-    });
+    throw new PnError(
+      'OUTPUT_CONFLICT',
+      `${conflicts.length} file(s) in ${plan.outDir} were edited by hand and would be replaced: ${names}${more}`,
+      {
+        hint: 'nothing was written; run again with --force to replace them (each is backed up first), or use --out to install elsewhere',
+      },
+    );
   }
   const manifest: Manifest = {
     stateVersion: 1,
@@ -87,10 +94,14 @@ export async function applyLocalPlan(
     try {
       writeFileAtomic(full, bytes);
     } catch (error) {
-      throw new PnError('OUTPUT_UNWRITABLE', `cannot write ${full}: ${(error as NodeJS.ErrnoException).code ?? error}`, {
-        hint: 'check the folder permissions or choose another folder with --out DIR',
-        cause: error,
-      });
+      throw new PnError(
+        'OUTPUT_UNWRITABLE',
+        `cannot write ${full}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        {
+          hint: 'check the folder permissions or choose another folder with --out DIR',
+          cause: error,
+        },
+      );
     }
     manifest.files[op.path] = { sourceHash: file.sourceHash, writtenHash: sha256(bytes) };
     writeManifest(plan.outDir, manifest);
@@ -100,11 +111,15 @@ export async function applyLocalPlan(
     if (op.action === 'obsolete') continue;
     if (op.action === 'unchanged' && !manifest.files[op.path]) {
       const file = plan.files.find((f) => f.path === op.path)!;
-      manifest.files[op.path] = { sourceHash: file.sourceHash, writtenHash: file.contentHash ?? file.sourceHash };
+      manifest.files[op.path] = {
+        sourceHash: file.sourceHash,
+        writtenHash: file.contentHash ?? file.sourceHash,
+      };
     }
   }
   const wrote = plan.operations.some((o) => ['create', 'update', 'conflict'].includes(o.action));
-  if (wrote || plan.manifest?.workspaceVersion !== ws.version || !plan.manifest) writeManifest(plan.outDir, manifest);
+  if (wrote || plan.manifest?.workspaceVersion !== ws.version || !plan.manifest)
+    writeManifest(plan.outDir, manifest);
   return {
     target: 'local',
     version: ws.version,

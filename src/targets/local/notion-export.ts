@@ -1,6 +1,11 @@
 // Renders the Notion side as a Notion-importable Markdown & CSV export (pure: returns path -> text).
 import { stringify } from 'csv-stringify/sync';
-import type { DesiredDatabase, DesiredProperty, DesiredWorkspace, PlainValue } from '../../blueprint/desired.js';
+import type {
+  DesiredDatabase,
+  DesiredProperty,
+  DesiredWorkspace,
+  PlainValue,
+} from '../../blueprint/desired.js';
 
 /** A file or folder name Notion, macOS, Windows and zip all accept. */
 export function safeName(name: string): string {
@@ -66,7 +71,8 @@ function databasesReference(ws: DesiredWorkspace): string {
   ];
   for (const db of ws.databases) {
     lines.push('', `## ${db.title}`, '', db.description, '', '| Property | Type |', '|---|---|');
-    for (const p of db.properties) lines.push(`| ${p.name} | ${describeProperty(p, dbTitle).replace(/\|/g, '\\|')} |`);
+    for (const p of db.properties)
+      lines.push(`| ${p.name} | ${describeProperty(p, dbTitle).replace(/\|/g, '\\|')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

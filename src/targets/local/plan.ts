@@ -47,11 +47,18 @@ export function planLocal(
       if (file.contentHash !== undefined && onDisk === file.contentHash) {
         return { path: file.path, action: 'unchanged', reason: 'already as the blueprint wants it' };
       }
-      return { path: file.path, action: 'conflict', reason: 'a file partnernomics did not write is in the way' };
+      return {
+        path: file.path,
+        action: 'conflict',
+        reason: 'a file partnernomics did not write is in the way',
+      };
     }
     const edited = onDisk !== recorded.writtenHash;
     const changed = recorded.sourceHash !== file.sourceHash;
-    if (!edited) return changed ? { path: file.path, action: 'update', reason: 'the blueprint changed' } : { path: file.path, action: 'unchanged', reason: 'up to date' };
+    if (!edited)
+      return changed
+        ? { path: file.path, action: 'update', reason: 'the blueprint changed' }
+        : { path: file.path, action: 'unchanged', reason: 'up to date' };
     return changed
       ? { path: file.path, action: 'conflict', reason: 'you edited it and the blueprint changed it too' }
       : { path: file.path, action: 'keep-edited', reason: 'you edited it; your version is kept' };
@@ -66,7 +73,14 @@ export function planLocal(
 }
 
 export function countActions(ops: readonly LocalOperation[]): Record<LocalAction, number> {
-  const counts: Record<LocalAction, number> = { create: 0, update: 0, unchanged: 0, 'keep-edited': 0, conflict: 0, obsolete: 0 };
+  const counts: Record<LocalAction, number> = {
+    create: 0,
+    update: 0,
+    unchanged: 0,
+    'keep-edited': 0,
+    conflict: 0,
+    obsolete: 0,
+  };
   for (const op of ops) counts[op.action] += 1;
   return counts;
 }

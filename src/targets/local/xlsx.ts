@@ -12,7 +12,12 @@ const NUMBER_FORMATS: Record<CellFormat, string> = {
   month: 'mmm yyyy',
 };
 
-const FILLS: Record<Fill, string> = { green: 'FFB7E1CD', yellow: 'FFFCE8B2', red: 'FFF4C7C3', grey: 'FFEFEFEF' };
+const FILLS: Record<Fill, string> = {
+  green: 'FFB7E1CD',
+  yellow: 'FFFCE8B2',
+  red: 'FFF4C7C3',
+  grey: 'FFEFEFEF',
+};
 
 /** A fixed timestamp so the same workspace always produces the same document properties. */
 const DOC_DATE = new Date(Date.UTC(2026, 0, 1));
@@ -75,7 +80,13 @@ export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer>
     for (const cell of tab.cells) writeCell(sheet, cell);
     for (const v of tab.validations) {
       const rule: ExcelJS.DataValidation = v.list
-        ? { type: 'list', allowBlank: true, formulae: [`"${v.list.join(',')}"`], showErrorMessage: true, error: `Choose one of: ${v.list.join(', ')}` }
+        ? {
+            type: 'list',
+            allowBlank: true,
+            formulae: [`"${v.list.join(',')}"`],
+            showErrorMessage: true,
+            error: `Choose one of: ${v.list.join(', ')}`,
+          }
         : v.between
           ? {
               type: 'decimal',
@@ -85,11 +96,17 @@ export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer>
               showErrorMessage: true,
               error: `Enter a number from ${v.between[0]} to ${v.between[1]}`,
             }
-          : { type: 'date', operator: 'greaterThan', allowBlank: true, formulae: [new Date(Date.UTC(2000, 0, 1))], showErrorMessage: true, error: 'Enter a date' };
-      (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations.add(
-        v.range,
-        rule,
-      );
+          : {
+              type: 'date',
+              operator: 'greaterThan',
+              allowBlank: true,
+              formulae: [new Date(Date.UTC(2000, 0, 1))],
+              showErrorMessage: true,
+              error: 'Enter a date',
+            };
+      (
+        sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }
+      ).dataValidations.add(v.range, rule);
     }
     for (const cf of tab.conditionalFormats) {
       sheet.addConditionalFormatting({

@@ -1,0 +1,555 @@
+// Runs the built Apps Script bundle (dist/apps-script/Code.js, built by globalSetup) in a vm context whose
+// globals are in-memory fakes of SpreadsheetApp and LockService, calling its top-level functions the way
+// Apps Script does, and checks them against the domain code in src/domain.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { rygStatus } from '../src/domain/ryg.js';
+import { partnerScore, type Recommendation, recommend, type ScoringModel, scorePartners } from '../src/domain/scoring.js';
+import {
+  type CellValue,
+  createSpreadsheetFakes,
+  type FakeSheet,
+  FakeSpreadsheet,
+  installSpreadsheetFakes,
+  type SpreadsheetFakes,
+} from './fakes/spreadsheet-app.js';
+
+const BUNDLE_PATH = fileURLToPath(new URL('../dist/apps-script/Code.js', import.meta.url));
+const WORKBOOK_YAML = fileURLToPath(new URL('../templates/blueprint/workbook.yaml', import.meta.url));
+const SCORING_YAML = fileURLToPath(new URL('../templates/scoring.yaml', import.meta.url));
+
+interface Summary {
+  partners: number;
+  Pursue: number;
+  Nurture: number;
+  Pass: number;
+  'Needs ratings': number;
+}
+
+interface BundleGlobals {
+  Partnernomics: Record<string, unknown>;
+  onOpen(): void;
+  about(): void;
+  recalculateScores(): Summary;
+  PN_SCORE(...args: unknown[]): unknown;
+  PN_RECOMMEND(...args: unknown[]): unknown;
+  PN_RYG(...args: unknown[]): unknown;
+  [name: string]: unknown;
+}
+
+let BUNDLE = '';
+beforeAll(() => {
+  BUNDLE = readFileSync(BUNDLE_PATH, 'utf8');
+});
+
+/** Evaluates the bundle as Apps Script does: one global scope holding the services and the script's functions. */
+function loadBundle(fakes: SpreadsheetFakes): BundleGlobals {
+  const context: Record<string, unknown> = {};
+  installSpreadsheetFakes(fakes, context);
+  vm.createContext(context);
+  vm.runInContext(BUNDLE, context, { filename: 'Code.js' });
+  return context as BundleGlobals;
+}
+
+/** Tiny deterministic PRNG so generated cases are the same on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(rand: () => number, items: readonly T[]): T {
+  return items[Math.floor(rand() * items.length)] as T;
+}
+
+function int(rand: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(rand() * (hi - lo + 1));
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+// ---------------------------------------------------------------------------------------------------------
+// The Partner Scoring tab as the workbook lays it out.
+
+const CRITERIA = [
+  'ICP overlap',
+  'Trusted-advisor strength',
+  'Non-competing revenue',
+  'Customer reach',
+  'Sales capacity',
+  'Fit with partnering plan',
+  'Executive sponsorship',
+  'Incentive alignment',
+  'Technical fit',
+  'Reputation and brand',
+  'Speed to first revenue',
+  'Cultural fit',
+] as const;
+const HEADERS = [
+  'Notion ID',
+  'Partner',
+  'Partnership type',
+  'Stage',
+  'Signed on',
+  'Example',
+  ...CRITERIA,
+  'Rated weight',
+  'Score',
+  'Rank',
+  'Recommendation',
+];
+const col = (header: string): number => {
+  const i = HEADERS.indexOf(header);
+  if (i < 0) throw new Error(`no column ${header}`);
+  return i + 1;
+};
+const FIRST_RATING = col('Example') + 1;
+const SCORE = col('Score');
+const RANK = col('Rank');
+const REC = col('Recommendation');
+const RESULT_COLS = [SCORE, RANK, REC];
+/** Not the template's weights, and one is 0, so a script that ignores row 2 cannot pass. */
+const WEIGHTS = [3, 20, 0, 7, 11, 5, 9, 1, 15, 2, 6, 13];
+const SETTINGS = { PursueAt: 65, NurtureAt: 40, MinCoverage: 0.6 };
+
+type Seed = CellValue | { formula: string; value?: CellValue };
+
+interface Workbook {
+  fakes: SpreadsheetFakes;
+  scoring: FakeSheet;
+  settings: FakeSheet;
+  /** The sheet rows of the data (row 3 on), as values, for the domain oracle. */
+  dataRows: CellValue[][];
+}
+
+const RATING_POOL: readonly CellValue[] = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 2.5, 4.5, '', '', '', 0, 6, 'abc', '4', -1, true];
+
+/**
+ * Builds the workbook with `partners` named partners, interleaved with rows whose Partner is blank (some with
+ * stray ratings). Each result cell is, at random, the sheet's formula (with a stale displayed value), a
+ * value typed over the formula, or blank.
+ */
+function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Workbook {
+  const rand = mulberry32(seed);
+  const book = new FakeSpreadsheet();
+  const fakes = createSpreadsheetFakes(book);
+  const settingsSheet = book.insertSheet('Settings');
+  settingsSheet.setCell(7, 8, 'Pursue at (score)');
+  settingsSheet.setCell(8, 8, 'Nurture at (score)');
+  settingsSheet.setCell(9, 8, 'Minimum rated weight');
+  settingsSheet.setCell(7, 9, settings.PursueAt);
+  settingsSheet.setCell(8, 9, settings.NurtureAt);
+  settingsSheet.setCell(9, 9, settings.MinCoverage);
+  book.nameCell('PursueAt', settingsSheet, 7, 9);
+  book.nameCell('NurtureAt', settingsSheet, 8, 9);
+  book.nameCell('MinCoverage', settingsSheet, 9, 9);
+
+  const scoring = book.insertSheet('Partner Scoring');
+  scoring.setRow(1, HEADERS);
+  const weightsRow: Seed[] = HEADERS.map(() => '');
+  weightsRow[col('Partner') - 1] = 'Weights (edit on Settings)';
+  WEIGHTS.forEach((w, i) => {
+    weightsRow[FIRST_RATING - 1 + i] = { formula: `=INDEX(Weights,${i + 1})`, value: w };
+  });
+  scoring.setRow(2, weightsRow);
+
+  const dataRows: CellValue[][] = [];
+  let named = 0;
+  let row = 3;
+  while (named < partners) {
+    const blank = row > 3 && rand() < 0.08;
+    const cells: Seed[] = HEADERS.map(() => '');
+    if (!blank) {
+      named += 1;
+      cells[0] = `nid-${row}`;
+      cells[1] = row === 3 ? 'Example — Northwind Advisory' : `Partner ${row}`;
+      cells[2] = pick(rand, ['Referral', 'Affiliate', 'Co-Sell', 'Marketplace']);
+      cells[3] = pick(rand, ['Sourced', 'Scoring', 'Signed', 'Active']);
+      cells[4] = rand() < 0.3 ? new Date(Date.UTC(2026, int(rand, 0, 11), int(rand, 1, 28))) : '';
+      cells[5] = row === 3 ? 'Example' : '';
+    }
+    const style = rand();
+    CRITERIA.forEach((_, i) => {
+      // Some partners have nothing rated; some blank rows carry stray ratings that must not be scored.
+      if (style < 0.05 || (blank && style < 0.5)) return;
+      cells[FIRST_RATING - 1 + i] = pick(rand, RATING_POOL);
+    });
+    cells[col('Rated weight') - 1] = { formula: `=SUMPRODUCT(Weights,ISNUMBER(G${row}:R${row}))`, value: 0 };
+    const stale: CellValue[] = [int(rand, 0, 1000) / 10, int(rand, 1, 99), pick(rand, ['Pursue', 'Pass', 'Needs ratings'])];
+    RESULT_COLS.forEach((c, k) => {
+      const p = rand();
+      cells[c - 1] =
+        p < 0.55
+          ? { formula: `=IF(B${row}="","",X${row}+${k})`, value: stale[k] as CellValue }
+          : p < 0.85
+            ? (stale[k] as CellValue)
+            : '';
+    });
+    scoring.setRow(row, cells);
+    dataRows.push(scoring.readBlock(row, 1, 1, HEADERS.length)[0] as CellValue[]);
+    row += 1;
+  }
+  return { fakes, scoring, settings: settingsSheet, dataRows };
+}
+
+function domainModel(settings = SETTINGS): ScoringModel {
+  return {
+    criteria: CRITERIA.map((key, i) => ({ key, weight: WEIGHTS[i] as number })),
+    pursueAt: settings.PursueAt,
+    nurtureAt: settings.NurtureAt,
+    minCoverage: settings.MinCoverage,
+  };
+}
+
+/** The domain's results for the named rows, keyed by their index in dataRows. */
+function expectedResults(dataRows: CellValue[][], settings = SETTINGS) {
+  const named = dataRows
+    .map((row, index) => ({ index, row }))
+    .filter(({ row }) => row[col('Partner') - 1] !== '')
+    .map(({ index, row }) => ({
+      index,
+      ratings: Object.fromEntries(CRITERIA.map((key, i) => [key, row[FIRST_RATING - 1 + i]])),
+    }));
+  const scored = scorePartners(named, domainModel(settings));
+  const byIndex = new Map(scored.map((s) => [s.partner.index, s]));
+  const summary: Summary = { partners: scored.length, Pursue: 0, Nurture: 0, Pass: 0, 'Needs ratings': 0 };
+  for (const s of scored) summary[s.recommendation] += 1;
+  return { byIndex, summary };
+}
+
+function toastText(s: Summary): string {
+  return `${s.partners} partners: ${s.Pursue} Pursue, ${s.Nurture} Nurture, ${s.Pass} Pass, ${s['Needs ratings']} need ratings.`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe('the bundle', () => {
+  it('lays out the fixture exactly as the workbook blueprint lays out Partner Scoring', () => {
+    const workbook = parse(readFileSync(WORKBOOK_YAML, 'utf8')) as {
+      tabs: { key: string; name: string; header_rows?: number; columns?: ({ header: string } | { generate: string })[] }[];
+    };
+    const scoringCriteria = (parse(readFileSync(SCORING_YAML, 'utf8')) as { criteria: { name: string }[] }).criteria;
+    const tab = workbook.tabs.find((t) => t.key === 'partner_scoring');
+    expect(tab?.name).toBe('Partner Scoring');
+    expect(tab?.header_rows).toBe(2);
+    const headers = (tab?.columns ?? []).flatMap((c) =>
+      'generate' in c ? scoringCriteria.map((s) => s.name) : [c.header],
+    );
+    expect(headers).toEqual(HEADERS);
+  });
+
+  it('onOpen adds one Partnernomics menu whose items run top-level functions of the bundle', () => {
+    const { fakes, scoring } = buildWorkbook(3, 7);
+    const g = loadBundle(fakes);
+    const topLevel = new Set([...BUNDLE.matchAll(/^function ([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1]));
+
+    g.onOpen();
+
+    expect(fakes.ui.menus).toHaveLength(1);
+    const menu = fakes.ui.menus[0]!;
+    expect(menu.caption).toBe('Partnernomics');
+    const items = menu.items.filter((i): i is { caption: string; functionName: string } => 'functionName' in i);
+    expect(items.map((i) => i.caption)).toEqual(['Recalculate scores', 'About']);
+    expect(menu.items.some((i) => 'separator' in i)).toBe(true);
+    for (const item of items) {
+      expect(topLevel.has(item.functionName), `${item.functionName} is a top-level function`).toBe(true);
+      expect(typeof g[item.functionName]).toBe('function');
+    }
+
+    // Running the items as the menu would: by name, from the global scope.
+    (g[items.find((i) => i.caption === 'About')!.functionName] as () => void)();
+    expect(fakes.ui.alerts).toHaveLength(1);
+    expect(fakes.ui.alerts[0]).toMatch(/Partnernomics/);
+    (g[items.find((i) => i.caption === 'Recalculate scores')!.functionName] as () => void)();
+    expect(scoring.calls.setValues).toBe(1);
+    expect(fakes.spreadsheet.toasts).toHaveLength(1);
+  });
+
+  it('exposes every exported entry point as a top-level function that forwards its arguments', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    const topLevel = new Set([...BUNDLE.matchAll(/^function ([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1]));
+    const exported = Object.keys(g.Partnernomics).filter((k) => typeof g.Partnernomics[k] === 'function');
+    expect(exported.sort()).toEqual(['PN_RECOMMEND', 'PN_RYG', 'PN_SCORE', 'about', 'onOpen', 'recalculateScores']);
+    for (const name of exported) expect(topLevel.has(name), name).toBe(true);
+    // The custom functions carry @customfunction so Sheets autocompletes them.
+    for (const name of ['PN_SCORE', 'PN_RECOMMEND', 'PN_RYG']) {
+      expect(BUNDLE).toMatch(new RegExp(`@customfunction \\*/\\s*function ${name}\\(`));
+    }
+    expect(g.PN_RYG(90, 100, 'higher', 0.05)).toBe('Red');
+  });
+});
+
+describe('custom functions agree with src/domain', () => {
+  it('PN_SCORE: hand-checked cases', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    expect(g.PN_SCORE([[5, 1]], [[1, 1]])).toBe(50);
+    expect(g.PN_SCORE([[2, 3]], [[1, 2]])).toBe(41.7); // (0.25 + 2 × 0.5) / 3 → 41.666… rounds half up
+    expect(g.PN_SCORE([[5, '']], [[3, 1]])).toBe(100); // a blank rating is left out, not counted as 0
+    expect(g.PN_SCORE([['', 5]], [[3, 1]])).toBe(''); // rated weight 1 of 4 < default coverage 0.5
+    expect(g.PN_SCORE([['', 5]], [[3, 1]], 0.25)).toBe(100);
+    expect(g.PN_SCORE([[0, 6, 'abc']], [[1, 1, 1]])).toBe('');
+    expect(g.PN_SCORE([[4, 4]], [[0, 0]])).toBe('');
+    expect(g.PN_SCORE(5, 2)).toBe(100); // single cells arrive as scalars
+    expect(g.PN_SCORE([[1], [5]], [[1], [3]])).toBe(75); // a column range works too
+  });
+
+  it('PN_SCORE matches partnerScore on 400 generated rows', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    const rand = mulberry32(0x5c0e);
+    const pool: readonly unknown[] = [1, 2, 3, 4, 5, 1.5, 3.25, 4.9, '', '', 0, 6, 'abc', -2, '3', true];
+    let blanks = 0;
+    let numbers = 0;
+    for (let n = 0; n < 400; n++) {
+      const k = int(rand, 1, 12);
+      let weights: unknown[] = Array.from({ length: k }, () => (rand() < 0.08 ? '' : int(rand, 0, 20)));
+      if (n % 10 === 0) weights = weights.map(() => 0); // all-zero weights
+      if (n % 10 === 1) weights[int(rand, 0, k - 1)] = 1e12; // one huge weight
+      const ratings: unknown[] = Array.from({ length: k }, () => pick(rand, pool));
+      if (n % 13 === 0) ratings.fill(''); // nothing rated
+      const coverage = pick(rand, [undefined, 0, 0.25, 0.5, 0.75, 1, '']);
+      const model: ScoringModel = {
+        criteria: weights.map((w, i) => ({ key: `c${i}`, weight: num(w) ?? 0 })),
+        pursueAt: 0,
+        nurtureAt: 0,
+        minCoverage: num(coverage) ?? 0.5,
+      };
+      const expected = partnerScore(Object.fromEntries(ratings.map((r, i) => [`c${i}`, r])), model) ?? '';
+      const vertical = rand() < 0.2;
+      const shape = (xs: unknown[]) => (vertical ? xs.map((x) => [x]) : [xs]);
+      const got =
+        coverage === undefined
+          ? g.PN_SCORE(shape(ratings), shape(weights))
+          : g.PN_SCORE(shape(ratings), shape(weights), coverage);
+      expect(got, JSON.stringify({ n, ratings, weights, coverage })).toBe(expected);
+      if (expected === '') blanks += 1;
+      else numbers += 1;
+    }
+    expect(blanks).toBeGreaterThan(40);
+    expect(numbers).toBeGreaterThan(200);
+  });
+
+  it('PN_RECOMMEND matches recommend on 300 generated scores, including the exact thresholds', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    expect(g.PN_RECOMMEND(70, '', '')).toBe('Pursue'); // defaults 70 / 45
+    expect(g.PN_RECOMMEND(69.9, 70, 45)).toBe('Nurture');
+    expect(g.PN_RECOMMEND(45, 70, 45)).toBe('Nurture');
+    expect(g.PN_RECOMMEND(44.9, 70, 45)).toBe('Pass');
+    expect(g.PN_RECOMMEND('', 70, 45)).toBe('Needs ratings');
+    const rand = mulberry32(0xbeef);
+    const seen = new Set<Recommendation>();
+    for (let n = 0; n < 300; n++) {
+      const pursueAt = pick(rand, [70, 80, 60, '', undefined]);
+      const nurtureAt = pick(rand, [45, 30, 50, '', undefined]);
+      const p = num(pursueAt) ?? 70;
+      const q = num(nurtureAt) ?? 45;
+      const score = pick(rand, [int(rand, 0, 1000) / 10, p, q, p - 0.1, q - 0.1, 0, 100, '', 'abc']);
+      const expected = recommend(num(score), { pursueAt: p, nurtureAt: q });
+      seen.add(expected);
+      const args = [score, pursueAt, nurtureAt];
+      while (args.length > 1 && args[args.length - 1] === undefined) args.pop();
+      expect(g.PN_RECOMMEND(...args), JSON.stringify({ score, pursueAt, nurtureAt })).toBe(expected);
+    }
+    expect([...seen].sort()).toEqual(['Needs ratings', 'Nurture', 'Pass', 'Pursue']);
+  });
+
+  it('PN_RYG: hand-checked cases at the target and at the band edge, both directions', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    expect(g.PN_RYG(100, 100)).toBe('Green');
+    expect(g.PN_RYG(80, 100)).toBe('Yellow'); // exactly 20% under: still yellow
+    expect(g.PN_RYG(79.99, 100)).toBe('Red');
+    expect(g.PN_RYG(50, 50, 'lower', 0.5)).toBe('Green');
+    expect(g.PN_RYG(75, 50, 'lower', 0.5)).toBe('Yellow'); // exactly 50% over: still yellow
+    expect(g.PN_RYG(75.01, 50, 'lower', 0.5)).toBe('Red');
+    expect(g.PN_RYG(10, 50, 'lower', 0.5)).toBe('Green');
+    expect(g.PN_RYG(0, 0)).toBe('Green');
+    expect(g.PN_RYG(-1, 0)).toBe('Red');
+    expect(g.PN_RYG(1, 0, 'lower')).toBe('Red');
+    expect(g.PN_RYG('', 100)).toBe('');
+    expect(g.PN_RYG(100, '')).toBe('');
+    expect(g.PN_RYG(0, 100)).toBe('Red'); // 0 is a number, not a blank
+  });
+
+  it('PN_RYG matches rygStatus on 400 generated cases', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    const rand = mulberry32(0x7e6);
+    const seen = new Set<string>();
+    for (let n = 0; n < 400; n++) {
+      const target = pick(rand, [int(rand, 1, 500), int(rand, 1, 500) / 4, 0, 0, '', 100, 50]);
+      const direction = pick(rand, ['higher', 'lower', undefined]);
+      const band = direction === undefined ? undefined : pick(rand, [0.2, 0.1, 0.5, 0, undefined]);
+      const t = num(target) ?? 0;
+      const b = num(band) ?? 0.2;
+      const edge = direction === 'lower' ? t * (1 + b) : t * (1 - b);
+      const actual = pick(rand, [t, edge, edge + 0.01, edge - 0.01, int(rand, -10, 600), '', 0, 'abc', t + 0.01, t - 0.01]);
+      const args: unknown[] = [actual, target, direction, band];
+      while (args.length > 2 && args[args.length - 1] === undefined) args.pop();
+      const expected =
+        rygStatus(num(actual), num(target), direction === 'lower' ? 'lower' : 'higher', b) ?? '';
+      seen.add(expected);
+      expect(g.PN_RYG(...args), JSON.stringify(args)).toBe(expected);
+    }
+    expect([...seen].sort()).toEqual(['', 'Green', 'Red', 'Yellow']);
+  });
+});
+
+describe('recalculateScores', () => {
+  function runOn(partners: number, seed: number) {
+    const wb = buildWorkbook(partners, seed);
+    const before = wb.scoring.snapshot();
+    const g = loadBundle(wb.fakes);
+    const summary = g.recalculateScores();
+    return { ...wb, before, summary, g };
+  }
+
+  it('reads and writes a constant number of ranges, the same for 50 and 5,000 partners', () => {
+    const counts = [50, 5000].map((n) => {
+      const { scoring, settings, dataRows, summary } = runOn(n, n);
+      expect(summary.partners).toBe(n);
+      expect(dataRows.length).toBeGreaterThan(n); // blank rows are interleaved
+      // One read of the table, one read of the result columns' formulas, one write of the result columns.
+      expect(scoring.calls).toEqual({ getValues: 1, getFormulas: 1, setValues: 1 });
+      expect(scoring.writes).toEqual([{ row: 3, column: SCORE, numRows: dataRows.length, numColumns: 3 }]);
+      // The three settings, one cell each.
+      expect(settings.calls).toEqual({ getValues: 3, getFormulas: 0, setValues: 0 });
+      return { scoring: { ...scoring.calls }, settings: { ...settings.calls } };
+    });
+    expect(counts[0]).toEqual(counts[1]);
+  });
+
+  it.each([50, 5000])(
+    'with %i partners writes the domain results where no formula is, and keeps every formula',
+    (partners) => {
+      const { fakes, scoring, dataRows, before, summary } = runOn(partners, 1000 + partners);
+      const { byIndex, summary: expectedSummary } = expectedResults(dataRows);
+      expect(expectedSummary.partners).toBe(partners);
+
+      let formulas = 0;
+      let written = 0;
+      dataRows.forEach((_, i) => {
+        const row = i + 3;
+        const s = byIndex.get(i);
+        const computed: CellValue[] = s ? [s.score ?? '', s.rank ?? '', s.recommendation] : ['', '', ''];
+        RESULT_COLS.forEach((c, k) => {
+          const original = before.formulas[row - 1]?.[c - 1] ?? '';
+          const where = `row ${row} ${HEADERS[c - 1]}`;
+          if (original !== '') {
+            formulas += 1;
+            expect(scoring.formulaAt(row, c), where).toBe(original);
+            expect(scoring.valueAt(row, c), where).toEqual(before.values[row - 1]?.[c - 1]);
+          } else {
+            written += 1;
+            expect(scoring.formulaAt(row, c), where).toBe('');
+            expect(scoring.valueAt(row, c), where).toBe(computed[k]);
+          }
+        });
+      });
+      expect(formulas).toBeGreaterThan(partners / 2);
+      expect(written).toBeGreaterThan(partners / 2);
+
+      // Nothing outside the three result columns changed: inputs, weights row, Rated weight formulas.
+      const after = scoring.snapshot();
+      const strip = (grid: unknown[][]) => grid.map((line) => line.filter((_, c) => !RESULT_COLS.includes(c + 1)));
+      expect(strip(after.values)).toEqual(strip(before.values));
+      expect(strip(after.formulas)).toEqual(strip(before.formulas));
+      expect(after.values.slice(0, 2)).toEqual(before.values.slice(0, 2));
+
+      // The summary and toast count what the domain recommends, with the thresholds from Settings.
+      expect({ ...summary }).toEqual(expectedSummary);
+      expect(expectedSummary.Pursue * expectedSummary.Nurture * expectedSummary.Pass).toBeGreaterThan(0);
+      expect(expectedSummary['Needs ratings']).toBeGreaterThan(0);
+      expect(fakes.spreadsheet.toasts).toEqual([{ message: toastText(expectedSummary), title: 'Partnernomics' }]);
+      expect(fakes.flushes()).toBe(1);
+      expect(fakes.lock.held).toBe(false);
+      expect(fakes.lock.tryLockTimeouts).toHaveLength(1);
+    },
+  );
+
+  it('agrees with PN_SCORE on every partner row, so the menu and the custom function give one answer', () => {
+    const { scoring, dataRows, g } = runOn(60, 99);
+    const weights = [WEIGHTS];
+    const { byIndex } = expectedResults(dataRows);
+    for (const [i, s] of byIndex) {
+      const ratings = [dataRows[i]!.slice(FIRST_RATING - 1, FIRST_RATING - 1 + CRITERIA.length)];
+      expect(g.PN_SCORE(ratings, weights, SETTINGS.MinCoverage)).toBe(s.score ?? '');
+      if (scoring.formulaAt(i + 3, SCORE) === '') expect(scoring.valueAt(i + 3, SCORE)).toBe(s.score ?? '');
+    }
+  });
+
+  it('reads the thresholds from the named ranges, not the defaults', () => {
+    const strict = { PursueAt: 99, NurtureAt: 98, MinCoverage: 0.95 };
+    const wb = buildWorkbook(200, 5, strict);
+    const g = loadBundle(wb.fakes);
+    const summary = g.recalculateScores();
+    const { summary: expected } = expectedResults(wb.dataRows, strict);
+    expect({ ...summary }).toEqual(expected);
+    expect(expected).not.toEqual(expectedResults(wb.dataRows, { PursueAt: 70, NurtureAt: 45, MinCoverage: 0.5 }).summary);
+  });
+
+  it('handles a table with no data rows: nothing to write, a zero summary', () => {
+    const { fakes, scoring } = buildWorkbook(0, 1);
+    expect(scoring.getLastRow()).toBe(2);
+    const g = loadBundle(fakes);
+    const summary = g.recalculateScores();
+    expect({ ...summary }).toEqual({ partners: 0, Pursue: 0, Nurture: 0, Pass: 0, 'Needs ratings': 0 });
+    expect(scoring.calls.setValues).toBe(0);
+    expect(fakes.spreadsheet.toasts[0]?.message).toBe(toastText({ ...summary }));
+    expect(fakes.lock.held).toBe(false);
+  });
+
+  it('refuses while another run holds the document lock, writing nothing', () => {
+    const { fakes, scoring, settings } = buildWorkbook(40, 3);
+    const before = scoring.snapshot();
+    fakes.lock.heldElsewhere = true;
+    const g = loadBundle(fakes);
+    expect(() => g.recalculateScores()).toThrow(/in progress/i);
+    expect(scoring.calls.setValues + settings.calls.setValues).toBe(0);
+    expect(scoring.snapshot()).toEqual(before);
+    expect(fakes.spreadsheet.toasts).toEqual([]);
+
+    // Once the other run finishes, the next attempt goes through and releases the lock.
+    fakes.lock.heldElsewhere = false;
+    expect(g.recalculateScores().partners).toBe(40);
+    expect(scoring.calls.setValues).toBe(1);
+    expect(fakes.lock.held).toBe(false);
+  });
+
+  const renamed = (from: string, to: string) => (headers: string[]) => headers.map((h) => (h === from ? to : h));
+  const swapped = (a: string, b: string) => (headers: string[]) =>
+    headers.map((h) => (h === a ? b : h === b ? a : h));
+  it.each([
+    ['Score renamed', renamed('Score', 'Score (old)')],
+    ['Rank renamed', renamed('Rank', 'Position')],
+    ['Recommendation renamed', renamed('Recommendation', 'Decision')],
+    ['Partner renamed', renamed('Partner', 'Company')],
+    ['Rated weight renamed', renamed('Rated weight', 'Weight rated')],
+    ['Example renamed', renamed('Example', 'Sample')],
+    ['Rank and Recommendation swapped', swapped('Rank', 'Recommendation')],
+    ['Score and Rank swapped', swapped('Score', 'Rank')],
+  ])('refuses when the headers were changed (%s), writing nothing and releasing the lock', (_, change) => {
+    const { fakes, scoring, settings } = buildWorkbook(40, 11);
+    scoring.setRow(1, change(HEADERS));
+    const before = scoring.snapshot();
+    const g = loadBundle(fakes);
+    expect(() => g.recalculateScores()).toThrow(/headers were changed/i);
+    expect(scoring.calls.setValues + settings.calls.setValues).toBe(0);
+    expect(scoring.snapshot()).toEqual(before);
+    expect(fakes.spreadsheet.toasts).toEqual([]);
+    expect(fakes.lock.held).toBe(false);
+  });
+
+  it('refuses when the Partner Scoring tab is missing', () => {
+    const fakes = createSpreadsheetFakes();
+    const g = loadBundle(fakes);
+    expect(() => g.recalculateScores()).toThrow(/Partner Scoring.*missing/);
+    expect(fakes.spreadsheet.toasts).toEqual([]);
+    expect(fakes.lock.held).toBe(false);
+  });
+});

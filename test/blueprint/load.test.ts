@@ -1,0 +1,116 @@
+// A broken blueprint fails with the file, the path inside it and the problem; install then writes nothing.
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBlueprint } from '../../src/blueprint/load.js';
+import type { PnError } from '../../src/platform/errors.js';
+import { TEMPLATES_DIR } from '../../src/platform/paths.js';
+import { cli, tempDir } from '../helpers.js';
+
+function brokenCopy(file: string, edit: (text: string) => string): string {
+  const dir = join(tempDir(), 'templates');
+  cpSync(TEMPLATES_DIR, dir, { recursive: true });
+  const path = join(dir, file);
+  writeFileSync(path, edit(readFileSync(path, 'utf8')));
+  return dir;
+}
+
+function loadError(dir: string): PnError {
+  try {
+    loadBlueprint(dir);
+  } catch (error) {
+    return error as PnError;
+  }
+  throw new Error('expected the blueprint to be rejected');
+}
+
+describe('loadBlueprint', () => {
+  it('loads the shipped blueprint', () => {
+    const bp = loadBlueprint();
+    expect(Object.keys(bp.types)).toHaveLength(6);
+    expect(bp.roadmap).toHaveLength(16);
+    expect(bp.notion.databases.map((d) => d.title)).toEqual(
+      expect.arrayContaining([
+        'QLP Roadmap',
+        'ICP Customers',
+        'Ecosystem Map',
+        'Partners',
+        'Term Sheets',
+        'Negotiation Items',
+        '90-Day Plans',
+        'Milestones & To-Dos',
+        'PBRs',
+        'Monthly Metrics',
+        'Joint GTM Activities',
+        'Referrals',
+        'Playbooks',
+      ]),
+    );
+    expect(bp.workbook.tabs.map((t) => t.name)).toEqual([
+      'Start',
+      'Settings',
+      'Partner Scoring',
+      'ICP Analysis',
+      'Metrics',
+      'PBR Scoreboard',
+      'Dashboard',
+      'Leadership Report',
+      'Unit Economics',
+      'Sync Log',
+    ]);
+  });
+
+  it.each([
+    ['invalid YAML', 'scoring.yaml', (t: string) => `${t}\n  - [broken`, 'scoring.yaml: not valid YAML'],
+    [
+      'weights that do not sum to 100',
+      'scoring.yaml',
+      (t: string) => t.replace('weight: 14', 'weight: 15'),
+      'criteria weights must sum to 100',
+    ],
+    [
+      'a relation to a missing database',
+      'blueprint/notion.yaml',
+      (t: string) =>
+        t.replace('target: db.partners, dual: Term sheets', 'target: db.nowhere, dual: Term sheets'),
+      'blueprint/notion.yaml: databases.4.properties.1.target: no database "db.nowhere"',
+    ],
+    [
+      'a type missing a section',
+      'partnership-types/referral.yaml',
+      (t: string) => t.replace(/^failure_modes:/m, 'failure_mode_notes:'),
+      'partnership-types/referral.yaml',
+    ],
+    [
+      'a roadmap output pointing at no page',
+      'roadmap.yaml',
+      (t: string) => t.replace('worksheet: icp\n', 'worksheet: icp-sheet\n'),
+      'no page has key "icp-sheet"',
+    ],
+    [
+      'a sync field naming a missing column',
+      'blueprint/sync.yaml',
+      (t: string) =>
+        t.replace(
+          '{ notion: stage, sheet: stage, owner: notion }',
+          '{ notion: stage, sheet: phase, owner: notion }',
+        ),
+      'tab partner_scoring has no column "phase"',
+    ],
+  ])('rejects %s, naming file and path', (_label, file, edit, fragment) => {
+    const error = loadError(brokenCopy(file, edit));
+    expect(error.code).toBe('BLUEPRINT_INVALID');
+    expect(error.oneLine()).toContain(fragment);
+    expect(error.oneLine()).not.toContain('\n');
+  });
+
+  it('install with a broken blueprint exits 2 with one line and writes nothing', async () => {
+    const templates = brokenCopy('scoring.yaml', (t) => t.replace('weight: 14', 'weight: -14'));
+    const cwd = tempDir();
+    const run = await cli(['install', '--out', 'ws'], { cwd, env: { PARTNERNOMICS_TEMPLATES: templates } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: blueprint file scoring\.yaml: criteria\.0\.weight/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(cwd, 'ws'))).toBe(false);
+  });
+});

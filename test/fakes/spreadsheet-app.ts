@@ -1,0 +1,362 @@
+// In-memory fake of the Apps Script services the bound script uses (see apps-script/src/sheet.ts):
+// SpreadsheetApp, Spreadsheet, Sheet, Range, Ui/Menu and LockService. Rows and columns are 1-based like
+// Apps Script; every getValues / getFormulas / setValues call is counted per sheet so tests can assert
+// that a run reads and writes a constant number of ranges.
+
+export type CellValue = string | number | boolean | Date;
+
+export interface CallCounts {
+  getValues: number;
+  getFormulas: number;
+  setValues: number;
+}
+
+export interface WriteRecord {
+  row: number;
+  column: number;
+  numRows: number;
+  numColumns: number;
+}
+
+function assertPositiveInt(value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`The ${what} of the range must be at least 1 (got ${value}).`);
+  }
+}
+
+/** Realm-independent: a Date made inside a vm context is not `instanceof` this realm's Date. */
+function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]';
+}
+
+function copyValue(value: CellValue): CellValue {
+  return isDate(value) ? new Date(value.getTime()) : value;
+}
+
+export class FakeSheet {
+  readonly calls: CallCounts = { getValues: 0, getFormulas: 0, setValues: 0 };
+  readonly writes: WriteRecord[] = [];
+  private readonly values: CellValue[][] = [];
+  private readonly formulas: string[][] = [];
+
+  constructor(private readonly name: string) {}
+
+  getName(): string {
+    return this.name;
+  }
+
+  /** Test-side setter (not counted): a plain value, or a formula with the value it currently displays. */
+  setCell(row: number, column: number, value: CellValue, formula = ''): void {
+    assertPositiveInt(row, 'row');
+    assertPositiveInt(column, 'column');
+    const r = row - 1;
+    const c = column - 1;
+    (this.values[r] ??= [])[c] = value;
+    (this.formulas[r] ??= [])[c] = formula;
+  }
+
+  /** Test-side setter (not counted) for a whole row starting at column 1. */
+  setRow(row: number, cells: readonly (CellValue | { formula: string; value?: CellValue })[]): void {
+    cells.forEach((cell, i) => {
+      if (typeof cell === 'object' && cell !== null && !isDate(cell)) {
+        this.setCell(row, i + 1, cell.value ?? '', cell.formula);
+      } else {
+        this.setCell(row, i + 1, cell);
+      }
+    });
+  }
+
+  /** Test-side getters (not counted). */
+  valueAt(row: number, column: number): CellValue {
+    return this.values[row - 1]?.[column - 1] ?? '';
+  }
+
+  formulaAt(row: number, column: number): string {
+    return this.formulas[row - 1]?.[column - 1] ?? '';
+  }
+
+  /** A deep copy of every value and formula, for before/after comparisons. */
+  snapshot(): { values: CellValue[][]; formulas: string[][] } {
+    const rows = this.getLastRow();
+    const cols = this.getLastColumn();
+    const values: CellValue[][] = [];
+    const formulas: string[][] = [];
+    for (let r = 1; r <= rows; r++) {
+      const vr: CellValue[] = [];
+      const fr: string[] = [];
+      for (let c = 1; c <= cols; c++) {
+        vr.push(copyValue(this.valueAt(r, c)));
+        fr.push(this.formulaAt(r, c));
+      }
+      values.push(vr);
+      formulas.push(fr);
+    }
+    return { values, formulas };
+  }
+
+  private isFilled(r: number, c: number): boolean {
+    return (this.values[r]?.[c] ?? '') !== '' || (this.formulas[r]?.[c] ?? '') !== '';
+  }
+
+  getLastRow(): number {
+    for (let r = this.values.length - 1; r >= 0; r--) {
+      const width = Math.max(this.values[r]?.length ?? 0, this.formulas[r]?.length ?? 0);
+      for (let c = 0; c < width; c++) if (this.isFilled(r, c)) return r + 1;
+    }
+    return 0;
+  }
+
+  getLastColumn(): number {
+    let last = 0;
+    for (let r = 0; r < this.values.length; r++) {
+      const width = Math.max(this.values[r]?.length ?? 0, this.formulas[r]?.length ?? 0);
+      for (let c = width - 1; c >= last; c--) {
+        if (this.isFilled(r, c)) {
+          last = c + 1;
+          break;
+        }
+      }
+    }
+    return last;
+  }
+
+  getRange(row: number, column: number, numRows = 1, numColumns = 1): FakeRange {
+    assertPositiveInt(row, 'row');
+    assertPositiveInt(column, 'column');
+    assertPositiveInt(numRows, 'number of rows');
+    assertPositiveInt(numColumns, 'number of columns');
+    return new FakeRange(this, row, column, numRows, numColumns);
+  }
+
+  /** Used by FakeRange: reads without counting. */
+  readBlock(row: number, column: number, numRows: number, numColumns: number): CellValue[][] {
+    const out: CellValue[][] = [];
+    for (let r = 0; r < numRows; r++) {
+      const line: CellValue[] = [];
+      for (let c = 0; c < numColumns; c++) line.push(copyValue(this.valueAt(row + r, column + c)));
+      out.push(line);
+    }
+    return out;
+  }
+
+  readFormulas(row: number, column: number, numRows: number, numColumns: number): string[][] {
+    const out: string[][] = [];
+    for (let r = 0; r < numRows; r++) {
+      const line: string[] = [];
+      for (let c = 0; c < numColumns; c++) line.push(this.formulaAt(row + r, column + c));
+      out.push(line);
+    }
+    return out;
+  }
+}
+
+export class FakeRange {
+  constructor(
+    readonly sheet: FakeSheet,
+    readonly row: number,
+    readonly column: number,
+    readonly numRows: number,
+    readonly numColumns: number,
+  ) {}
+
+  getValues(): CellValue[][] {
+    this.sheet.calls.getValues += 1;
+    return this.sheet.readBlock(this.row, this.column, this.numRows, this.numColumns);
+  }
+
+  getFormulas(): string[][] {
+    this.sheet.calls.getFormulas += 1;
+    return this.sheet.readFormulas(this.row, this.column, this.numRows, this.numColumns);
+  }
+
+  /**
+   * Like Apps Script: the data must match the range's size exactly; a string starting with "=" is stored
+   * as a formula (its displayed value is kept when the formula is unchanged, otherwise blank until
+   * recalculated); null writes a blank. undefined, arrays and plain objects are rejected.
+   */
+  setValues(values: unknown[][]): FakeRange {
+    this.sheet.calls.setValues += 1;
+    if (!Array.isArray(values) || values.length !== this.numRows) {
+      throw new Error(
+        `The number of rows in the data does not match the number of rows in the range. The data has ${Array.isArray(values) ? values.length : 'no'} but the range has ${this.numRows}.`,
+      );
+    }
+    values.forEach((line, r) => {
+      if (!Array.isArray(line) || line.length !== this.numColumns) {
+        throw new Error(
+          `The number of columns in the data does not match the number of columns in the range. The data has ${Array.isArray(line) ? line.length : 'no'} but the range has ${this.numColumns}.`,
+        );
+      }
+      line.forEach((value, c) => {
+        if (value === undefined || (typeof value === 'object' && value !== null && !isDate(value))) {
+          throw new Error(`Cannot write ${String(value)} to row ${this.row + r}, column ${this.column + c}.`);
+        }
+        if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
+          throw new Error(`Cannot write a ${typeof value} to row ${this.row + r}, column ${this.column + c}.`);
+        }
+      });
+    });
+    this.sheet.writes.push({ row: this.row, column: this.column, numRows: this.numRows, numColumns: this.numColumns });
+    values.forEach((line, r) => {
+      line.forEach((raw, c) => {
+        const row = this.row + r;
+        const column = this.column + c;
+        const value = (raw === null ? '' : raw) as CellValue;
+        if (typeof value === 'string' && value.startsWith('=')) {
+          const keep = this.sheet.formulaAt(row, column) === value ? this.sheet.valueAt(row, column) : '';
+          this.sheet.setCell(row, column, keep, value);
+        } else {
+          this.sheet.setCell(row, column, copyValue(value));
+        }
+      });
+    });
+    return this;
+  }
+}
+
+export interface RecordedMenu {
+  caption: string;
+  items: ({ caption: string; functionName: string } | { separator: true })[];
+}
+
+export class FakeMenu {
+  private readonly items: RecordedMenu['items'] = [];
+
+  constructor(
+    private readonly ui: FakeUi,
+    private readonly caption: string,
+  ) {}
+
+  addItem(caption: string, functionName: string): FakeMenu {
+    this.items.push({ caption, functionName });
+    return this;
+  }
+
+  addSeparator(): FakeMenu {
+    this.items.push({ separator: true });
+    return this;
+  }
+
+  /** Only a menu added to the UI is recorded: a built-but-never-added menu never shows up in Sheets. */
+  addToUi(): void {
+    this.ui.menus.push({ caption: this.caption, items: [...this.items] });
+  }
+}
+
+export class FakeUi {
+  readonly menus: RecordedMenu[] = [];
+  readonly alerts: string[] = [];
+
+  createMenu(caption: string): FakeMenu {
+    return new FakeMenu(this, caption);
+  }
+
+  alert(message: string): string {
+    this.alerts.push(String(message));
+    return 'OK';
+  }
+}
+
+export class FakeSpreadsheet {
+  readonly toasts: { message: string; title: string | undefined }[] = [];
+  private readonly sheets = new Map<string, FakeSheet>();
+  private readonly named = new Map<string, { sheet: FakeSheet; row: number; column: number }>();
+
+  insertSheet(name: string): FakeSheet {
+    const sheet = new FakeSheet(name);
+    this.sheets.set(name, sheet);
+    return sheet;
+  }
+
+  /** Names a single cell, like a workbook named range such as PursueAt. */
+  nameCell(name: string, sheet: FakeSheet, row: number, column: number): void {
+    this.named.set(name, { sheet, row, column });
+  }
+
+  getSheetByName(name: string): FakeSheet | null {
+    return this.sheets.get(name) ?? null;
+  }
+
+  getRangeByName(name: string): FakeRange | null {
+    const ref = this.named.get(name);
+    return ref ? ref.sheet.getRange(ref.row, ref.column, 1, 1) : null;
+  }
+
+  toast(message: string, title?: string, _timeoutSeconds?: number): void {
+    this.toasts.push({ message: String(message), title });
+  }
+}
+
+export class FakeLock {
+  /** Set to true to simulate another execution holding the document lock. */
+  heldElsewhere = false;
+  held = false;
+  readonly tryLockTimeouts: number[] = [];
+  releases = 0;
+
+  tryLock(timeoutMs: number): boolean {
+    this.tryLockTimeouts.push(timeoutMs);
+    if (this.heldElsewhere) return false;
+    this.held = true;
+    return true;
+  }
+
+  releaseLock(): void {
+    this.releases += 1;
+    this.held = false;
+  }
+}
+
+export interface SpreadsheetFakes {
+  spreadsheet: FakeSpreadsheet;
+  ui: FakeUi;
+  lock: FakeLock;
+  flushes: () => number;
+  SpreadsheetApp: {
+    getActiveSpreadsheet(): FakeSpreadsheet;
+    getUi(): FakeUi;
+    flush(): void;
+  };
+  LockService: { getDocumentLock(): FakeLock };
+}
+
+export function createSpreadsheetFakes(spreadsheet = new FakeSpreadsheet()): SpreadsheetFakes {
+  const ui = new FakeUi();
+  const lock = new FakeLock();
+  let flushCount = 0;
+  return {
+    spreadsheet,
+    ui,
+    lock,
+    flushes: () => flushCount,
+    SpreadsheetApp: {
+      getActiveSpreadsheet: () => spreadsheet,
+      getUi: () => ui,
+      flush: () => {
+        flushCount += 1;
+      },
+    },
+    LockService: { getDocumentLock: () => lock },
+  };
+}
+
+/**
+ * Puts SpreadsheetApp and LockService on `target` (globalThis by default, or a vm context object) and
+ * returns a function that restores whatever was there before.
+ */
+export function installSpreadsheetFakes(
+  fakes: SpreadsheetFakes,
+  target: object = globalThis,
+): () => void {
+  const slots = target as Record<string, unknown>;
+  const names = ['SpreadsheetApp', 'LockService'] as const;
+  const previous = names.map((n) => ({ n, had: Object.hasOwn(slots, n), value: slots[n] }));
+  slots.SpreadsheetApp = fakes.SpreadsheetApp;
+  slots.LockService = fakes.LockService;
+  return () => {
+    for (const p of previous) {
+      if (p.had) slots[p.n] = p.value;
+      else delete slots[p.n];
+    }
+  };
+}
