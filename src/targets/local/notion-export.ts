@@ -94,7 +94,8 @@ export function notionExportFiles(ws: DesiredWorkspace): Map<string, string> {
     files.set(`${hubName}/${dbName}.csv`, databaseCsv(db, titleOf));
     for (const row of db.rows) {
       if (!row.markdown) continue;
-      files.set(`${hubName}/${dbName}/${safeName(row.title)}.md`, `# ${row.title}\n\n${row.markdown}`);
+      const body = row.markdown.startsWith('# ') ? row.markdown : `# ${row.title}\n\n${row.markdown}`;
+      files.set(`${hubName}/${dbName}/${safeName(row.title)}.md`, body);
     }
   }
   files.set('DATABASES.md', databasesReference(ws));
