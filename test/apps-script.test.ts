@@ -7,7 +7,13 @@ import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { rygStatus } from '../src/domain/ryg.js';
-import { partnerScore, type Recommendation, recommend, type ScoringModel, scorePartners } from '../src/domain/scoring.js';
+import {
+  partnerScore,
+  type Recommendation,
+  recommend,
+  type ScoringModel,
+  scorePartners,
+} from '../src/domain/scoring.js';
 import {
   type CellValue,
   createSpreadsheetFakes,
@@ -45,7 +51,7 @@ beforeAll(() => {
   BUNDLE = readFileSync(BUNDLE_PATH, 'utf8');
 });
 
-/** Evaluates the bundle as Apps Script does: one global scope holding the services and the script's functions. */
+/** Evaluates the bundle as Apps Script does: one global scope holding the services and the functions. */
 function loadBundle(fakes: SpreadsheetFakes): BundleGlobals {
   const context: Record<string, unknown> = {};
   installSpreadsheetFakes(fakes, context);
@@ -130,7 +136,34 @@ interface Workbook {
   dataRows: CellValue[][];
 }
 
-const RATING_POOL: readonly CellValue[] = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 2.5, 4.5, '', '', '', 0, 6, 'abc', '4', -1, true];
+const RATING_POOL: readonly CellValue[] = [
+  1,
+  2,
+  3,
+  4,
+  5,
+  1,
+  2,
+  3,
+  4,
+  5,
+  1,
+  2,
+  3,
+  4,
+  5,
+  2.5,
+  4.5,
+  '',
+  '',
+  '',
+  0,
+  6,
+  'abc',
+  '4',
+  -1,
+  true,
+];
 
 /**
  * Builds the workbook with `partners` named partners, interleaved with rows whose Partner is blank (some with
@@ -165,7 +198,7 @@ function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Wor
   let named = 0;
   let row = 3;
   while (named < partners) {
-    const blank = row > 3 && rand() < 0.08;
+    const blank = row > 5 && rand() < 0.08;
     const cells: Seed[] = HEADERS.map(() => '');
     if (!blank) {
       named += 1;
@@ -183,7 +216,11 @@ function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Wor
       cells[FIRST_RATING - 1 + i] = pick(rand, RATING_POOL);
     });
     cells[col('Rated weight') - 1] = { formula: `=SUMPRODUCT(Weights,ISNUMBER(G${row}:R${row}))`, value: 0 };
-    const stale: CellValue[] = [int(rand, 0, 1000) / 10, int(rand, 1, 99), pick(rand, ['Pursue', 'Pass', 'Needs ratings'])];
+    const stale: CellValue[] = [
+      int(rand, 0, 1000) / 10,
+      int(rand, 1, 99),
+      pick(rand, ['Pursue', 'Pass', 'Needs ratings']),
+    ];
     RESULT_COLS.forEach((c, k) => {
       const p = rand();
       cells[c - 1] =
@@ -193,6 +230,15 @@ function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Wor
             ? (stale[k] as CellValue)
             : '';
     });
+    if (row === 4 || row === 5) {
+      // Fixed partners scoring exactly 0 (all 1s) and 100 (all 5s), with typed-over result cells.
+      CRITERIA.forEach((_, i) => {
+        cells[FIRST_RATING - 1 + i] = row === 4 ? 1 : 5;
+      });
+      RESULT_COLS.forEach((c, k) => {
+        cells[c - 1] = stale[k] as CellValue;
+      });
+    }
     scoring.setRow(row, cells);
     dataRows.push(scoring.readBlock(row, 1, 1, HEADERS.length)[0] as CellValue[]);
     row += 1;
@@ -234,9 +280,15 @@ function toastText(s: Summary): string {
 describe('the bundle', () => {
   it('lays out the fixture exactly as the workbook blueprint lays out Partner Scoring', () => {
     const workbook = parse(readFileSync(WORKBOOK_YAML, 'utf8')) as {
-      tabs: { key: string; name: string; header_rows?: number; columns?: ({ header: string } | { generate: string })[] }[];
+      tabs: {
+        key: string;
+        name: string;
+        header_rows?: number;
+        columns?: ({ header: string } | { generate: string })[];
+      }[];
     };
-    const scoringCriteria = (parse(readFileSync(SCORING_YAML, 'utf8')) as { criteria: { name: string }[] }).criteria;
+    const scoringCriteria = (parse(readFileSync(SCORING_YAML, 'utf8')) as { criteria: { name: string }[] })
+      .criteria;
     const tab = workbook.tabs.find((t) => t.key === 'partner_scoring');
     expect(tab?.name).toBe('Partner Scoring');
     expect(tab?.header_rows).toBe(2);
@@ -256,7 +308,9 @@ describe('the bundle', () => {
     expect(fakes.ui.menus).toHaveLength(1);
     const menu = fakes.ui.menus[0]!;
     expect(menu.caption).toBe('Partnernomics');
-    const items = menu.items.filter((i): i is { caption: string; functionName: string } => 'functionName' in i);
+    const items = menu.items.filter(
+      (i): i is { caption: string; functionName: string } => 'functionName' in i,
+    );
     expect(items.map((i) => i.caption)).toEqual(['Recalculate scores', 'About']);
     expect(menu.items.some((i) => 'separator' in i)).toBe(true);
     for (const item of items) {
@@ -277,7 +331,14 @@ describe('the bundle', () => {
     const g = loadBundle(createSpreadsheetFakes());
     const topLevel = new Set([...BUNDLE.matchAll(/^function ([A-Za-z_$][\w$]*)\s*\(/gm)].map((m) => m[1]));
     const exported = Object.keys(g.Partnernomics).filter((k) => typeof g.Partnernomics[k] === 'function');
-    expect(exported.sort()).toEqual(['PN_RECOMMEND', 'PN_RYG', 'PN_SCORE', 'about', 'onOpen', 'recalculateScores']);
+    expect(exported.sort()).toEqual([
+      'PN_RECOMMEND',
+      'PN_RYG',
+      'PN_SCORE',
+      'about',
+      'onOpen',
+      'recalculateScores',
+    ]);
     for (const name of exported) expect(topLevel.has(name), name).toBe(true);
     // The custom functions carry @customfunction so Sheets autocompletes them.
     for (const name of ['PN_SCORE', 'PN_RECOMMEND', 'PN_RYG']) {
@@ -333,7 +394,7 @@ describe('custom functions agree with src/domain', () => {
       else numbers += 1;
     }
     expect(blanks).toBeGreaterThan(40);
-    expect(numbers).toBeGreaterThan(200);
+    expect(numbers).toBeGreaterThan(120);
   });
 
   it('PN_RECOMMEND matches recommend on 300 generated scores, including the exact thresholds', () => {
@@ -388,7 +449,18 @@ describe('custom functions agree with src/domain', () => {
       const t = num(target) ?? 0;
       const b = num(band) ?? 0.2;
       const edge = direction === 'lower' ? t * (1 + b) : t * (1 - b);
-      const actual = pick(rand, [t, edge, edge + 0.01, edge - 0.01, int(rand, -10, 600), '', 0, 'abc', t + 0.01, t - 0.01]);
+      const actual = pick(rand, [
+        t,
+        edge,
+        edge + 0.01,
+        edge - 0.01,
+        int(rand, -10, 600),
+        '',
+        0,
+        'abc',
+        t + 0.01,
+        t - 0.01,
+      ]);
       const args: unknown[] = [actual, target, direction, band];
       while (args.length > 2 && args[args.length - 1] === undefined) args.pop();
       const expected =
@@ -401,17 +473,24 @@ describe('custom functions agree with src/domain', () => {
 });
 
 describe('recalculateScores', () => {
-  function runOn(partners: number, seed: number) {
+  function freshRun(partners: number, seed: number) {
     const wb = buildWorkbook(partners, seed);
     const before = wb.scoring.snapshot();
     const g = loadBundle(wb.fakes);
     const summary = g.recalculateScores();
     return { ...wb, before, summary, g };
   }
+  // A 5,000-partner run takes seconds in a vm context, so the read-only tests below share each run.
+  const runs = new Map<string, ReturnType<typeof freshRun>>();
+  function runOn(partners: number, seed: number) {
+    const key = `${partners}/${seed}`;
+    if (!runs.has(key)) runs.set(key, freshRun(partners, seed));
+    return runs.get(key)!;
+  }
 
   it('reads and writes a constant number of ranges, the same for 50 and 5,000 partners', () => {
     const counts = [50, 5000].map((n) => {
-      const { scoring, settings, dataRows, summary } = runOn(n, n);
+      const { scoring, settings, dataRows, summary } = runOn(n, 1000 + n);
       expect(summary.partners).toBe(n);
       expect(dataRows.length).toBeGreaterThan(n); // blank rows are interleaved
       // One read of the table, one read of the result columns' formulas, one write of the result columns.
@@ -451,12 +530,19 @@ describe('recalculateScores', () => {
           }
         });
       });
+      // A score of 0 is a score, not a blank; the fixed rows 4 and 5 score 0 and 100.
+      expect(scoring.valueAt(4, SCORE)).toBe(0);
+      expect(scoring.valueAt(4, REC)).toBe('Pass');
+      expect(scoring.valueAt(5, SCORE)).toBe(100);
+      expect(scoring.valueAt(5, RANK)).toBe(1);
+      expect(scoring.valueAt(5, REC)).toBe('Pursue');
       expect(formulas).toBeGreaterThan(partners / 2);
       expect(written).toBeGreaterThan(partners / 2);
 
       // Nothing outside the three result columns changed: inputs, weights row, Rated weight formulas.
       const after = scoring.snapshot();
-      const strip = (grid: unknown[][]) => grid.map((line) => line.filter((_, c) => !RESULT_COLS.includes(c + 1)));
+      const strip = (grid: unknown[][]) =>
+        grid.map((line) => line.filter((_, c) => !RESULT_COLS.includes(c + 1)));
       expect(strip(after.values)).toEqual(strip(before.values));
       expect(strip(after.formulas)).toEqual(strip(before.formulas));
       expect(after.values.slice(0, 2)).toEqual(before.values.slice(0, 2));
@@ -465,7 +551,9 @@ describe('recalculateScores', () => {
       expect({ ...summary }).toEqual(expectedSummary);
       expect(expectedSummary.Pursue * expectedSummary.Nurture * expectedSummary.Pass).toBeGreaterThan(0);
       expect(expectedSummary['Needs ratings']).toBeGreaterThan(0);
-      expect(fakes.spreadsheet.toasts).toEqual([{ message: toastText(expectedSummary), title: 'Partnernomics' }]);
+      expect(fakes.spreadsheet.toasts).toEqual([
+        { message: toastText(expectedSummary), title: 'Partnernomics' },
+      ]);
       expect(fakes.flushes()).toBe(1);
       expect(fakes.lock.held).toBe(false);
       expect(fakes.lock.tryLockTimeouts).toHaveLength(1);
@@ -490,7 +578,9 @@ describe('recalculateScores', () => {
     const summary = g.recalculateScores();
     const { summary: expected } = expectedResults(wb.dataRows, strict);
     expect({ ...summary }).toEqual(expected);
-    expect(expected).not.toEqual(expectedResults(wb.dataRows, { PursueAt: 70, NurtureAt: 45, MinCoverage: 0.5 }).summary);
+    expect(expected).not.toEqual(
+      expectedResults(wb.dataRows, { PursueAt: 70, NurtureAt: 45, MinCoverage: 0.5 }).summary,
+    );
   });
 
   it('handles a table with no data rows: nothing to write, a zero summary', () => {
@@ -521,7 +611,8 @@ describe('recalculateScores', () => {
     expect(fakes.lock.held).toBe(false);
   });
 
-  const renamed = (from: string, to: string) => (headers: string[]) => headers.map((h) => (h === from ? to : h));
+  const renamed = (from: string, to: string) => (headers: string[]) =>
+    headers.map((h) => (h === from ? to : h));
   const swapped = (a: string, b: string) => (headers: string[]) =>
     headers.map((h) => (h === a ? b : h === b ? a : h));
   it.each([

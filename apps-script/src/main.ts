@@ -47,7 +47,7 @@ export function PN_RYG(
   const status = rygStatus(
     actual === '' ? null : toNumberOrNull(actual),
     target === '' ? null : toNumberOrNull(target),
-    direction === 'lower' ? 'lower' : 'higher',
+    String(direction).trim().toLowerCase() === 'lower' ? 'lower' : 'higher',
     toNumberOrNull(band) ?? 0.2,
   );
   return status ?? '';
@@ -87,7 +87,12 @@ export function recalculateScores(): RecomputeSummary {
     const nameCol = col('Partner');
     const firstRating = col('Example') + 1;
     const lastRating = col('Rated weight') - 1;
-    if ([scoreCol, rankCol, recCol, nameCol].some((c) => c < 0) || lastRating < firstRating) {
+    if (
+      [scoreCol, rankCol, recCol, nameCol, firstRating - 1].some((c) => c < 0) ||
+      lastRating < firstRating ||
+      rankCol !== scoreCol + 1 ||
+      recCol !== rankCol + 1
+    ) {
       throw new Error('The Partner Scoring headers were changed; reinstall the workbook to restore them.');
     }
     const settings = (name: string, fallback: number) =>
@@ -102,6 +107,7 @@ export function recalculateScores(): RecomputeSummary {
       minCoverage: settings('MinCoverage', 0.5),
     };
     const rows = all.slice(HEADER_ROWS).filter((row) => String(row[nameCol] ?? '') !== '');
+    const rowIndex = new Map(rows.map((row, i) => [row, i]));
     const scores = rows.map((row) =>
       partnerScore(Object.fromEntries(model.criteria.map((c, i) => [c.key, row[firstRating + i]])), model),
     );
@@ -118,7 +124,7 @@ export function recalculateScores(): RecomputeSummary {
       const target = sheet.getRange(HEADER_ROWS + 1, scoreCol + 1, dataRows, 3);
       const formulas = target.getFormulas();
       const out = all.slice(HEADER_ROWS).map((row, r) => {
-        const i = rows.indexOf(row);
+        const i = rowIndex.get(row) ?? -1;
         const computed: unknown[] =
           i < 0 ? ['', '', ''] : [scores[i] ?? '', ranks[i] ?? '', recommend(scores[i] ?? null, model)];
         return computed.map((value, c) => formulas[r]?.[c] || value);

@@ -66,10 +66,19 @@ export function recommend(
 
 /** RANK(score, scores, 0): 1 + the number of strictly higher scores; ties share a rank; unscored -> null. */
 export function rankScores(scores: readonly (number | null)[]): (number | null)[] {
-  const numeric = scores.filter((s): s is number => s !== null);
-  return scores.map((s) =>
-    s === null ? null : 1 + numeric.filter((other) => compareNumbers(other, s) > 0).length,
-  );
+  const descending = scores.filter((s): s is number => s !== null).sort((a, b) => b - a);
+  /** How many scores are strictly higher than s: the first index whose score is not above s. */
+  const higherThan = (s: number) => {
+    let lo = 0;
+    let hi = descending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareNumbers(descending[mid]!, s) > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return scores.map((s) => (s === null ? null : 1 + higherThan(s)));
 }
 
 export interface ScoredPartner<T> {

@@ -92,6 +92,16 @@ describe('recommend and rank', () => {
     expect(rankScores([80, null, 90, 80, 10])).toEqual([2, null, 1, 2, 4]);
   });
 
+  it('ranks large lists exactly like the pairwise definition', () => {
+    const scores = Array.from({ length: 3000 }, (_, i) =>
+      i % 7 === 0 ? null : Math.round((((i * 7919) % 1000) / 10) * 10) / 10,
+    );
+    const naive = scores.map((s) =>
+      s === null ? null : 1 + scores.filter((o) => o !== null && o > s).length,
+    );
+    expect(rankScores(scores)).toEqual(naive);
+  });
+
   it('scores, ranks and recommends a list in one pass, keeping its order', () => {
     const out = scorePartners(
       [

@@ -51,8 +51,10 @@ export class FakeSheet {
     assertPositiveInt(column, 'column');
     const r = row - 1;
     const c = column - 1;
-    (this.values[r] ??= [])[c] = value;
-    (this.formulas[r] ??= [])[c] = formula;
+    this.values[r] ??= [];
+    this.formulas[r] ??= [];
+    this.values[r][c] = value;
+    this.formulas[r][c] = formula;
   }
 
   /** Test-side setter (not counted) for a whole row starting at column 1. */
@@ -192,11 +194,18 @@ export class FakeRange {
           throw new Error(`Cannot write ${String(value)} to row ${this.row + r}, column ${this.column + c}.`);
         }
         if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-          throw new Error(`Cannot write a ${typeof value} to row ${this.row + r}, column ${this.column + c}.`);
+          throw new Error(
+            `Cannot write a ${typeof value} to row ${this.row + r}, column ${this.column + c}.`,
+          );
         }
       });
     });
-    this.sheet.writes.push({ row: this.row, column: this.column, numRows: this.numRows, numColumns: this.numColumns });
+    this.sheet.writes.push({
+      row: this.row,
+      column: this.column,
+      numRows: this.numRows,
+      numColumns: this.numColumns,
+    });
     values.forEach((line, r) => {
       line.forEach((raw, c) => {
         const row = this.row + r;
@@ -344,10 +353,7 @@ export function createSpreadsheetFakes(spreadsheet = new FakeSpreadsheet()): Spr
  * Puts SpreadsheetApp and LockService on `target` (globalThis by default, or a vm context object) and
  * returns a function that restores whatever was there before.
  */
-export function installSpreadsheetFakes(
-  fakes: SpreadsheetFakes,
-  target: object = globalThis,
-): () => void {
+export function installSpreadsheetFakes(fakes: SpreadsheetFakes, target: object = globalThis): () => void {
   const slots = target as Record<string, unknown>;
   const names = ['SpreadsheetApp', 'LockService'] as const;
   const previous = names.map((n) => ({ n, had: Object.hasOwn(slots, n), value: slots[n] }));
