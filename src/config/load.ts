@@ -25,12 +25,15 @@ export function todayIso(now: Date = new Date()): string {
 }
 
 /** Validates a plain object (from YAML or from flags) into a complete Config. */
-export function parseConfig(raw: unknown, source: string, today: string = todayIso()): Config {
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  today: string = todayIso(),
+  hint = `fix it in ${source}, or run \`partnernomics init\` to write a new one`,
+): Config {
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) {
-    throw new PnError('CONFIG_INVALID', `${source}: ${describeZodError(result.error)}`, {
-      hint: `fix it in ${source}, or run \`partnernomics init\` to write a new one`,
-    });
+    throw new PnError('CONFIG_INVALID', `${source}: ${describeZodError(result.error)}`, { hint });
   }
   return { ...result.data, program: { start_date: result.data.program.start_date ?? today } };
 }

@@ -119,6 +119,35 @@ describe('partnernomics init and install with bad config', () => {
     expect(readFileSync(join(dir, 'partnernomics.config.yaml'), 'utf8')).toBe('company:\n  name: Mine\n');
   });
 
+  it('init --person names people in team roles, and rejects unknown roles and bad emails', async () => {
+    const dir = tempDir();
+    const ok = await cli(
+      ['init', '--yes', '--person', 'Head of Partnerships=Dana Ortiz <dana@example.com>'],
+      { cwd: dir },
+    );
+    expect(ok.code).toBe(0);
+    const config = parseConfigYaml(
+      readFileSync(join(dir, 'partnernomics.config.yaml'), 'utf8'),
+      'x',
+      '2027-01-04',
+    );
+    expect(config.team[0]).toEqual({
+      role: 'Head of Partnerships',
+      name: 'Dana Ortiz',
+      email: 'dana@example.com',
+    });
+    expect(config.team.map((m) => m.role)).toContain('CRO');
+    const badRole = await cli(['init', '--yes', '--force', '--person', 'Chief Vibes=Sam'], { cwd: dir });
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toContain('team.0.role');
+    const badEmail = await cli(['init', '--yes', '--force', '--person', 'CRO=Sam <not-an-email>'], {
+      cwd: dir,
+    });
+    expect(badEmail.code).toBe(2);
+    expect(badEmail.stderr).toContain('team.0.email');
+    expect(readFileSync(join(dir, 'partnernomics.config.yaml'), 'utf8')).toContain('Dana Ortiz');
+  });
+
   it('init without a terminal and without --yes explains how to script it', async () => {
     const run = await cli(['init'], { cwd: tempDir() });
     expect(run.code).toBe(2);

@@ -20,6 +20,25 @@ export interface InitFlags {
   partnersByDay90?: string;
   referralsPerPartner?: string;
   partnerShare?: string;
+  person?: string[];
+}
+
+/** "Head of Partnerships=Dana Ortiz <dana@example.com>" -> { role, name, email }; roles without a person stay listed. */
+export function parsePeople(entries: readonly string[]): { role: string; name?: string; email?: string }[] {
+  const people = entries.map((entry) => {
+    const m = /^([^=]+)=\s*([^<]*?)\s*(?:<([^>]+)>)?\s*$/.exec(entry);
+    if (!m) {
+      throw new PnError('CONFIG_INVALID', `--person "${entry}" is not ROLE=NAME <EMAIL>`, {
+        hint: 'e.g. --person "Head of Partnerships=Dana Ortiz <dana@example.com>"',
+      });
+    }
+    const person: { role: string; name?: string; email?: string } = { role: m[1]!.trim() };
+    if (m[2]) person.name = m[2];
+    if (m[3]) person.email = m[3].trim();
+    return person;
+  });
+  const named = new Set(people.map((p) => p.role));
+  return [...people, ...ROLES.filter((r) => !named.has(r)).map((role) => ({ role }))];
 }
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
@@ -48,6 +67,7 @@ export function configFromFlags(flags: InitFlags, today: string): Record<string,
       ?.split(',')
       .map((t) => t.trim())
       .filter(Boolean),
+    team: flags.person?.length ? parsePeople(flags.person) : undefined,
     program: { start_date: flags.startDate ?? today },
     targets: drop({
       partners_signed_by_day_90: numberFlag('partners-by-day-90', flags.partnersByDay90),
@@ -100,16 +120,26 @@ async function askInteractively(
   const partners = await input({ message: 'Target: partners signed by day 90', default: '3' });
   const referrals = await input({ message: 'Target: monthly referrals per partner', default: '15' });
   const share = await input({ message: 'Target: partner share of new bookings (%)', default: '10' });
+  const people: string[] = [];
+  for (const role of ['CRO', 'Head of Partnerships', 'Partner Manager', 'Sales Leader']) {
+    const name = await input({ message: `Who is your ${role}? (name <email>, optional)`, default: '' });
+    if (name.trim()) people.push(`${role}=${name.trim()}`);
+  }
   return {
     company: { name, stage, arr_band: arr, business_model: model },
     partnership_types: types,
     program: { start_date: start },
+    team: parsePeople(people),
     targets: {
       partners_signed_by_day_90: numberFlag('partners-by-day-90', partners),
       monthly_referrals_per_partner: numberFlag('referrals-per-partner', referrals),
       partner_share_of_bookings_pct: numberFlag('partner-share', share),
     },
   };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function registerInit(program: Command, ctx: CommandContext): void {
@@ -125,6 +155,12 @@ export function registerInit(program: Command, ctx: CommandContext): void {
     .option('--partners-by-day-90 <n>', 'target: partners signed by day 90')
     .option('--referrals-per-partner <n>', 'target: monthly referrals per partner')
     .option('--partner-share <pct>', 'target: partner share of new bookings, 0–100')
+    .option(
+      '--person <role=name>',
+      'a person in a team role, e.g. "Head of Partnerships=Dana Ortiz <dana@example.com>" (repeatable)',
+      collect,
+      [],
+    )
     .option('--yes', 'take flags and defaults without asking (for scripts)', false)
     .option('--force', `overwrite an existing ${DEFAULT_CONFIG_FILE}`, false)
     .action(async (flags: InitFlags & { yes: boolean; force: boolean }) => {
@@ -144,7 +180,12 @@ export function registerInit(program: Command, ctx: CommandContext): void {
         }
         raw = await askInteractively(raw, today);
       }
-      const config = parseConfig(raw, 'init', today);
+      const config = parseConfig(
+        raw,
+        'init',
+        today,
+        'check the flag values (see `partnernomics init --help`)',
+      );
       writeFileAtomic(path, configYaml(config));
       const p = ctx.printer();
       p.line(`Wrote ${path}`);
