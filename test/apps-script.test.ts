@@ -22,6 +22,7 @@ import {
   installSpreadsheetFakes,
   type SpreadsheetFakes,
 } from './fakes/spreadsheet-app.js';
+import { prng } from './helpers.js';
 
 const BUNDLE_PATH = fileURLToPath(new URL('../dist/apps-script/Code.js', import.meta.url));
 const WORKBOOK_YAML = fileURLToPath(new URL('../templates/blueprint/workbook.yaml', import.meta.url));
@@ -58,18 +59,6 @@ function loadBundle(fakes: SpreadsheetFakes): BundleGlobals {
   vm.createContext(context);
   vm.runInContext(BUNDLE, context, { filename: 'Code.js' });
   return context as BundleGlobals;
-}
-
-/** Tiny deterministic PRNG so generated cases are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
@@ -171,7 +160,7 @@ const RATING_POOL: readonly CellValue[] = [
  * value typed over the formula, or blank.
  */
 function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Workbook {
-  const rand = mulberry32(seed);
+  const rand = prng(seed);
   const book = new FakeSpreadsheet();
   const fakes = createSpreadsheetFakes(book);
   const settingsSheet = book.insertSheet('Settings');
@@ -364,7 +353,7 @@ describe('custom functions agree with src/domain', () => {
 
   it('PN_SCORE matches partnerScore on 400 generated rows', () => {
     const g = loadBundle(createSpreadsheetFakes());
-    const rand = mulberry32(0x5c0e);
+    const rand = prng(0x5c0e);
     const pool: readonly unknown[] = [1, 2, 3, 4, 5, 1.5, 3.25, 4.9, '', '', 0, 6, 'abc', -2, '3', true];
     let blanks = 0;
     let numbers = 0;
@@ -404,7 +393,7 @@ describe('custom functions agree with src/domain', () => {
     expect(g.PN_RECOMMEND(45, 70, 45)).toBe('Nurture');
     expect(g.PN_RECOMMEND(44.9, 70, 45)).toBe('Pass');
     expect(g.PN_RECOMMEND('', 70, 45)).toBe('Needs ratings');
-    const rand = mulberry32(0xbeef);
+    const rand = prng(0xbeef);
     const seen = new Set<Recommendation>();
     for (let n = 0; n < 300; n++) {
       const pursueAt = pick(rand, [70, 80, 60, '', undefined]);
@@ -440,7 +429,7 @@ describe('custom functions agree with src/domain', () => {
 
   it('PN_RYG matches rygStatus on 400 generated cases', () => {
     const g = loadBundle(createSpreadsheetFakes());
-    const rand = mulberry32(0x7e6);
+    const rand = prng(0x7e6);
     const seen = new Set<string>();
     for (let n = 0; n < 400; n++) {
       const target = pick(rand, [int(rand, 1, 500), int(rand, 1, 500) / 4, 0, 0, '', 100, 50]);

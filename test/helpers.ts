@@ -5,6 +5,20 @@ import { join } from 'node:path';
 import type { Io } from '../src/cli/io.js';
 import { runCli } from '../src/cli/program.js';
 
+/** The workbook's tabs, exactly as the foundation issue names them, in order. */
+export const WORKBOOK_TABS = [
+  'Start',
+  'Settings',
+  'Partner Scoring',
+  'ICP Analysis',
+  'Metrics',
+  'PBR Scoreboard',
+  'Dashboard',
+  'Leadership Report',
+  'Unit Economics',
+  'Sync Log',
+];
+
 /** mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import type { PnError } from '../../src/platform/errors.js';
 import { TEMPLATES_DIR } from '../../src/platform/paths.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli, tempDir, WORKBOOK_TABS } from '../helpers.js';
 
 function brokenCopy(file: string, edit: (text: string) => string): string {
   const dir = join(tempDir(), 'templates');
@@ -46,18 +46,7 @@ describe('loadBlueprint', () => {
         'Playbooks',
       ]),
     );
-    expect(bp.workbook.tabs.map((t) => t.name)).toEqual([
-      'Start',
-      'Settings',
-      'Partner Scoring',
-      'ICP Analysis',
-      'Metrics',
-      'PBR Scoreboard',
-      'Dashboard',
-      'Leadership Report',
-      'Unit Economics',
-      'Sync Log',
-    ]);
+    expect(bp.workbook.tabs.map((t) => t.name)).toEqual(WORKBOOK_TABS);
   });
 
   it.each([

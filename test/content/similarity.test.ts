@@ -8,6 +8,7 @@ import {
   PARTNERSHIP_TYPES,
   type PartnershipTypeKey,
 } from '../../src/domain/types.js';
+import { TYPE_SECTIONS } from './sections.js';
 
 /**
  * Two types' corresponding sections are "near-duplicates" at or above this score. Independently
@@ -19,18 +20,7 @@ import {
 const MAX_SECTION_SIMILARITY = 0.35;
 
 /** The sections compared, in CONTENT-SPEC.md order. */
-const SECTIONS = [
-  'fit',
-  'value_proposition',
-  'incentives',
-  'recruitment',
-  'launch',
-  'management',
-  'kpis',
-  'failure_modes',
-  'spp_emphasis',
-  'term_sheet',
-] as const;
+const SECTIONS = TYPE_SECTIONS;
 type Section = (typeof SECTIONS)[number];
 
 /**

@@ -1,28 +1,12 @@
 // The mission's 16 sub-jobs: each is served by one roadmap entry, and with all six types it installs as a roadmap row and a page.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/blueprint/compile.js';
+import { ROADMAP_KEYS } from '../../src/blueprint/content-schema.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
 
-/** The roadmap key serving each sub-job, in the mission's order (sub-job 1 first). */
-const SUB_JOBS = [
-  'icp',
-  'ecosystem',
-  'spp',
-  'term-sheet',
-  'sourcing',
-  'scoring', // evaluate candidates
-  'negotiation',
-  'first-90-days',
-  'pbr',
-  'performance-tracking',
-  'type-selection',
-  'recruitment-by-type',
-  'joint-gtm',
-  'leadership-reporting',
-  'internal-alignment',
-  'service-workflows',
-] as const;
+/** The roadmap key serving each sub-job, in the mission's order (sub-job 1 first): the schema's key order. */
+const SUB_JOBS = ROADMAP_KEYS;
 
 const bp = loadBlueprint();
 const ws = compile(bp, parseConfig({}, 'test', '2027-01-04'));

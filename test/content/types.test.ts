@@ -9,19 +9,9 @@ import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
 import { PARTNERSHIP_TYPES, type PartnershipTypeKey } from '../../src/domain/types.js';
 import { TEMPLATES_DIR } from '../../src/platform/paths.js';
+import { TYPE_SECTIONS } from './sections.js';
 
-const SECTIONS = [
-  'fit',
-  'value_proposition',
-  'incentives',
-  'recruitment',
-  'launch',
-  'management',
-  'kpis',
-  'failure_modes',
-  'spp_emphasis',
-  'term_sheet',
-] as const;
+const SECTIONS = TYPE_SECTIONS;
 
 const bp = loadBlueprint();
 const rawType = (key: PartnershipTypeKey): Record<string, unknown> =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempDir } from '../helpers.js';
+import { cli, tempDir, WORKBOOK_TABS } from '../helpers.js';
 
 const HUB = 'notion/Partnernomics — Partner Program OS.md';
 
@@ -51,18 +51,7 @@ describe('a fresh local install', () => {
   it('writes the workbook with live formulas, validation, RYG formats, frozen headers and marked examples', async () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(join(ws, 'Partnernomics.xlsx'));
-    expect(book.worksheets.map((s) => s.name)).toEqual([
-      'Start',
-      'Settings',
-      'Partner Scoring',
-      'ICP Analysis',
-      'Metrics',
-      'PBR Scoreboard',
-      'Dashboard',
-      'Leadership Report',
-      'Unit Economics',
-      'Sync Log',
-    ]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(WORKBOOK_TABS);
     const scoring = book.getWorksheet('Partner Scoring')!;
     const header = (scoring.getRow(1).values as unknown[]).map(String);
     const scoreCol = header.indexOf('Score');
