@@ -43,7 +43,7 @@ export interface CliRun {
 
 export async function cli(
   argv: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; interactive?: boolean } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; interactive?: boolean; stdin?: string } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -57,6 +57,7 @@ export async function cli(
     interactive: options.interactive ?? false,
     env: options.env ?? {},
     cwd: options.cwd ?? tempDir(),
+    readStdin: async () => options.stdin ?? '',
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

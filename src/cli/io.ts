@@ -8,6 +8,24 @@ export interface Io {
   interactive: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** All of standard input, for `--token-stdin`. */
+  readStdin: () => Promise<string>;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}
+
+/** Every secret this run has seen is replaced before any output leaves the process. */
+export function redactingIo(io: Io, secrets: Set<string>): Io {
+  const clean = (text: string) => {
+    let out = text;
+    for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+    return out;
+  };
+  return { ...io, stdout: (t) => io.stdout(clean(t)), stderr: (t) => io.stderr(clean(t)) };
 }
 
 export function processIo(): Io {
@@ -17,6 +35,7 @@ export function processIo(): Io {
     interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI,
     env: process.env,
     cwd: process.cwd(),
+    readStdin: () => readAll(process.stdin),
   };
 }
 

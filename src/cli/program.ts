@@ -2,25 +2,31 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { readCredentials } from '../config/credentials.js';
 import { EXIT_BAD_INPUT, EXIT_OK, PnError, toPnError } from '../platform/errors.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerFit } from './commands/fit.js';
 import { registerInit } from './commands/init.js';
 import { registerPlanAndInstall } from './commands/install.js';
-import { type GlobalOptions, type Io, Printer } from './io.js';
+import { registerLogin } from './commands/login.js';
+import { type GlobalOptions, type Io, Printer, redactingIo } from './io.js';
 
 export interface CommandContext {
   io: Io;
+  /** Secrets seen in this run (tokens read or loaded); output is scrubbed of them. */
+  secrets: Set<string>;
   global: () => GlobalOptions;
   printer: () => Printer;
 }
 
 export const VERSION: string = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
 
-export function makeProgram(io: Io): Command {
+export function makeProgram(rawIo: Io, secrets: Set<string> = knownSecrets(rawIo.env)): Command {
+  const io = redactingIo(rawIo, secrets);
   const program = new Command('partnernomics');
   const global = () => program.opts<GlobalOptions>();
-  const ctx: CommandContext = { io, global, printer: () => new Printer(io, global()) };
+  const ctx: CommandContext = { io, secrets, global, printer: () => new Printer(io, global()) };
   program
     .description(
       'Installs the partnership Quick Launch Program as a working operating system in Notion and Google Sheets.',
@@ -35,12 +41,29 @@ export function makeProgram(io: Io): Command {
   registerInit(program, ctx);
   registerPlanAndInstall(program, ctx);
   registerFit(program, ctx);
+  registerLogin(program, ctx);
+  registerDoctor(program, ctx);
   return program;
 }
 
+/** Tokens from the environment and the credentials file, so no output can ever show them. */
+function knownSecrets(env: NodeJS.ProcessEnv): Set<string> {
+  const secrets = new Set<string>();
+  if (env.NOTION_TOKEN?.trim()) secrets.add(env.NOTION_TOKEN.trim());
+  try {
+    const stored = readCredentials(env).notion?.token;
+    if (stored) secrets.add(stored);
+  } catch {
+    // An unreadable credentials file is reported by the command that needs it.
+  }
+  return secrets;
+}
+
 /** Runs argv (without node and script) and returns the exit code; never throws, never calls process.exit. */
-export async function runCli(argv: readonly string[], io: Io): Promise<number> {
-  const program = makeProgram(io);
+export async function runCli(argv: readonly string[], rawIo: Io): Promise<number> {
+  const secrets = knownSecrets(rawIo.env);
+  const io = redactingIo(rawIo, secrets);
+  const program = makeProgram(rawIo, secrets);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
@@ -51,7 +74,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     }
     const error = toPnError(caught);
     const opts = program.opts<GlobalOptions>();
-    if (opts.json) {
+    if (opts.json && !error.reported) {
       io.stdout(
         `${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } }, null, 2)}\n`,
       );

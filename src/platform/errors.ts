@@ -15,6 +15,12 @@ export type ErrorCode =
   | 'OUTPUT_UNWRITABLE'
   | 'INPUT_INVALID'
   | 'NOT_IMPLEMENTED'
+  | 'CREDENTIALS_MISSING'
+  | 'CREDENTIALS_INSECURE'
+  | 'CREDENTIALS_INVALID'
+  | 'AUTH_FAILED'
+  | 'NOT_SHARED'
+  | 'API_ERROR'
   | 'INTERNAL';
 
 const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -24,17 +30,25 @@ const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([
   'BLUEPRINT_INVALID',
   'USAGE',
   'INPUT_INVALID',
+  'CREDENTIALS_MISSING',
 ]);
 
 export class PnError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  /** The command already printed its --json result (e.g. doctor's checklist): print only the one-line error. */
+  readonly reported: boolean;
 
-  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { hint?: string; cause?: unknown; reported?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PnError';
     this.code = code;
     this.hint = options.hint;
+    this.reported = options.reported ?? false;
   }
 
   get exitCode(): number {

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_FILE, parseConfig, todayIso } from '../../config/load.js
 import { ARR_BANDS, BUSINESS_MODELS, type Config, STAGES } from '../../config/schema.js';
 import { PARTNERSHIP_TYPE_NAMES, PARTNERSHIP_TYPES, ROLES } from '../../domain/types.js';
 import { PnError } from '../../platform/errors.js';
-import { writeFileAtomic } from '../../targets/local/write.js';
+import { writeFileAtomic } from '../../platform/write.js';
 import type { CommandContext } from '../program.js';
 
 export interface InitFlags {

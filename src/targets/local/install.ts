@@ -3,10 +3,10 @@ import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { PnError } from '../../platform/errors.js';
+import { writeFileAtomic } from '../../platform/write.js';
 import { type LocalFile, localFiles, sha256 } from './files.js';
 import { readManifest, writeManifest } from './manifest.js';
 import { countActions, type LocalAction, type LocalOperation, type Manifest, planLocal } from './plan.js';
-import { writeFileAtomic } from './write.js';
 
 export const DEFAULT_OUT_DIR = 'partnernomics-workspace';
 

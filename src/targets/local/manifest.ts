@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PnError } from '../../platform/errors.js';
+import { writeFileAtomic } from '../../platform/write.js';
 import type { Manifest } from './plan.js';
-import { writeFileAtomic } from './write.js';
 
 export const MANIFEST_FILE = '.partnernomics-state.json';
 

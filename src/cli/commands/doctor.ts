@@ -1,0 +1,124 @@
+// `partnernomics doctor`: config, blueprint, credentials, sharing and the workspace's block budget, as a checklist.
+
+import { extractPageId } from '@notionhq/client';
+import type { Command } from 'commander';
+import { compile } from '../../blueprint/compile.js';
+import { loadBlueprint } from '../../blueprint/load.js';
+import { credentialsPath, notionCredential } from '../../config/credentials.js';
+import { loadConfig } from '../../config/load.js';
+import { PnError, toPnError } from '../../platform/errors.js';
+import { countBlocks, markdownToBlocks } from '../../targets/notion/blocks.js';
+import { notionApiFor } from '../notion.js';
+import type { CommandContext } from '../program.js';
+
+export interface Check {
+  name: string;
+  status: 'ok' | 'fail' | 'info';
+  detail: string;
+  fix?: string;
+}
+
+/** Free workspaces with more than one member get a lifetime trial of this many blocks. */
+export const FREE_PLAN_BLOCK_LIMIT = 1000;
+
+async function check(name: string, run: () => Promise<Omit<Check, 'name'>>): Promise<Check> {
+  try {
+    return { name, ...(await run()) };
+  } catch (error) {
+    const e = toPnError(error);
+    return { name, status: 'fail', detail: e.message, fix: e.hint };
+  }
+}
+
+export function registerDoctor(program: Command, ctx: CommandContext): void {
+  program
+    .command('doctor')
+    .description('check the config, the blueprint, the Notion token, page sharing and the block budget')
+    .option('--root <page>', 'the Notion page (URL or ID) the workspace is installed under')
+    .action(async (flags: { root?: string }) => {
+      const checks: Check[] = [];
+      let blocks = 0;
+      checks.push(
+        await check('Config', async () => {
+          const { config, source } = loadConfig({ path: ctx.global().config, cwd: ctx.io.cwd });
+          const ws = compile(loadBlueprint(ctx.io.env.PARTNERNOMICS_TEMPLATES || undefined), config);
+          const pages = [ws.hub.markdown, ...ws.databases.flatMap((d) => d.rows.map((r) => r.markdown))];
+          const rows = ws.databases.reduce((n, d) => n + d.rows.length, 0);
+          blocks =
+            pages.reduce((n, md) => n + countBlocks(markdownToBlocks(md)), 0) +
+            rows +
+            ws.databases.length +
+            1;
+          return {
+            status: 'ok',
+            detail: `${source}; blueprint ${ws.version}; ${ws.types.length} partnership type(s)`,
+          };
+        }),
+      );
+      const credential = await check('Notion token', async () => {
+        const found = notionCredential(ctx.io.env);
+        if (!found) {
+          return {
+            status: 'info',
+            detail: 'not set: install writes to a local folder',
+            fix: 'run `partnernomics login notion` to install into Notion',
+          };
+        }
+        ctx.secrets.add(found.token);
+        const me = await notionApiFor(ctx, found.token).me();
+        return { status: 'ok', detail: `valid (${found.source}); integration "${me.name ?? 'unnamed'}"` };
+      });
+      checks.push(credential);
+      if (flags.root) {
+        checks.push(
+          await check('Root page shared', async () => {
+            const id = extractPageId(flags.root!);
+            if (!id)
+              throw new PnError('USAGE', `"${flags.root}" is not a Notion page URL or ID`, {
+                hint: 'copy the page link from Notion (Share → Copy link)',
+              });
+            const found = notionCredential(ctx.io.env);
+            if (!found)
+              throw new PnError('CREDENTIALS_MISSING', 'no Notion token to check sharing with', {
+                hint: 'run `partnernomics login notion`',
+              });
+            await notionApiFor(ctx, found.token).retrievePage(id);
+            return { status: 'ok', detail: `page ${id} is shared with the integration` };
+          }),
+        );
+      }
+      if (blocks > 0) {
+        checks.push({
+          name: 'Block budget',
+          status: 'info',
+          detail: `a Notion install creates about ${blocks} blocks`,
+          fix:
+            blocks > FREE_PLAN_BLOCK_LIMIT
+              ? `a free workspace with several members is limited to ${FREE_PLAN_BLOCK_LIMIT} blocks in total: use a paid plan or a single-member workspace`
+              : undefined,
+        });
+      }
+      const p = ctx.printer();
+      for (const c of checks) {
+        const mark = c.status === 'ok' ? '✓' : c.status === 'fail' ? '✗' : '•';
+        p.line(`${mark} ${c.name}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}`);
+      }
+      const failed = checks.filter((c) => c.status === 'fail');
+      p.json({
+        ok: failed.length === 0,
+        command: 'doctor',
+        checks,
+        credentialsFile: credentialsPath(ctx.io.env),
+      });
+      if (failed.length) {
+        throw new PnError(
+          'API_ERROR',
+          `${failed.length} check(s) failed: ${failed.map((c) => c.name).join(', ')}`,
+          {
+            hint: 'fix what the checklist above says, then run doctor again',
+            reported: true,
+          },
+        );
+      }
+    });
+}

@@ -1,0 +1,78 @@
+// Credentials live outside the project (mode 0600) or in env vars; they are never printed or logged.
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PnError } from '../platform/errors.js';
+import { writeFileAtomic } from '../platform/write.js';
+
+const credentialsSchema = z.object({
+  notion: z
+    .object({
+      token: z.string().min(1),
+      botName: z.string().optional(),
+      workspaceName: z.string().optional(),
+      savedAt: z.string(),
+    })
+    .optional(),
+});
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+/** $PARTNERNOMICS_HOME, else $XDG_CONFIG_HOME/partnernomics, else ~/.config/partnernomics. */
+export function credentialsDir(env: NodeJS.ProcessEnv): string {
+  if (env.PARTNERNOMICS_HOME) return env.PARTNERNOMICS_HOME;
+  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'partnernomics');
+}
+
+export function credentialsPath(env: NodeJS.ProcessEnv): string {
+  return join(credentialsDir(env), 'credentials.json');
+}
+
+export function readCredentials(env: NodeJS.ProcessEnv): Credentials {
+  const path = credentialsPath(env);
+  if (!existsSync(path)) return {};
+  const mode = statSync(path).mode & 0o777;
+  if (mode & 0o077) {
+    throw new PnError(
+      'CREDENTIALS_INSECURE',
+      `${path} can be read by other users (mode ${mode.toString(8)})`,
+      {
+        hint: `run \`chmod 600 ${path}\`, then try again`,
+      },
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    raw = undefined;
+  }
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new PnError('CREDENTIALS_INVALID', `${path} is damaged`, {
+      hint: 'delete it and run `partnernomics login notion` again',
+    });
+  }
+  return parsed.data;
+}
+
+export function writeCredentials(env: NodeJS.ProcessEnv, credentials: Credentials): string {
+  const dir = credentialsDir(env);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = credentialsPath(env);
+  writeFileAtomic(path, `${JSON.stringify(credentials, null, 2)}\n`, 0o600);
+  chmodSync(path, 0o600);
+  return path;
+}
+
+export interface NotionCredential {
+  token: string;
+  source: 'NOTION_TOKEN' | 'credentials file';
+}
+
+/** NOTION_TOKEN wins over the stored token; null when neither is set. */
+export function notionCredential(env: NodeJS.ProcessEnv): NotionCredential | null {
+  if (env.NOTION_TOKEN?.trim()) return { token: env.NOTION_TOKEN.trim(), source: 'NOTION_TOKEN' };
+  const stored = readCredentials(env).notion;
+  return stored ? { token: stored.token, source: 'credentials file' } : null;
+}
