@@ -88,6 +88,13 @@ export function archivedEdit(): NotionApiError {
   return validationError("Can't edit block that is archived. You must unarchive the block before editing.");
 }
 
+/** Internal integrations cannot create top-level pages or databases (public OAuth integrations can). */
+export function workspaceParent(): NotionApiError {
+  return validationError(
+    'body failed validation: parent.workspace is only supported for public integrations; use a page_id parent.',
+  );
+}
+
 /** Bodies for faults the harness injects (429, 5xx): the service's own shapes. */
 export function faultBody(kind: 'rate_limited' | 'server_error', status: number): unknown {
   if (kind === 'rate_limited') {

@@ -1,6 +1,15 @@
 // Rich text: request validation against Notion's limits (2,000 chars per text, 100 items) and the response form.
 import type { RichTextItemResponse } from '@notionhq/client';
-import { apiColor, expectArray, expectRecord, expectString, normalizeDate, notionUrl, optionalBoolean, variantOf } from './common.js';
+import {
+  apiColor,
+  expectArray,
+  expectRecord,
+  expectString,
+  normalizeDate,
+  notionUrl,
+  optionalBoolean,
+  variantOf,
+} from './common.js';
 import { bodyInvalid, describe, tooLong } from './errors.js';
 import { type NotionState, normalizeId, type StoredValue } from './state.js';
 
@@ -13,7 +22,14 @@ type Annotations = RichTextItemResponse['annotations'];
 
 function annotations(value: unknown, path: string): Annotations {
   if (value === undefined) {
-    return { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' };
+    return {
+      bold: false,
+      italic: false,
+      strikethrough: false,
+      underline: false,
+      code: false,
+      color: 'default',
+    };
   }
   const a = expectRecord(value, path);
   return {
@@ -110,7 +126,14 @@ export function textItems(content: string): RichTextItemResponse[] {
     {
       type: 'text',
       text: { content, link: null },
-      annotations: { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' },
+      annotations: {
+        bold: false,
+        italic: false,
+        strikethrough: false,
+        underline: false,
+        code: false,
+        color: 'default',
+      },
       plain_text: content,
       href: null,
     },
