@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
 
 const API = 'http://notion.test';
-const TOKEN = 'ntn_4f9c2a7e51b84d0f9e3a6c1b2d5e8f7a0b3c6d9e1f2a';
+const TOKEN = 'ntn_test_4f9c2a7e51b8_4d0f9e3a6c1b2d5e8f_7a0b';
 const ME = {
   object: 'user',
   id: '6a1b2c3d-0000-4000-8000-000000000001',

@@ -132,7 +132,9 @@ export function mapNotionError(error: unknown, doing: string, objectId?: string)
       case APIErrorCode.ObjectNotFound:
         return new PnError(
           'NOT_SHARED',
-          `the integration cannot see ${objectId ? `page ${objectId}` : 'that object'} while ${doing}`,
+          objectId
+            ? `Notion page ${objectId} is not shared with the integration`
+            : `the integration cannot see what it needs for ${doing}`,
           {
             hint: 'open the page in Notion, choose ••• → Connections, and add your integration (it then sees the page and everything under it)',
             cause: error,

@@ -66,7 +66,8 @@ export interface FakeNotion {
   readonly baseUrl: string;
   /** Every request, in order: method, path, status, bytes, injected fault. */
   readonly calls: CallRecord[];
-  listen(): Promise<string>;
+  /** Starts serving on 127.0.0.1 (a random free port unless one is given). */
+  listen(port?: number): Promise<string>;
   close(): Promise<void>;
   /** `{ auth, baseUrl }` for `new Client(...)`, merged with `extra`. */
   clientOptions(extra?: Omit<ClientOptions, 'auth' | 'baseUrl'>): ClientOptions;
@@ -148,7 +149,7 @@ export function createFakeNotion(options: FakeNotionOptions = {}): FakeNotion {
     get calls() {
       return server.calls;
     },
-    listen: () => server.listen(),
+    listen: (port?: number) => server.listen(port),
     close: () => server.close(),
     clientOptions: (extra = {}) => ({ ...extra, auth: token, baseUrl: server.baseUrl }),
     client: (extra = {}) => new Client({ ...extra, auth: token, baseUrl: server.baseUrl }),

@@ -1,0 +1,52 @@
+// `npm run fakes`: serves the fake Notion and Google APIs on 127.0.0.1 so the CLI can be pointed at them by hand.
+import { parseArgs } from 'node:util';
+import { createFakeGoogle } from './google/index.js';
+import { createFakeNotion } from './notion/index.js';
+
+const { values } = parseArgs({
+  options: {
+    'notion-port': { type: 'string', default: '4010' },
+    'google-port': { type: 'string', default: '4020' },
+    faults: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' },
+    'rate-limit': { type: 'boolean', default: false },
+    quota: { type: 'boolean', default: false },
+  },
+});
+
+const faultRate = Number(values.faults);
+const seed = Number(values.seed);
+const notion = createFakeNotion({ rateLimit: values['rate-limit'] ? { rate: 3, burst: 10 } : false });
+const google = createFakeGoogle({ quota: values.quota });
+const notionUrl = await notion.listen(Number(values['notion-port']));
+const googleUrl = await google.listen(Number(values['google-port']));
+if (faultRate > 0) {
+  const plan = { seed, rateLimited: faultRate / 2, retryAfterSeconds: 1, serverError: faultRate / 2 };
+  notion.injectFaults(plan);
+  google.injectFaults(plan);
+}
+const root = notion.seedRootPage('Partnernomics test root');
+const tokens = google.issueToken(['drive.file', 'script.projects']);
+
+console.log(`Fake Notion  ${notionUrl}   token ${notion.token}`);
+console.log(`  a root page shared with the integration: ${root}`);
+console.log(`Fake Google  ${googleUrl}   OAuth token endpoint ${google.tokenUrl}`);
+console.log(
+  `  client id ${google.clientId}, refresh token ${tokens.refreshToken} (drive.file, script.projects)`,
+);
+console.log('');
+console.log('Point the CLI at them (these are test credentials of the fakes, not secrets):');
+console.log(`  export PARTNERNOMICS_NOTION_URL=${notionUrl} NOTION_TOKEN=${notion.token}`);
+console.log(`  npx partnernomics doctor --root ${root}`);
+console.log('');
+console.log(
+  `Faults: ${faultRate > 0 ? `${faultRate * 100}% of requests (seed ${seed})` : 'none'} · rate limit: ${values['rate-limit'] ? 'on' : 'off'} · Sheets quota: ${values.quota ? 'on' : 'off'}. Ctrl+C stops.`,
+);
+
+const stop = async () => {
+  console.log(`\nServed ${notion.calls.length} Notion and ${google.calls.length} Google requests.`);
+  await Promise.all([notion.close(), google.close()]);
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
