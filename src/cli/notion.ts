@@ -1,11 +1,22 @@
 // Builds the NotionApi a command uses: its base URL from the environment, rate-limit waits shown on a terminal.
+import { Throttle } from '../platform/throttle.js';
 import { NotionApi } from '../targets/notion/api.js';
 import type { CommandContext } from './program.js';
+
+/**
+ * $PARTNERNOMICS_NOTION_RATE (requests per second) replaces Notion's 3/s, for the fakes only: the real API
+ * answers a faster client with 429s, which are honoured but slower than keeping to the rate.
+ */
+function throttleFrom(env: NodeJS.ProcessEnv): Throttle | undefined {
+  const rate = Number(env.PARTNERNOMICS_NOTION_RATE);
+  return Number.isFinite(rate) && rate > 0 ? new Throttle(rate, Math.max(1, Math.ceil(rate))) : undefined;
+}
 
 export function notionApiFor(ctx: CommandContext, token: string): NotionApi {
   return new NotionApi({
     token,
     baseUrl: ctx.io.env.PARTNERNOMICS_NOTION_URL || undefined,
+    throttle: throttleFrom(ctx.io.env),
     hooks: {
       onWait: ({ seconds, reason }) => {
         if (ctx.io.interactive && !ctx.global().json) {

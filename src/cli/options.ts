@@ -1,4 +1,5 @@
 // Pure steps from raw flags to validated options, one per command (tested without running anything).
+import { extractPageId } from '@notionhq/client';
 import { z } from 'zod';
 import { describeZodError } from '../config/load.js';
 import { PnError } from '../platform/errors.js';
@@ -11,8 +12,9 @@ const installSchema = z.object({
   target: z.enum(TARGETS, { message: `--target must be one of: ${TARGETS.join(', ')}` }).optional(),
   out: z.string().min(1, '--out must name a folder').default(DEFAULT_OUT_DIR),
   force: z.boolean().default(false),
+  root: z.string().optional(),
 });
-export type InstallOptions = { target: Target; out: string; force: boolean };
+export type InstallOptions = { target: Target; out: string; force: boolean; rootId: string | null };
 
 /** The target is `local` unless asked otherwise: the embedded default needs no credentials. */
 export function parseInstallOptions(flags: Record<string, unknown>): InstallOptions {
@@ -23,10 +25,24 @@ export function parseInstallOptions(flags: Record<string, unknown>): InstallOpti
     });
   }
   const target = parsed.data.target ?? 'local';
-  if (target !== 'local') {
+  if (target === 'sheets' || target === 'all') {
     throw new PnError('USAGE', `the ${target} target is not available in this version`, {
-      hint: 'use --target local (the default) and follow MANUAL-STEPS.md to import into Notion and Google Sheets',
+      hint: 'use --target notion or --target local (the default; MANUAL-STEPS.md takes it into Google Sheets)',
     });
   }
-  return { target, out: parsed.data.out, force: parsed.data.force };
+  let rootId: string | null = null;
+  if (target === 'notion') {
+    if (!parsed.data.root) {
+      throw new PnError('USAGE', '--target notion needs --root, the Notion page to install under', {
+        hint: 'share a page with your integration (••• → Connections), then pass its link: --root https://www.notion.so/…',
+      });
+    }
+    rootId = extractPageId(parsed.data.root);
+    if (!rootId) {
+      throw new PnError('USAGE', `--root "${parsed.data.root}" is not a Notion page link or ID`, {
+        hint: 'copy the page link from Notion (Share → Copy link)',
+      });
+    }
+  }
+  return { target, out: parsed.data.out, force: parsed.data.force, rootId };
 }

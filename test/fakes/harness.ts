@@ -100,6 +100,13 @@ export class FakeServer {
     this.faults = plan ? new FaultInjector(plan) : undefined;
   }
 
+  private armed = false;
+
+  /** The next create (as `isCreate` defines it) is applied, then its connection dropped: a kill mid-request. */
+  armFailAfterApply(on = true): void {
+    this.armed = on;
+  }
+
   /** Calls whose path matches, e.g. count('POST', /^\/v1\/pages$/). */
   count(method: string, path: RegExp): number {
     return this.calls.filter((c) => c.method === method && path.test(c.path)).length;
@@ -160,7 +167,12 @@ export class FakeServer {
     };
     this.calls.push(record);
 
-    const fault = this.faults?.next(this.options.isCreate?.(request) ?? request.method === 'POST');
+    const isCreate = this.options.isCreate?.(request) ?? request.method === 'POST';
+    let fault = this.faults?.next(isCreate);
+    if (this.armed && isCreate) {
+      this.armed = false;
+      fault = 'fail_after_apply';
+    }
     if (fault) record.fault = fault;
     if (fault === 'reset') {
       record.status = -1;

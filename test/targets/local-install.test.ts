@@ -144,10 +144,16 @@ describe('your edits are never lost', () => {
 });
 
 describe('install arguments', () => {
-  it('explains that live targets are not in this version, exit 2', async () => {
-    const run = await cli(['install', '--target', 'notion'], { cwd: tempDir() });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--target local');
+  it('explains that the Sheets target is not in this version, and that Notion needs --root, exit 2', async () => {
+    const sheets = await cli(['install', '--target', 'sheets'], { cwd: tempDir() });
+    expect(sheets.code).toBe(2);
+    expect(sheets.stderr).toContain('--target local');
+    const notion = await cli(['install', '--target', 'notion'], { cwd: tempDir() });
+    expect(notion.code).toBe(2);
+    expect(notion.stderr).toContain('--target notion needs --root');
+    const badRoot = await cli(['install', '--target', 'notion', '--root', 'not-a-page'], { cwd: tempDir() });
+    expect(badRoot.code).toBe(2);
+    expect(badRoot.stderr).toContain('is not a Notion page link or ID');
   });
 
   it('rejects an unknown target and an --out that is a file', async () => {

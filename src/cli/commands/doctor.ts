@@ -8,6 +8,7 @@ import { credentialsPath, notionCredential } from '../../config/credentials.js';
 import { loadConfig } from '../../config/load.js';
 import { PnError, toPnError } from '../../platform/errors.js';
 import { countBlocks, markdownToBlocks } from '../../targets/notion/blocks.js';
+import { planNotionInstall } from '../../targets/notion/install.js';
 import { notionApiFor } from '../notion.js';
 import type { CommandContext } from '../program.js';
 
@@ -38,10 +39,12 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
     .action(async (flags: { root?: string }) => {
       const checks: Check[] = [];
       let blocks = 0;
+      let desired: ReturnType<typeof compile> | undefined;
       checks.push(
         await check('Config', async () => {
           const { config, source } = loadConfig({ path: ctx.global().config, cwd: ctx.io.cwd });
           const ws = compile(loadBlueprint(ctx.io.env.PARTNERNOMICS_TEMPLATES || undefined), config);
+          desired = ws;
           const pages = [ws.hub.markdown, ...ws.databases.flatMap((d) => d.rows.map((r) => r.markdown))];
           const rows = ws.databases.reduce((n, d) => n + d.rows.length, 0);
           blocks =
@@ -86,6 +89,32 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
             return { status: 'ok', detail: `page ${id} is shared with the integration` };
           }),
         );
+        const rootCheck = checks[checks.length - 1]!;
+        if (rootCheck.status === 'ok' && desired) {
+          checks.push(
+            await check('Workspace drift', async () => {
+              const found = notionCredential(ctx.io.env)!;
+              const { actual, plan } = await planNotionInstall(
+                notionApiFor(ctx, found.token),
+                desired!,
+                extractPageId(flags.root!)!,
+                false,
+              );
+              if (!actual.hub) return { status: 'info', detail: 'nothing installed under this page yet' };
+              const drift = plan.findings.filter((f) => f.kind !== 'kept-deleted');
+              if (drift.length === 0)
+                return {
+                  status: 'ok',
+                  detail: `installed workspace matches the blueprint (${plan.ops.length} pending change(s))`,
+                };
+              return {
+                status: 'fail',
+                detail: `${drift[0]!.detail}${drift.length > 1 ? ` (and ${drift.length - 1} more)` : ''}`,
+                fix: 'see `partnernomics plan --target notion --root …` for the full list',
+              };
+            }),
+          );
+        }
       }
       if (blocks > 0) {
         checks.push({

@@ -9,6 +9,7 @@ import type { Printer } from '../io.js';
 import { parseInstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { desiredWorkspace } from '../workspace.js';
+import { runNotion } from './install-notion.js';
 
 const ACTION_LABEL: Record<LocalOperation['action'], string> = {
   create: 'create',
@@ -65,9 +66,11 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
     .description('show what install would create or change, without writing anything')
     .option('--target <target>', 'local (default), notion, sheets or all')
     .option('--out <dir>', 'folder for the local target', 'partnernomics-workspace')
+    .option('--root <page>', 'the Notion page (link or ID) to install under, for --target notion')
     .action(async (flags: Record<string, unknown>) => {
       const options = parseInstallOptions(flags);
       const compiled = desiredWorkspace(ctx.io, ctx.global().config);
+      if (options.target === 'notion') return runNotion(ctx, compiled, options, false);
       const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();
       describeRun(p, ctx, plan.outDir, compiled);
@@ -93,11 +96,22 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
     .description('install the workspace (with no credentials: into a local folder, the embedded default)')
     .option('--target <target>', 'local (default), notion, sheets or all')
     .option('--out <dir>', 'folder for the local target', 'partnernomics-workspace')
-    .option('--force', 'replace files you edited (each is backed up first)', false)
+    .option('--root <page>', 'the Notion page (link or ID) to install under, for --target notion')
+    .option(
+      '--force',
+      'replace what you edited (files are backed up first; Notion pages are replaced)',
+      false,
+    )
     .option('--yes', 'do not ask for confirmation (install never asks on the local target)', false)
     .action(async (flags: Record<string, unknown>) => {
-      const options = parseInstallOptions({ target: flags.target, out: flags.out, force: flags.force });
+      const options = parseInstallOptions({
+        target: flags.target,
+        out: flags.out,
+        force: flags.force,
+        root: flags.root,
+      });
       const compiled = desiredWorkspace(ctx.io, ctx.global().config);
+      if (options.target === 'notion') return runNotion(ctx, compiled, options, true);
       const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();
       describeRun(p, ctx, plan.outDir, compiled);

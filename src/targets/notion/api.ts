@@ -37,7 +37,8 @@ export interface NotionApiOptions {
   hooks?: RetryHooks;
 }
 
-function classify(error: unknown): HttpFailure | null {
+/** What the retry layer needs to know of a failed call; null for errors that are not HTTP or network failures. */
+export function classify(error: unknown): HttpFailure | null {
   if (isHTTPResponseError(error)) {
     const header = (error.headers as Headers | undefined)?.get?.('retry-after');
     const seconds = header ? Number(header) : undefined;

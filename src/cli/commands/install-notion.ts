@@ -1,0 +1,125 @@
+// `plan`/`install --target notion`: discover the workspace under --root, print the plan, apply it in stages.
+import { Presets, SingleBar } from 'cli-progress';
+import { notionCredential } from '../../config/credentials.js';
+import { PnError } from '../../platform/errors.js';
+import { applyNotionInstall, planNotionInstall } from '../../targets/notion/install.js';
+import type { NotionPlan } from '../../targets/notion/plan.js';
+import type { Printer } from '../io.js';
+import { notionApiFor } from '../notion.js';
+import type { InstallOptions } from '../options.js';
+import type { CommandContext } from '../program.js';
+import type { desiredWorkspace } from '../workspace.js';
+
+/** The views the API does not create in this version, listed as manual steps with what to set. */
+export function viewSteps(ws: ReturnType<typeof desiredWorkspace>['ws']): string[] {
+  return ws.databases.flatMap((db) =>
+    db.views.map((v) => {
+      const how = v.group_by
+        ? `grouped by ${v.group_by}`
+        : v.date
+          ? `on ${v.date}${v.end_date ? ` to ${v.end_date}` : ''}`
+          : v.sort
+            ? `sorted by ${v.sort.property}`
+            : v.filter
+              ? `filtered on ${v.filter.property}`
+              : '';
+      return `In ${db.title}, add a ${v.type} view "${v.name}"${how ? ` ${how}` : ''}.`;
+    }),
+  );
+}
+
+function counts(plan: NotionPlan): Record<string, number> {
+  const c: Record<string, number> = { unchanged: plan.unchanged, drift: 0, conflict: 0, 'kept-deleted': 0 };
+  for (const op of plan.ops) c[op.kind] = (c[op.kind] ?? 0) + 1;
+  for (const f of plan.findings) c[f.kind] = (c[f.kind] ?? 0) + 1;
+  return c;
+}
+
+function printPlan(p: Printer, plan: NotionPlan): void {
+  const c = counts(plan);
+  const creates =
+    (c['create-hub'] ?? 0) +
+    (c['create-registry'] ?? 0) +
+    (c['create-database'] ?? 0) +
+    (c['create-row'] ?? 0);
+  const updates =
+    (c['add-properties'] ?? 0) +
+    (c['add-options'] ?? 0) +
+    (c['update-row'] ?? 0) +
+    (c['replace-body'] ?? 0) +
+    (c['adopt-row'] ?? 0);
+  p.line(
+    `Plan: ${creates} to create, ${updates} to update, ${plan.unchanged} unchanged, ${c.drift} drift, ${c.conflict} conflicts.`,
+  );
+  for (const f of plan.findings) p.line(`  ${f.kind.padEnd(13)} ${f.detail}`);
+}
+
+export async function runNotion(
+  ctx: CommandContext,
+  compiled: ReturnType<typeof desiredWorkspace>,
+  options: InstallOptions,
+  apply: boolean,
+): Promise<void> {
+  const credential = notionCredential(ctx.io.env);
+  if (!credential) {
+    throw new PnError('CREDENTIALS_MISSING', 'no Notion token', {
+      hint: 'run `partnernomics login notion`, or set NOTION_TOKEN',
+    });
+  }
+  ctx.secrets.add(credential.token);
+  const api = notionApiFor(ctx, credential.token);
+  const p = ctx.printer();
+  p.line(`Target: Notion, under page ${options.rootId}`);
+  const planned = await planNotionInstall(api, compiled.ws, options.rootId!, options.force);
+  printPlan(p, planned.plan);
+  const summary = {
+    target: 'notion',
+    rootId: options.rootId,
+    version: compiled.ws.version,
+    counts: counts(planned.plan),
+    findings: planned.plan.findings,
+  };
+  if (!apply) {
+    p.json({ ok: true, command: 'plan', ...summary, ops: planned.plan.ops });
+    return;
+  }
+  if (planned.plan.destructive.length > 0 && !options.force) {
+    throw new PnError(
+      'OUTPUT_CONFLICT',
+      `${planned.plan.destructive.length} page(s) were edited in Notion after install and the blueprint changed them; nothing was written`,
+      {
+        hint: 'run install again with --force to replace them, or leave them as they are by keeping the blueprint',
+      },
+    );
+  }
+  const bar =
+    ctx.io.interactive && !ctx.global().json && planned.plan.ops.length > 0
+      ? new SingleBar({ format: '  {stage} {bar} {value}/{total}', hideCursor: true }, Presets.shades_classic)
+      : null;
+  bar?.start(planned.plan.ops.length, 0, { stage: '' });
+  let lastStage = '';
+  const result = await applyNotionInstall(api, compiled.ws, planned, (progress) => {
+    if (bar) bar.update(progress.done, { stage: progress.stage.padEnd(16) });
+    else if (progress.stage !== lastStage && progress.stage !== 'done') p.line(`  ${progress.stage}…`);
+    lastStage = progress.stage;
+  });
+  bar?.stop();
+  p.line(
+    `Done: ${result.created.length} created, ${result.updated.length} updated, ${result.writes} API writes.`,
+  );
+  const manual = [
+    ...compiled.ws.manualSteps.filter((s) => s.target === 'notion').map((s) => s.step),
+    ...viewSteps(compiled.ws),
+  ];
+  p.line('Manual steps (the API cannot do these; they are also on the hub page):');
+  for (const step of manual) p.line(`  - [ ] ${step}`);
+  p.json({
+    ok: true,
+    command: 'install',
+    ...summary,
+    writes: result.writes,
+    created: result.created,
+    updated: result.updated,
+    manualSteps: manual,
+  });
+}

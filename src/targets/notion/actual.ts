@@ -1,0 +1,175 @@
+// Reads what the workspace holds: hub, registry, databases (schema and rows), found by registry ID or by title.
+import {
+  type BlockObjectResponse,
+  type DataSourceObjectResponse,
+  isFullBlock,
+  isFullDataSource,
+  isFullPage,
+  type PageObjectResponse,
+} from '@notionhq/client';
+import type { DesiredWorkspace } from '../../blueprint/desired.js';
+import type { NotionApi } from './api.js';
+import { mapNotionError } from './api.js';
+import { emptyRegistry, parseRegistry, REGISTRY_TITLE, type Registry } from './registry.js';
+
+export interface ActualProperty {
+  id: string;
+  name: string;
+  type: string;
+  options?: string[];
+}
+
+export interface ActualRow {
+  pageId: string;
+  title: string;
+  createdByUs: boolean;
+  lastEditedTime: string;
+  page: PageObjectResponse;
+}
+
+export interface ActualDatabase {
+  databaseId: string;
+  dataSourceId: string;
+  title: string;
+  properties: Map<string, ActualProperty>;
+  rows: ActualRow[];
+}
+
+export interface ActualWorkspace {
+  rootId: string;
+  botId: string;
+  hub: { id: string } | null;
+  registryPage: { id: string; codeBlockId: string | null } | null;
+  registry: Registry;
+  /** The registry could not be read (edited by hand): objects were matched by title. */
+  registryDamaged: boolean;
+  databases: Map<string, ActualDatabase>;
+}
+
+function plainTitle(items: readonly { plain_text: string }[]): string {
+  return items.map((i) => i.plain_text).join('');
+}
+
+async function childBlocks(api: NotionApi, blockId: string): Promise<BlockObjectResponse[]> {
+  const out: BlockObjectResponse[] = [];
+  for await (const block of api.children(blockId)) if (isFullBlock(block) && !block.in_trash) out.push(block);
+  return out;
+}
+
+function schemaOf(ds: DataSourceObjectResponse): Map<string, ActualProperty> {
+  const props = new Map<string, ActualProperty>();
+  for (const [name, p] of Object.entries(ds.properties)) {
+    const options =
+      p.type === 'select'
+        ? p.select.options.map((o) => o.name)
+        : p.type === 'multi_select'
+          ? p.multi_select.options.map((o) => o.name)
+          : undefined;
+    props.set(name, { id: p.id, name, type: p.type, ...(options ? { options } : {}) });
+  }
+  return props;
+}
+
+async function rowsOf(api: NotionApi, dataSourceId: string, botId: string): Promise<ActualRow[]> {
+  const rows: ActualRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.call(true, (c) =>
+      c.dataSources.query({
+        data_source_id: dataSourceId,
+        page_size: 100,
+        ...(cursor ? { start_cursor: cursor } : {}),
+      }),
+    );
+    for (const result of page.results) {
+      if (!isFullPage(result) || result.in_trash) continue;
+      const titleProp = Object.values(result.properties).find((p) => p.type === 'title');
+      rows.push({
+        pageId: result.id,
+        title: titleProp?.type === 'title' ? plainTitle(titleProp.title) : '',
+        createdByUs: result.created_by.id === botId,
+        lastEditedTime: result.last_edited_time,
+        page: result,
+      });
+    }
+    cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
+  } while (cursor);
+  return rows;
+}
+
+/**
+ * Discovers the installed workspace under `rootId`. Objects are found by the ID the registry records,
+ * else by their exact title among children created by this integration — so a create that was applied
+ * but never recorded (a crash, a lost response) is found again instead of duplicated.
+ */
+export async function discover(
+  api: NotionApi,
+  rootId: string,
+  desired: DesiredWorkspace,
+): Promise<ActualWorkspace> {
+  const me = await api.me();
+  try {
+    await api.call(true, (c) => c.pages.retrieve({ page_id: rootId }));
+  } catch (error) {
+    throw mapNotionError(error, 'reading the root page', rootId);
+  }
+  const actual: ActualWorkspace = {
+    rootId,
+    botId: me.id,
+    hub: null,
+    registryPage: null,
+    registry: emptyRegistry(),
+    registryDamaged: false,
+    databases: new Map(),
+  };
+  const ours = (b: BlockObjectResponse) => b.created_by.id === me.id;
+  const hubBlock = (await childBlocks(api, rootId)).find(
+    (b) => b.type === 'child_page' && ours(b) && b.child_page.title === desired.hub.title,
+  );
+  if (!hubBlock) return actual;
+  actual.hub = { id: hubBlock.id };
+
+  const hubChildren = await childBlocks(api, hubBlock.id);
+  const registryBlock = hubChildren.find(
+    (b) => b.type === 'child_page' && ours(b) && b.child_page.title === REGISTRY_TITLE,
+  );
+  if (registryBlock) {
+    const code = (await childBlocks(api, registryBlock.id)).find((b) => b.type === 'code');
+    actual.registryPage = { id: registryBlock.id, codeBlockId: code?.id ?? null };
+    if (code?.type === 'code') {
+      const parsed = parseRegistry(plainTitle(code.code.rich_text));
+      if (parsed) actual.registry = parsed;
+      else actual.registryDamaged = true;
+    }
+  }
+
+  const dbBlocks = hubChildren.filter((b) => b.type === 'child_database' && ours(b));
+  for (const db of desired.databases) {
+    const entry = actual.registry.entries[db.key];
+    let databaseId = entry?.id;
+    let dataSourceId = entry?.dataSourceId;
+    if (!databaseId || !dbBlocks.some((b) => b.id === databaseId)) {
+      const byTitle = dbBlocks.find(
+        (b) => b.type === 'child_database' && b.child_database.title === db.title,
+      );
+      databaseId = byTitle?.id;
+      dataSourceId = undefined;
+    }
+    if (!databaseId) continue;
+    if (!dataSourceId) {
+      const database = await api.call(true, (c) => c.databases.retrieve({ database_id: databaseId! }));
+      dataSourceId = 'data_sources' in database ? database.data_sources[0]?.id : undefined;
+      if (!dataSourceId) continue;
+    }
+    const ds = await api.call(true, (c) => c.dataSources.retrieve({ data_source_id: dataSourceId! }));
+    if (!isFullDataSource(ds)) continue;
+    actual.databases.set(db.key, {
+      databaseId,
+      dataSourceId,
+      title: plainTitle(ds.title),
+      properties: schemaOf(ds),
+      rows: await rowsOf(api, dataSourceId, me.id),
+    });
+  }
+  return actual;
+}

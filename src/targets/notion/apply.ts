@@ -1,0 +1,480 @@
+// Applies a Notion plan in stages: hub, registry, databases, properties, rows (with bodies), links, updates.
+import type { BlockObjectRequest, CreatePageParameters } from '@notionhq/client';
+import type { DesiredDatabase, DesiredRow, DesiredWorkspace } from '../../blueprint/desired.js';
+import type { ActualWorkspace } from './actual.js';
+import { classify, type NotionApi } from './api.js';
+import { appendBatches, markdownToBlocks } from './blocks.js';
+import { bodyHash, type NotionOp, type NotionPlan, orderOps } from './plan.js';
+import { propertySchema, toPropertyValue } from './properties.js';
+import { REGISTRY_TITLE, type Registry, serializeRegistry } from './registry.js';
+
+export interface ApplyProgress {
+  stage: string;
+  done: number;
+  total: number;
+}
+
+export interface ApplyResult {
+  writes: number;
+  created: string[];
+  updated: string[];
+}
+
+/** Attempts at a create or append whose outcome was unknown, each preceded by a lookup. */
+const MAX_CREATE_ATTEMPTS = 4;
+
+function isUnknownOutcome(error: unknown): boolean {
+  const failure = classify(error);
+  return failure !== null && (failure.status === undefined || failure.status >= 500);
+}
+
+const text = (content: string) => [{ type: 'text' as const, text: { content: content.slice(0, 2000) } }];
+
+/** The registry JSON as code-block rich text: 2,000 characters per item. */
+function registryRichText(json: string) {
+  const items: { type: 'text'; text: { content: string } }[] = [];
+  for (let i = 0; i < json.length; i += 2000)
+    items.push({ type: 'text', text: { content: json.slice(i, i + 2000) } });
+  return items;
+}
+
+export class NotionApplier {
+  private writes = 0;
+  private readonly created: string[] = [];
+  private readonly updated: string[] = [];
+  private readonly rowIds = new Map<string, string>();
+  private readonly links: { pageId: string; db: DesiredDatabase; row: DesiredRow }[] = [];
+  private hubId: string | null;
+  private registryPage: { id: string; codeBlockId: string | null } | null;
+  private savedRegistry: string;
+
+  constructor(
+    private readonly api: NotionApi,
+    private readonly desired: DesiredWorkspace,
+    private readonly actual: ActualWorkspace,
+    private readonly registry: Registry,
+    private readonly onProgress: (p: ApplyProgress) => void = () => undefined,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.hubId = actual.hub?.id ?? null;
+    this.registryPage = actual.registryPage;
+    this.savedRegistry = actual.registryPage?.codeBlockId ? serializeRegistry(actual.registry) : '';
+    for (const [dbKey, db] of actual.databases) {
+      const desiredDb = desired.databases.find((d) => d.key === dbKey);
+      for (const row of desiredDb?.rows ?? []) {
+        const entry = registry.entries[row.key];
+        const found = entry ? db.rows.find((r) => r.pageId === entry.id) : undefined;
+        if (found) this.rowIds.set(row.key, found.pageId);
+      }
+    }
+  }
+
+  /** One mutating call; `idempotent` only for writes that set values (updates), never for creates or appends. */
+  private write<T>(run: (client: NotionApi['client']) => Promise<T>, idempotent = false): Promise<T> {
+    this.writes += 1;
+    return this.api.call(idempotent, run);
+  }
+
+  private db(dbKey: string): DesiredDatabase {
+    return this.desired.databases.find((d) => d.key === dbKey)!;
+  }
+
+  private dataSourceId(dbKey: string): string {
+    const id = this.registry.entries[dbKey]?.dataSourceId ?? this.actual.databases.get(dbKey)?.dataSourceId;
+    if (!id) throw new Error(`no data source for ${dbKey}`);
+    return id;
+  }
+
+  /**
+   * Appends a page body from the first batch the page does not hold yet (a resumed install finishes it).
+   * An append that failed may still have been applied, so after a failure the children are counted again
+   * before the next batch is sent.
+   */
+  private async appendBody(
+    pageId: string,
+    blocks: BlockObjectRequest[][],
+    alreadyTopLevel: number,
+  ): Promise<void> {
+    let have = alreadyTopLevel;
+    for (let attempt = 0; ; attempt++) {
+      let seen = 0;
+      try {
+        for (const batch of blocks) {
+          if (seen + batch.length <= have) {
+            seen += batch.length;
+            continue;
+          }
+          await this.write((c) => c.blocks.children.append({ block_id: pageId, children: batch }));
+          seen += batch.length;
+          have = seen;
+        }
+        return;
+      } catch (error) {
+        if (attempt >= MAX_CREATE_ATTEMPTS - 1 || !isUnknownOutcome(error)) throw error;
+        have = await this.countChildren(pageId);
+      }
+    }
+  }
+
+  private async countChildren(pageId: string): Promise<number> {
+    let n = 0;
+    for await (const _ of this.api.children(pageId)) n += 1;
+    return n;
+  }
+
+  /**
+   * A create whose outcome is unknown (a 5xx or a dropped connection) may have been applied: look the
+   * object up by its key before trying again, so a retry never duplicates it.
+   */
+  private async createOnce(
+    create: () => Promise<string>,
+    find: () => Promise<string | undefined>,
+  ): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await create();
+      } catch (error) {
+        if (attempt >= MAX_CREATE_ATTEMPTS - 1 || !isUnknownOutcome(error)) throw error;
+        const found = await find();
+        if (found) return found;
+      }
+    }
+  }
+
+  private async createPage(
+    params: CreatePageParameters,
+    markdown: string,
+    find: () => Promise<string | undefined>,
+  ): Promise<string> {
+    const batches = markdown ? appendBatches(markdownToBlocks(markdown)) : [];
+    let created = true;
+    const pageId = await this.createOnce(
+      async () =>
+        (
+          await this.write((c) =>
+            c.pages.create({ ...params, ...(batches[0] ? { children: batches[0] } : {}) }),
+          )
+        ).id,
+      async () => {
+        const id = await find();
+        if (id) created = false;
+        return id;
+      },
+    );
+    await this.appendBody(
+      pageId,
+      batches,
+      created ? (batches[0]?.length ?? 0) : await this.countChildren(pageId),
+    );
+    return pageId;
+  }
+
+  /** A child page or database of `parentId` with this title, created by this integration. */
+  private async findChild(
+    parentId: string,
+    type: 'child_page' | 'child_database',
+    title: string,
+  ): Promise<string | undefined> {
+    for await (const block of this.api.children(parentId)) {
+      if (!('type' in block) || block.type !== type || block.created_by.id !== this.actual.botId) continue;
+      const blockTitle =
+        block.type === 'child_page'
+          ? block.child_page.title
+          : block.type === 'child_database'
+            ? block.child_database.title
+            : '';
+      if (blockTitle === title) return block.id;
+    }
+    return undefined;
+  }
+
+  /** A row of a data source with this title, created by this integration. */
+  private async findRow(dbKey: string, title: string): Promise<string | undefined> {
+    const db = this.db(dbKey);
+    const titleName = db.properties.find((p) => p.type === 'title')!.name;
+    const result = await this.api.call(true, (c) =>
+      c.dataSources.query({
+        data_source_id: this.dataSourceId(dbKey),
+        filter: { property: titleName, title: { equals: title } },
+        page_size: 100,
+      }),
+    );
+    const page = result.results.find(
+      (r) => 'created_by' in r && r.created_by.id === this.actual.botId && !('in_trash' in r && r.in_trash),
+    );
+    return page?.id;
+  }
+
+  private async saveRegistry(): Promise<void> {
+    this.registry.blueprintVersion = this.desired.version;
+    const json = serializeRegistry(this.registry);
+    if (json === this.savedRegistry || !this.registryPage) return;
+    if (this.registryPage.codeBlockId) {
+      await this.write(
+        (c) =>
+          c.blocks.update({
+            block_id: this.registryPage!.codeBlockId!,
+            code: { language: 'json', rich_text: registryRichText(json) },
+          }),
+        true,
+      );
+    } else {
+      const appended = await this.write((c) =>
+        c.blocks.children.append({
+          block_id: this.registryPage!.id,
+          children: [{ type: 'code', code: { language: 'json', rich_text: registryRichText(json) } }],
+        }),
+      );
+      this.registryPage.codeBlockId = appended.results[0]?.id ?? null;
+    }
+    this.savedRegistry = json;
+  }
+
+  private rowProperties(
+    db: DesiredDatabase,
+    row: DesiredRow,
+    keys?: string[],
+  ): { properties: Record<string, unknown>; deferred: boolean } {
+    const properties: Record<string, unknown> = {};
+    let deferred = false;
+    for (const prop of db.properties) {
+      if (keys && !keys.includes(prop.key)) continue;
+      const value = row.values[prop.key];
+      if (!value) continue;
+      if (prop.type === 'relation' && value.kind === 'relation') {
+        const ids = value.rowKeys.map((k) => this.rowIds.get(k));
+        if (ids.some((id) => !id)) {
+          deferred = true;
+          continue;
+        }
+      }
+      const request = toPropertyValue(prop, value, (keys2) => keys2.map((k) => this.rowIds.get(k)!));
+      if (request) properties[prop.name] = request;
+    }
+    return { properties, deferred };
+  }
+
+  private async run(op: NotionOp): Promise<void> {
+    const desired = this.desired;
+    switch (op.kind) {
+      case 'create-hub': {
+        const markdown = `${desired.hub.markdown}\n## Manual steps\n\n${desired.manualSteps
+          .filter((s) => s.target !== 'local')
+          .map((s) => `- [ ] ${s.step}`)
+          .join('\n')}\n`;
+        this.hubId = await this.createPage(
+          {
+            parent: { page_id: this.actual.rootId },
+            icon: { type: 'emoji', emoji: desired.hub.icon as never },
+            properties: { title: { title: text(desired.hub.title) } },
+          },
+          markdown,
+          () => this.findChild(this.actual.rootId, 'child_page', desired.hub.title),
+        );
+        this.registry.entries[desired.hub.key] = {
+          id: this.hubId,
+          kind: 'hub',
+          contentHash: bodyHash(markdown),
+          installedAt: this.now().toISOString(),
+        };
+        this.created.push(desired.hub.key);
+        return;
+      }
+      case 'create-registry': {
+        const json = serializeRegistry(this.registry);
+        const pageId = await this.createOnce(
+          async () =>
+            (
+              await this.write((c) =>
+                c.pages.create({
+                  parent: { page_id: this.hubId! },
+                  properties: { title: { title: text(REGISTRY_TITLE) } },
+                  children: [{ type: 'code', code: { language: 'json', rich_text: registryRichText(json) } }],
+                }),
+              )
+            ).id,
+          () => this.findChild(this.hubId!, 'child_page', REGISTRY_TITLE),
+        );
+        let codeBlockId: string | null = null;
+        for await (const block of this.api.children(pageId))
+          if ('type' in block && block.type === 'code') codeBlockId = block.id;
+        this.registryPage = { id: pageId, codeBlockId };
+        this.savedRegistry = codeBlockId ? json : '';
+        return;
+      }
+      case 'create-database': {
+        const db = this.db(op.dbKey);
+        const plain = db.properties.filter(
+          (p) => p.type !== 'relation' && p.type !== 'formula' && p.type !== 'rollup',
+        );
+        const databaseId = await this.createOnce(
+          async () =>
+            (
+              await this.write((c) =>
+                c.databases.create({
+                  parent: { type: 'page_id', page_id: this.hubId! },
+                  title: text(db.title),
+                  description: text(db.description),
+                  icon: { type: 'emoji', emoji: db.icon as never },
+                  initial_data_source: {
+                    properties: Object.fromEntries(plain.map((p) => [p.name, propertySchema(p, () => '')])),
+                  },
+                }),
+              )
+            ).id,
+          () => this.findChild(this.hubId!, 'child_database', db.title),
+        );
+        const database = await this.api.call(true, (c) => c.databases.retrieve({ database_id: databaseId }));
+        const dataSourceId = 'data_sources' in database ? database.data_sources[0]?.id : undefined;
+        this.registry.entries[db.key] = {
+          id: databaseId,
+          kind: 'database',
+          ...(dataSourceId ? { dataSourceId } : {}),
+          properties: Object.fromEntries(plain.map((p) => [p.key, p.name])),
+        };
+        this.created.push(db.key);
+        return;
+      }
+      case 'add-options': {
+        const db = this.db(op.dbKey);
+        const prop = db.properties.find((p) => p.key === op.property)!;
+        const existing = this.actual.databases.get(op.dbKey)?.properties.get(prop.name)?.options ?? [];
+        const options = [...existing, ...op.options].map((name) => ({ name }));
+        const type = prop.type === 'multi_select' ? 'multi_select' : 'select';
+        await this.write(
+          (c) =>
+            c.dataSources.update({
+              data_source_id: this.dataSourceId(op.dbKey),
+              properties: { [prop.name]: { [type]: { options } } as never },
+            }),
+          true,
+        );
+        this.updated.push(`${op.dbKey}.${op.property}`);
+        return;
+      }
+      case 'add-properties': {
+        const db = this.db(op.dbKey);
+        const props = db.properties.filter((p) => op.properties.includes(p.key));
+        await this.write(
+          (c) =>
+            c.dataSources.update({
+              data_source_id: this.dataSourceId(op.dbKey),
+              properties: Object.fromEntries(
+                props.map((p) => [p.name, propertySchema(p, (k) => this.dataSourceId(k))]),
+              ) as never,
+            }),
+          true,
+        );
+        const entry = this.registry.entries[op.dbKey];
+        if (entry)
+          entry.properties = {
+            ...(entry.properties ?? {}),
+            ...Object.fromEntries(props.map((p) => [p.key, p.name])),
+          };
+        this.updated.push(...props.map((p) => `${op.dbKey}.${p.key}`));
+        return;
+      }
+      case 'create-row':
+      case 'adopt-row': {
+        const db = this.db(op.dbKey);
+        const row = db.rows.find((r) => r.key === op.rowKey)!;
+        const { properties, deferred } = this.rowProperties(db, row);
+        let pageId: string;
+        if (op.kind === 'create-row') {
+          pageId = await this.createPage(
+            { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties: properties as never },
+            row.markdown,
+            () => this.findRow(op.dbKey, row.title),
+          );
+          this.created.push(row.key);
+        } else {
+          pageId = op.pageId;
+          const batches = row.markdown ? appendBatches(markdownToBlocks(row.markdown)) : [];
+          if (batches.length) await this.appendBody(pageId, batches, await this.countChildren(pageId));
+          this.updated.push(row.key);
+        }
+        this.rowIds.set(row.key, pageId);
+        if (deferred) this.links.push({ pageId, db, row });
+        this.registry.entries[row.key] = {
+          id: pageId,
+          kind: 'row',
+          ...(row.markdown ? { contentHash: bodyHash(row.markdown) } : {}),
+          installedAt: this.now().toISOString(),
+        };
+        return;
+      }
+      case 'update-row': {
+        const db = this.db(op.dbKey);
+        const row = db.rows.find((r) => r.key === op.rowKey)!;
+        const { properties } = this.rowProperties(db, row, op.properties);
+        await this.write(
+          (c) => c.pages.update({ page_id: op.pageId, properties: properties as never }),
+          true,
+        );
+        const entry = this.registry.entries[row.key];
+        if (entry) entry.installedAt = this.now().toISOString();
+        this.updated.push(row.key);
+        return;
+      }
+      case 'replace-body': {
+        const db = this.db(op.dbKey);
+        const row = db.rows.find((r) => r.key === op.rowKey)!;
+        const old: string[] = [];
+        for await (const block of this.api.children(op.pageId)) old.push(block.id);
+        for (const id of old) await this.write((c) => c.blocks.delete({ block_id: id }), true);
+        await this.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown)), 0);
+        const entry = this.registry.entries[row.key];
+        if (entry) {
+          entry.contentHash = bodyHash(row.markdown);
+          entry.installedAt = this.now().toISOString();
+        }
+        this.updated.push(row.key);
+        return;
+      }
+    }
+  }
+
+  /** Properties that exist under their blueprint names are ours to track for drift, even if a crash kept them unrecorded. */
+  private recordExistingProperties(): void {
+    if (this.actual.hub && !this.registry.entries[this.desired.hub.key]) {
+      this.registry.entries[this.desired.hub.key] = { id: this.actual.hub.id, kind: 'hub' };
+    }
+    for (const [dbKey, actualDb] of this.actual.databases) {
+      this.registry.entries[dbKey] ??= {
+        id: actualDb.databaseId,
+        kind: 'database',
+        dataSourceId: actualDb.dataSourceId,
+      };
+      const entry = this.registry.entries[dbKey]!;
+      const db = this.desired.databases.find((d) => d.key === dbKey);
+      if (!db) continue;
+      const present = db.properties.filter((p) => actualDb.properties.has(p.name));
+      entry.properties = {
+        ...Object.fromEntries(present.map((p) => [p.key, p.name])),
+        ...(entry.properties ?? {}),
+      };
+    }
+  }
+
+  async apply(plan: NotionPlan): Promise<ApplyResult> {
+    const ops = orderOps(plan.ops);
+    this.recordExistingProperties();
+    for (const [i, op] of ops.entries()) {
+      this.onProgress({ stage: op.kind, done: i, total: ops.length });
+      await this.run(op);
+    }
+    for (const link of this.links) {
+      const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
+      const { properties } = this.rowProperties(link.db, link.row, relationKeys);
+      if (Object.keys(properties).length) {
+        await this.write(
+          (c) => c.pages.update({ page_id: link.pageId, properties: properties as never }),
+          true,
+        );
+      }
+    }
+    await this.saveRegistry();
+    this.onProgress({ stage: 'done', done: ops.length, total: ops.length });
+    return { writes: this.writes, created: this.created, updated: this.updated };
+  }
+}

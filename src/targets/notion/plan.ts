@@ -1,0 +1,249 @@
+// The pure Notion plan: desired workspace + what the workspace holds -> typed operations, drift and conflicts.
+import { createHash } from 'node:crypto';
+import type {
+  DesiredDatabase,
+  DesiredProperty,
+  DesiredRow,
+  DesiredWorkspace,
+  PlainValue,
+} from '../../blueprint/desired.js';
+import type { ActualDatabase, ActualRow, ActualWorkspace } from './actual.js';
+import { fromPropertyValue } from './properties.js';
+
+export type SchemaStage = 'plain' | 'relations' | 'computed';
+
+export type NotionOp =
+  | { kind: 'create-hub' }
+  | { kind: 'create-registry' }
+  | { kind: 'create-database'; dbKey: string }
+  | { kind: 'add-properties'; dbKey: string; stage: SchemaStage; properties: string[] }
+  | { kind: 'add-options'; dbKey: string; property: string; options: string[] }
+  | { kind: 'create-row'; dbKey: string; rowKey: string }
+  | { kind: 'adopt-row'; dbKey: string; rowKey: string; pageId: string }
+  | {
+      kind: 'update-row';
+      dbKey: string;
+      rowKey: string;
+      pageId: string;
+      properties: string[];
+      force: boolean;
+    }
+  | { kind: 'replace-body'; dbKey: string; rowKey: string; pageId: string; force: boolean };
+
+export interface Finding {
+  kind: 'drift' | 'conflict' | 'kept-deleted';
+  key: string;
+  detail: string;
+}
+
+export interface NotionPlan {
+  ops: NotionOp[];
+  findings: Finding[];
+  /** Destructive steps (types changed back, edited pages replaced) that need --force. */
+  destructive: Finding[];
+  unchanged: number;
+}
+
+export const bodyHash = (markdown: string) =>
+  createHash('sha256').update(markdown).digest('hex').slice(0, 16);
+
+export function schemaStage(prop: DesiredProperty): SchemaStage {
+  if (prop.type === 'relation') return 'relations';
+  if (prop.type === 'formula' || prop.type === 'rollup') return 'computed';
+  return 'plain';
+}
+
+/** Notion's last_edited_time is rounded down to the minute: an edit counts only from the next minute on. */
+export function editedSince(lastEditedTime: string, installedAt: string | undefined): boolean {
+  if (!installedAt) return false;
+  const minute = Math.floor(Date.parse(installedAt) / 60_000) * 60_000;
+  return Date.parse(lastEditedTime) > minute;
+}
+
+function sameValue(a: PlainValue, b: PlainValue | null): boolean {
+  if (!b || a.kind !== b.kind) return false;
+  if (a.kind === 'multi_select' && b.kind === 'multi_select')
+    return a.value.join('\u0000') === b.value.join('\u0000');
+  if (a.kind === 'number' && b.kind === 'number') return a.value === b.value;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The row holding a blueprint row: its recorded ID, else the same title among rows this integration created. */
+export function findRow(
+  actual: ActualDatabase,
+  recordedId: string | undefined,
+  row: DesiredRow,
+): ActualRow | undefined {
+  if (recordedId) return actual.rows.find((r) => r.pageId === recordedId);
+  return actual.rows.find((r) => r.createdByUs && r.title === row.title);
+}
+
+function planDatabase(
+  db: DesiredDatabase,
+  actualDb: ActualDatabase,
+  ws: ActualWorkspace,
+  force: boolean,
+  plan: NotionPlan,
+): void {
+  const recordedProps = ws.registry.entries[db.key]?.properties ?? {};
+  const missing: Record<SchemaStage, string[]> = { plain: [], relations: [], computed: [] };
+  const drifted = new Set<string>();
+  for (const prop of db.properties) {
+    const found = actualDb.properties.get(prop.name);
+    if (!found) {
+      if (recordedProps[prop.key]) {
+        drifted.add(prop.key);
+        plan.findings.push({
+          kind: 'drift',
+          key: `${db.key}.${prop.key}`,
+          detail: `${db.title}: property "${prop.name}" was renamed or deleted by hand; rename it back or run install --force to recreate it`,
+        });
+        if (!force) continue;
+      }
+      missing[schemaStage(prop)].push(prop.key);
+      continue;
+    }
+    const expectedType = prop.type;
+    if (found.type !== expectedType) {
+      drifted.add(prop.key);
+      plan.findings.push({
+        kind: 'drift',
+        key: `${db.key}.${prop.key}`,
+        detail: `${db.title}: property "${prop.name}" is ${found.type}, the blueprint says ${expectedType}`,
+      });
+      continue;
+    }
+    if ((prop.type === 'select' || prop.type === 'multi_select') && found.options) {
+      const absent = prop.options.filter((o) => !found.options!.includes(o));
+      if (absent.length)
+        plan.ops.push({ kind: 'add-options', dbKey: db.key, property: prop.key, options: absent });
+    }
+  }
+  for (const stage of ['plain', 'relations', 'computed'] as const) {
+    if (missing[stage].length)
+      plan.ops.push({ kind: 'add-properties', dbKey: db.key, stage, properties: missing[stage] });
+  }
+
+  for (const row of db.rows) {
+    const entry = ws.registry.entries[row.key];
+    const found = findRow(actualDb, entry?.id, row);
+    if (!found) {
+      if (entry) {
+        plan.findings.push({
+          kind: 'kept-deleted',
+          key: row.key,
+          detail: `${db.title}: "${row.title}" was deleted by hand; it is not recreated`,
+        });
+      } else {
+        plan.ops.push({ kind: 'create-row', dbKey: db.key, rowKey: row.key });
+      }
+      continue;
+    }
+    if (!entry) {
+      // Created by an install that stopped before recording it: finish that row (body included) instead of duplicating it.
+      plan.ops.push({ kind: 'adopt-row', dbKey: db.key, rowKey: row.key, pageId: found.pageId });
+      continue;
+    }
+    const edited = editedSince(found.lastEditedTime, entry.installedAt);
+    const changed = db.properties
+      .filter(
+        (p) =>
+          !drifted.has(p.key) && p.type !== 'relation' && row.values[p.key] !== undefined && !row.example,
+      )
+      .filter((p) => {
+        const value = found.page.properties[p.name];
+        return value !== undefined && !sameValue(row.values[p.key]!, fromPropertyValue(value));
+      })
+      .map((p) => p.key);
+    const bodyChanged = row.markdown !== '' && entry.contentHash !== bodyHash(row.markdown);
+    if (!changed.length && !bodyChanged) {
+      plan.unchanged += 1;
+      continue;
+    }
+    if (edited && !force) {
+      const finding = {
+        kind: 'conflict' as const,
+        key: row.key,
+        detail: `${db.title}: "${row.title}" was edited after install and the blueprint changed it; run install --force to replace it`,
+      };
+      plan.findings.push(finding);
+      plan.destructive.push(finding);
+      continue;
+    }
+    if (changed.length)
+      plan.ops.push({
+        kind: 'update-row',
+        dbKey: db.key,
+        rowKey: row.key,
+        pageId: found.pageId,
+        properties: changed,
+        force: edited,
+      });
+    if (bodyChanged)
+      plan.ops.push({
+        kind: 'replace-body',
+        dbKey: db.key,
+        rowKey: row.key,
+        pageId: found.pageId,
+        force: edited,
+      });
+  }
+}
+
+/** Pure: the operations that turn `actual` into `desired`. Never deletes a property, a row or a page. */
+export function planNotion(
+  desired: DesiredWorkspace,
+  actual: ActualWorkspace,
+  options: { force: boolean },
+): NotionPlan {
+  const plan: NotionPlan = { ops: [], findings: [], destructive: [], unchanged: 0 };
+  if (!actual.hub) plan.ops.push({ kind: 'create-hub' });
+  else plan.unchanged += 1;
+  if (!actual.registryPage) plan.ops.push({ kind: 'create-registry' });
+  for (const db of desired.databases) {
+    const actualDb = actual.databases.get(db.key);
+    if (!actualDb) {
+      if (actual.registry.entries[db.key]) {
+        plan.findings.push({
+          kind: 'drift',
+          key: db.key,
+          detail: `database "${db.title}" was deleted or moved by hand; it is created again`,
+        });
+      }
+      plan.ops.push({ kind: 'create-database', dbKey: db.key });
+      for (const stage of ['relations', 'computed'] as const) {
+        const props = db.properties.filter((p) => schemaStage(p) === stage).map((p) => p.key);
+        if (props.length) plan.ops.push({ kind: 'add-properties', dbKey: db.key, stage, properties: props });
+      }
+      for (const row of db.rows) plan.ops.push({ kind: 'create-row', dbKey: db.key, rowKey: row.key });
+      continue;
+    }
+    plan.unchanged += 1;
+    planDatabase(db, actualDb, actual, options.force, plan);
+  }
+  return plan;
+}
+
+const STAGE_ORDER: Record<NotionOp['kind'], number> = {
+  'create-hub': 0,
+  'create-registry': 1,
+  'create-database': 2,
+  'add-options': 3,
+  'add-properties': 4,
+  'adopt-row': 6,
+  'create-row': 6,
+  'update-row': 7,
+  'replace-body': 8,
+};
+
+/** Apply order: hub, registry, databases, plain properties, relations, formulas and rollups, rows, updates. */
+export function orderOps(ops: readonly NotionOp[]): NotionOp[] {
+  const stageRank = (op: NotionOp) =>
+    op.kind === 'add-properties'
+      ? 4 + ['plain', 'relations', 'computed'].indexOf(op.stage) / 10
+      : STAGE_ORDER[op.kind];
+  return ops
+    .map((op, i) => ({ op, i }))
+    .sort((a, b) => stageRank(a.op) - stageRank(b.op) || a.i - b.i)
+    .map((x) => x.op);
+}

@@ -1,0 +1,53 @@
+// The install registry: which workspace object holds each blueprint key, kept as JSON on one page under the hub.
+import { z } from 'zod';
+
+export const REGISTRY_TITLE = 'Partnernomics registry';
+
+const entrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['hub', 'database', 'row']),
+  dataSourceId: z.string().optional(),
+  /** Hash of the page body we wrote, and when we finished writing it (ISO). */
+  contentHash: z.string().optional(),
+  installedAt: z.string().optional(),
+  /** Properties this install created, by blueprint key -> Notion name, so a later rename or deletion is drift. */
+  properties: z.record(z.string(), z.string()).optional(),
+});
+export type RegistryEntry = z.infer<typeof entrySchema>;
+
+const registrySchema = z.object({
+  registryVersion: z.literal(1),
+  blueprintVersion: z.string(),
+  entries: z.record(z.string(), entrySchema),
+});
+export type Registry = z.infer<typeof registrySchema>;
+
+export function emptyRegistry(): Registry {
+  return { registryVersion: 1, blueprintVersion: '', entries: {} };
+}
+
+/** Null when the text is not a registry (edited by hand): the installer then falls back to titles. */
+export function parseRegistry(text: string): Registry | null {
+  try {
+    const parsed = registrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stable JSON: keys sorted, so an unchanged registry is byte-for-byte unchanged and never rewritten. */
+export function serializeRegistry(registry: Registry): string {
+  const sortKeys = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.keys(value as Record<string, unknown>)
+          .sort()
+          .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+      );
+    }
+    return value;
+  };
+  return JSON.stringify(sortKeys(registry));
+}

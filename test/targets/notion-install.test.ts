@@ -1,0 +1,255 @@
+// Installing into Notion end to end against the stateful fake: complete, idempotent, upgradable, resumable.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/blueprint/compile.js';
+import type { DesiredWorkspace } from '../../src/blueprint/desired.js';
+import { loadBlueprint } from '../../src/blueprint/load.js';
+import { parseConfig } from '../../src/config/load.js';
+import { TEMPLATES_DIR } from '../../src/platform/paths.js';
+import { Throttle } from '../../src/platform/throttle.js';
+import { NotionApi } from '../../src/targets/notion/api.js';
+import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
+import { createFakeNotion } from '../fakes/notion/index.js';
+import { cli, prng, tempDir } from '../helpers.js';
+
+const fake = createFakeNotion();
+const desired = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
+
+beforeAll(() => fake.listen());
+afterAll(() => fake.close());
+
+const fastApi = () =>
+  new NotionApi({
+    token: fake.token,
+    baseUrl: fake.baseUrl,
+    throttle: new Throttle(10_000, 10_000),
+    policy: { maxRateLimitRetries: 8, maxServerRetries: 4, baseDelayMs: 1 },
+  });
+
+/** The workspace under a root as a comparable shape: databases with their property names and row titles and bodies. */
+function snapshot(root: string) {
+  const hubs = fake.childrenOf(root).filter((b) => b.type === 'child_page');
+  const hub = hubs[0]!;
+  const dbs = fake
+    .childrenOf(hub.id)
+    .filter((b) => b.type === 'child_database')
+    .map((b) => {
+      const database = fake.state.databases.get(b.id)!;
+      const dsId = database.dataSourceIds[0]!;
+      const ds = fake.dataSource(dsId);
+      const rows = fake
+        .rows(dsId)
+        .map((r) => {
+          const title = Object.values(r.properties).find((p) => p.type === 'title');
+          const text = title?.type === 'title' ? title.title.map((t) => t.plain_text).join('') : '';
+          return `${text} [${fake.childrenOf(r.id).length} blocks]`;
+        })
+        .sort();
+      return {
+        title: b.type === 'child_database' ? b.child_database.title : '',
+        properties: Object.keys(ds.properties).sort(),
+        rows,
+      };
+    })
+    .sort((a, b) => a.title.localeCompare(b.title));
+  return { hubs: hubs.length, hubBlocks: fake.childrenOf(hub.id).length, dbs };
+}
+
+async function install(root: string, ws: DesiredWorkspace = desired) {
+  const api = fastApi();
+  const planned = await planNotionInstall(api, ws, root, false);
+  return applyNotionInstall(api, ws, planned);
+}
+
+describe('install --target notion (CLI)', () => {
+  it('creates every blueprint object, then makes zero writes on a second run', async () => {
+    const root = fake.seedRootPage('Program');
+    const env = {
+      NOTION_TOKEN: fake.token,
+      PARTNERNOMICS_NOTION_URL: fake.baseUrl,
+      PARTNERNOMICS_HOME: tempDir(),
+      PARTNERNOMICS_NOTION_RATE: '500',
+    };
+    fake.clearLog();
+    const first = await cli(['--json', 'install', '--target', 'notion', '--root', root], { env });
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report.created).toHaveLength(
+      1 + desired.databases.length + desired.databases.reduce((n, d) => n + d.rows.length, 0),
+    );
+    expect(report.writes).toBe(
+      fake.calls.filter((c) => c.method !== 'GET' && !/\/query$/.test(c.path)).length,
+    );
+    expect(report.manualSteps.join('\n')).toContain('board view "Pipeline by stage"');
+
+    const shape = snapshot(root);
+    expect(shape.dbs.map((d) => d.title)).toEqual(
+      desired.databases.map((d) => d.title).sort((a, b) => a.localeCompare(b)),
+    );
+    const partners = shape.dbs.find((d) => d.title === 'Partners')!;
+    expect(partners.properties).toEqual(
+      expect.arrayContaining([
+        'Score',
+        'Rank',
+        'Recommendation',
+        'ICP overlap',
+        'Term sheets',
+        'Revenue to date',
+      ]),
+    );
+    const playbooks = shape.dbs.find((d) => d.title === 'Playbooks')!;
+    expect(playbooks.rows).toHaveLength(38);
+    expect(playbooks.rows.every((r) => !r.endsWith('[0 blocks]'))).toBe(true);
+
+    fake.clearLog();
+    const second = await cli(['--json', 'install', '--target', 'notion', '--root', root], { env });
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).writes).toBe(0);
+    expect(fake.calls.filter((c) => c.method === 'POST' && !/\/query$/.test(c.path)).length).toBe(0);
+    expect(fake.calls.filter((c) => c.method === 'PATCH' || c.method === 'DELETE').length).toBe(0);
+  });
+
+  it('stops with one line and writes nothing when the root page is not shared or the token is bad', async () => {
+    const hidden = fake.seedRootPage('Private', { shared: false });
+    const env = {
+      NOTION_TOKEN: fake.token,
+      PARTNERNOMICS_NOTION_URL: fake.baseUrl,
+      PARTNERNOMICS_HOME: tempDir(),
+      PARTNERNOMICS_NOTION_RATE: '500',
+    };
+    fake.clearLog();
+    const notShared = await cli(['install', '--target', 'notion', '--root', hidden], { env });
+    expect(notShared.code).toBe(1);
+    expect(notShared.stderr).toMatch(
+      /^error: Notion page .* is not shared with the integration — open the page in Notion, choose ••• → Connections/,
+    );
+    const badToken = await cli(['install', '--target', 'notion', '--root', hidden], {
+      env: { ...env, NOTION_TOKEN: 'ntn_wrong_token_value' },
+    });
+    expect(badToken.code).toBe(1);
+    expect(badToken.stderr).toMatch(/^error: Notion rejected the token/);
+    expect(fake.calls.filter((c) => c.method !== 'GET').length).toBe(0);
+    const noToken = await cli(['install', '--target', 'notion', '--root', hidden], {
+      env: { PARTNERNOMICS_HOME: tempDir(), PARTNERNOMICS_NOTION_RATE: '500' },
+    });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('partnernomics login notion');
+  });
+});
+
+describe('upgrades and drift', () => {
+  it('writes only a new property, a new select option and a new page', async () => {
+    const root = fake.seedRootPage('Upgrade');
+    await install(root);
+    const templates = join(tempDir(), 'templates');
+    cpSync(TEMPLATES_DIR, templates, { recursive: true });
+    const notionYaml = join(templates, 'blueprint', 'notion.yaml');
+    writeFileSync(
+      notionYaml,
+      readFileSync(notionYaml, 'utf8')
+        .replace(
+          '{ key: website, name: Website, type: url }',
+          '{ key: website, name: Website, type: url }\n      - { key: linkedin, name: LinkedIn, type: url }',
+        )
+        .replace('[Sourced, Researching, Discovery,', '[Sourced, Researching, Intro call, Discovery,'),
+    );
+    writeFileSync(
+      join(templates, 'pages', 'worksheets', 'partner-offboarding.md'),
+      '---\nkey: partner-offboarding\ntitle: Partner offboarding checklist\nroadmap: [pbr]\n---\n# Offboarding\n\n- [ ] Tell the partner in writing\n- [ ] Stop payouts after the last earned commission\n',
+    );
+    const upgraded = compile(loadBlueprint(templates), parseConfig({}, 'test', '2027-01-04'));
+    const api = fastApi();
+    const planned = await planNotionInstall(api, upgraded, root, false);
+    expect(planned.plan.ops.map((o) => o.kind).sort()).toEqual([
+      'add-options',
+      'add-properties',
+      'create-row',
+    ]);
+    const result = await applyNotionInstall(api, upgraded, planned);
+    expect(result.created).toEqual(['row.playbooks.partner-offboarding']);
+    expect(result.writes).toBe(4); // property, option, page, registry
+    const again = await planNotionInstall(fastApi(), upgraded, root, false);
+    expect(again.plan.ops).toEqual([]);
+  });
+
+  it('reports a property renamed by hand as drift, in plan and doctor, without crashing', async () => {
+    const root = fake.seedRootPage('Drift');
+    await install(root);
+    const partners = snapshot(root).dbs.find((d) => d.title === 'Partners')!;
+    expect(partners.properties).toContain('Sourcing channel');
+    const api = fastApi();
+    const hubId = fake.childrenOf(root).find((b) => b.type === 'child_page')!.id;
+    const dbBlock = fake
+      .childrenOf(hubId)
+      .find((b) => b.type === 'child_database' && b.child_database.title === 'Partners')!;
+    const ds = fake.state.databases.get(dbBlock.id)!.dataSourceIds[0]!;
+    await api.client.dataSources.update({
+      data_source_id: ds,
+      properties: { 'Sourcing channel': { name: 'Where we found them' } },
+    });
+    const planned = await planNotionInstall(api, desired, root, false);
+    expect(planned.plan.findings.map((f) => f.detail)).toEqual([
+      'Partners: property "Sourcing channel" was renamed or deleted by hand; rename it back or run install --force to recreate it',
+    ]);
+    expect(planned.plan.ops).toEqual([]);
+    const env = {
+      NOTION_TOKEN: fake.token,
+      PARTNERNOMICS_NOTION_URL: fake.baseUrl,
+      PARTNERNOMICS_HOME: tempDir(),
+      PARTNERNOMICS_NOTION_RATE: '500',
+    };
+    const doctor = await cli(['doctor', '--root', root], { env });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(
+      '✗ Workspace drift: Partners: property "Sourcing channel" was renamed or deleted by hand',
+    );
+  });
+});
+
+describe('resumable', () => {
+  it('converges to a clean install after being killed at 20 random points, with no duplicates', async () => {
+    const reference = fake.seedRootPage('Reference');
+    await install(reference);
+    const expected = snapshot(reference);
+    const rand = prng(7);
+    for (let trial = 0; trial < 20; trial++) {
+      const root = fake.seedRootPage(`Resume ${trial}`);
+      const mode = trial % 2 === 0 ? 'between-calls' : 'after-apply';
+      let writes = 0;
+      const api = fastApi();
+      const planned = await planNotionInstall(api, desired, root, false);
+      const killAt = 1 + Math.floor(rand() * planned.plan.ops.length);
+      const killed = applyNotionInstall(api, desired, planned, () => {
+        writes += 1;
+        if (writes === killAt) {
+          if (mode === 'after-apply') fake.server.armFailAfterApply();
+          else throw new Error('killed');
+        }
+      });
+      await killed.catch(() => undefined);
+      fake.server.armFailAfterApply(false);
+      await install(root);
+      expect(snapshot(root), `trial ${trial}: killed at op ${killAt} (${mode})`).toEqual(expected);
+    }
+  });
+
+  it('converges with 10% injected 429 and 5xx faults', async () => {
+    const reference = fake.seedRootPage('Reference 2');
+    await install(reference);
+    const root = fake.seedRootPage('Faulty');
+    fake.injectFaults({ seed: 3, rateLimited: 0.05, retryAfterSeconds: 0, serverError: 0.05 });
+    let runs = 0;
+    for (; runs < 10; runs++) {
+      try {
+        await install(root);
+        break;
+      } catch {
+        // A create that failed with a 5xx is never retried blindly: the next run finds it and carries on.
+      }
+    }
+    fake.injectFaults(undefined);
+    expect(runs).toBe(0); // converged on the first run: failed creates were looked up, then retried
+    expect(snapshot(root)).toEqual(snapshot(reference));
+  });
+});
