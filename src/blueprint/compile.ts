@@ -50,7 +50,7 @@ export function compile(bp: Blueprint, config: Config): DesiredWorkspace {
     icon: bp.notion.hub.icon,
     markdown: hubMarkdown(config, databases, pages),
   };
-  const body = { config, hub, databases, pages, workbook, sync };
+  const body = { config, hub, databases, pages, workbook, sync, renames: bp.renames.properties };
   const version = `${bp.notion.version}.${bp.workbook.version}-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}`;
-  return { version, types: config.partnership_types, manualSteps: manualSteps(), ...body };
+  return { version, types: config.partnership_types, manualSteps: manualSteps(databases), ...body };
 }

@@ -136,5 +136,7 @@ export interface DesiredWorkspace {
   pages: DesiredPage[];
   workbook: DesiredWorkbook;
   sync: SyncMapping[];
+  /** Properties renamed by a blueprint version: `from` (the old name) becomes the property with key `to`. */
+  renames: { database: string; from: string; to: string }[];
   manualSteps: ManualStep[];
 }

@@ -23,6 +23,8 @@ import {
 import {
   type NotionBlueprint,
   notionBlueprintSchema,
+  type RenamesBlueprint,
+  renamesBlueprintSchema,
   type SyncBlueprint,
   syncBlueprintSchema,
   type WorkbookBlueprint,
@@ -39,6 +41,7 @@ export interface Blueprint {
   notion: NotionBlueprint;
   workbook: WorkbookBlueprint;
   sync: SyncBlueprint;
+  renames: RenamesBlueprint;
   types: Record<PartnershipTypeKey, PartnershipType>;
   roadmap: RoadmapEntry[];
   scoring: ScoringContent;
@@ -195,6 +198,12 @@ export function loadBlueprint(dir: string = TEMPLATES_DIR): Blueprint {
       syncBlueprintSchema,
       parseYamlFile(file('blueprint/sync.yaml'), dir),
       file('blueprint/sync.yaml'),
+      dir,
+    ),
+    renames: validate(
+      renamesBlueprintSchema,
+      parseYamlFile(file('blueprint/renames.yaml'), dir),
+      file('blueprint/renames.yaml'),
       dir,
     ),
     types,

@@ -1,5 +1,5 @@
 // What the APIs (or a local file) cannot do, as a checklist printed after install and written to the hub.
-import type { ManualStep } from './desired.js';
+import type { DesiredDatabase, ManualStep } from './desired.js';
 
 export const NOTION_MANUAL_STEPS: readonly string[] = [
   'Share the hub page with your team (Share → Invite): the API cannot invite people or set permissions.',
@@ -23,10 +23,29 @@ export const LOCAL_MANUAL_STEPS: readonly string[] = [
   'Apps Script: in the uploaded sheet open Extensions → Apps Script, paste apps-script/Code.js and replace the manifest with apps-script/appsscript.json (Project Settings → show appsscript.json), then reload the sheet for the Partnernomics menu.',
 ];
 
-export function manualSteps(): ManualStep[] {
+/** The views the installer does not create in this version, with what to set on each. */
+export function viewSteps(databases: readonly DesiredDatabase[]): string[] {
+  return databases.flatMap((db) =>
+    db.views.map((v) => {
+      const how = v.group_by
+        ? `grouped by ${v.group_by}`
+        : v.date
+          ? `on ${v.date}${v.end_date ? ` to ${v.end_date}` : ''}`
+          : v.sort
+            ? `sorted by ${v.sort.property} (${v.sort.direction})`
+            : v.filter
+              ? `showing rows where ${v.filter.property} is ${v.filter.checkbox ? 'checked' : 'unchecked'}`
+              : '';
+      return `In ${db.title}, add a ${v.type} view "${v.name}"${how ? ` ${how}` : ''}.`;
+    }),
+  );
+}
+
+export function manualSteps(databases: readonly DesiredDatabase[]): ManualStep[] {
   return [
     ...LOCAL_MANUAL_STEPS.map((step) => ({ target: 'local' as const, step })),
     ...NOTION_MANUAL_STEPS.map((step) => ({ target: 'notion' as const, step })),
+    ...viewSteps(databases).map((step) => ({ target: 'notion' as const, step })),
     ...SHEETS_MANUAL_STEPS.map((step) => ({ target: 'sheets' as const, step })),
   ];
 }

@@ -173,3 +173,11 @@ export const syncBlueprintSchema = z.strictObject({
   ),
 });
 export type SyncBlueprint = z.infer<typeof syncBlueprintSchema>;
+
+export const renamesBlueprintSchema = z.strictObject({
+  version: z.number().int().positive(),
+  properties: z.array(
+    z.strictObject({ database: blueprintKey('db'), from: text, to: z.string().regex(/^[a-z][a-z0-9_]*$/) }),
+  ),
+});
+export type RenamesBlueprint = z.infer<typeof renamesBlueprintSchema>;

@@ -173,6 +173,32 @@ describe('upgrades and drift', () => {
     expect(again.plan.ops).toEqual([]);
   });
 
+  it('renames a property declared in the rename map, keeping its values, instead of adding a new one', async () => {
+    const root = fake.seedRootPage('Rename');
+    await install(root);
+    const templates = join(tempDir(), 'templates');
+    cpSync(TEMPLATES_DIR, templates, { recursive: true });
+    const notionYaml = join(templates, 'blueprint', 'notion.yaml');
+    writeFileSync(
+      notionYaml,
+      readFileSync(notionYaml, 'utf8').replace('name: Company revenue,', 'name: Annual company revenue,'),
+    );
+    writeFileSync(
+      join(templates, 'blueprint', 'renames.yaml'),
+      'version: 1\nproperties:\n  - { database: db.icp, from: Company revenue, to: revenue_band }\n',
+    );
+    const renamed = compile(loadBlueprint(templates), parseConfig({}, 'test', '2027-01-04'));
+    const planned = await planNotionInstall(fastApi(), renamed, root, false);
+    expect(planned.plan.ops).toEqual([
+      { kind: 'rename-property', dbKey: 'db.icp', from: 'Company revenue', property: 'revenue_band' },
+    ]);
+    await applyNotionInstall(fastApi(), renamed, planned);
+    const icp = snapshot(root).dbs.find((d) => d.title === 'ICP Customers')!;
+    expect(icp.properties).toContain('Annual company revenue');
+    expect(icp.properties).not.toContain('Company revenue');
+    expect((await planNotionInstall(fastApi(), renamed, root, false)).plan.ops).toEqual([]);
+  });
+
   it('reports a property renamed by hand as drift, in plan and doctor, without crashing', async () => {
     const root = fake.seedRootPage('Drift');
     await install(root);

@@ -10,24 +10,6 @@ import type { InstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 import type { desiredWorkspace } from '../workspace.js';
 
-/** The views the API does not create in this version, listed as manual steps with what to set. */
-export function viewSteps(ws: ReturnType<typeof desiredWorkspace>['ws']): string[] {
-  return ws.databases.flatMap((db) =>
-    db.views.map((v) => {
-      const how = v.group_by
-        ? `grouped by ${v.group_by}`
-        : v.date
-          ? `on ${v.date}${v.end_date ? ` to ${v.end_date}` : ''}`
-          : v.sort
-            ? `sorted by ${v.sort.property}`
-            : v.filter
-              ? `filtered on ${v.filter.property}`
-              : '';
-      return `In ${db.title}, add a ${v.type} view "${v.name}"${how ? ` ${how}` : ''}.`;
-    }),
-  );
-}
-
 function counts(plan: NotionPlan): Record<string, number> {
   const c: Record<string, number> = { unchanged: plan.unchanged, drift: 0, conflict: 0, 'kept-deleted': 0 };
   for (const op of plan.ops) c[op.kind] = (c[op.kind] ?? 0) + 1;
@@ -107,10 +89,7 @@ export async function runNotion(
   p.line(
     `Done: ${result.created.length} created, ${result.updated.length} updated, ${result.writes} API writes.`,
   );
-  const manual = [
-    ...compiled.ws.manualSteps.filter((s) => s.target === 'notion').map((s) => s.step),
-    ...viewSteps(compiled.ws),
-  ];
+  const manual = compiled.ws.manualSteps.filter((s) => s.target === 'notion').map((s) => s.step);
   p.line('Manual steps (the API cannot do these; they are also on the hub page):');
   for (const step of manual) p.line(`  - [ ] ${step}`);
   p.json({

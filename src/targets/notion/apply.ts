@@ -352,6 +352,21 @@ export class NotionApplier {
         this.updated.push(`${op.dbKey}.${op.property}`);
         return;
       }
+      case 'rename-property': {
+        const prop = this.db(op.dbKey).properties.find((p) => p.key === op.property)!;
+        await this.write(
+          (c) =>
+            c.dataSources.update({
+              data_source_id: this.dataSourceId(op.dbKey),
+              properties: { [op.from]: { name: prop.name } },
+            }),
+          true,
+        );
+        const entry = this.registry.entries[op.dbKey];
+        if (entry) entry.properties = { ...(entry.properties ?? {}), [prop.key]: prop.name };
+        this.updated.push(`${op.dbKey}.${op.property}`);
+        return;
+      }
       case 'add-properties': {
         const db = this.db(op.dbKey);
         const props = db.properties.filter((p) => op.properties.includes(p.key));

@@ -18,6 +18,7 @@ export type NotionOp =
   | { kind: 'create-database'; dbKey: string }
   | { kind: 'add-properties'; dbKey: string; stage: SchemaStage; properties: string[] }
   | { kind: 'add-options'; dbKey: string; property: string; options: string[] }
+  | { kind: 'rename-property'; dbKey: string; from: string; property: string }
   | { kind: 'create-row'; dbKey: string; rowKey: string }
   | { kind: 'adopt-row'; dbKey: string; rowKey: string; pageId: string }
   | {
@@ -84,6 +85,7 @@ function planDatabase(
   ws: ActualWorkspace,
   force: boolean,
   plan: NotionPlan,
+  renames: DesiredWorkspace['renames'],
 ): void {
   const recordedProps = ws.registry.entries[db.key]?.properties ?? {};
   const missing: Record<SchemaStage, string[]> = { plain: [], relations: [], computed: [] };
@@ -91,6 +93,13 @@ function planDatabase(
   for (const prop of db.properties) {
     const found = actualDb.properties.get(prop.name);
     if (!found) {
+      const rename = renames.find(
+        (r) => r.database === db.key && r.to === prop.key && actualDb.properties.has(r.from),
+      );
+      if (rename) {
+        plan.ops.push({ kind: 'rename-property', dbKey: db.key, from: rename.from, property: prop.key });
+        continue;
+      }
       if (recordedProps[prop.key]) {
         drifted.add(prop.key);
         plan.findings.push({
@@ -219,7 +228,7 @@ export function planNotion(
       continue;
     }
     plan.unchanged += 1;
-    planDatabase(db, actualDb, actual, options.force, plan);
+    planDatabase(db, actualDb, actual, options.force, plan, desired.renames);
   }
   return plan;
 }
@@ -229,6 +238,7 @@ const STAGE_ORDER: Record<NotionOp['kind'], number> = {
   'create-registry': 1,
   'create-database': 2,
   'add-options': 3,
+  'rename-property': 3,
   'add-properties': 4,
   'adopt-row': 6,
   'create-row': 6,
