@@ -307,25 +307,32 @@ export class NotionApplier {
         const plain = db.properties.filter(
           (p) => p.type !== 'relation' && p.type !== 'formula' && p.type !== 'rollup',
         );
+        let dataSourceId: string | undefined;
         const databaseId = await this.createOnce(
-          async () =>
-            (
-              await this.write((c) =>
-                c.databases.create({
-                  parent: { type: 'page_id', page_id: this.hubId! },
-                  title: text(db.title),
-                  description: text(db.description),
-                  icon: { type: 'emoji', emoji: db.icon as never },
-                  initial_data_source: {
-                    properties: Object.fromEntries(plain.map((p) => [p.name, propertySchema(p, () => '')])),
-                  },
-                }),
-              )
-            ).id,
+          async () => {
+            const created = await this.write((c) =>
+              c.databases.create({
+                parent: { type: 'page_id', page_id: this.hubId! },
+                title: text(db.title),
+                description: text(db.description),
+                icon: { type: 'emoji', emoji: db.icon as never },
+                initial_data_source: {
+                  properties: Object.fromEntries(plain.map((p) => [p.name, propertySchema(p, () => '')])),
+                },
+              }),
+            );
+            dataSourceId = 'data_sources' in created ? created.data_sources[0]?.id : undefined;
+            return created.id;
+          },
           () => this.findChild(this.hubId!, 'child_database', db.title),
         );
-        const database = await this.api.call(true, (c) => c.databases.retrieve({ database_id: databaseId }));
-        const dataSourceId = 'data_sources' in database ? database.data_sources[0]?.id : undefined;
+        if (!dataSourceId) {
+          // Found by lookup after an unknown outcome (or a partial response): read its data source.
+          const database = await this.api.call(true, (c) =>
+            c.databases.retrieve({ database_id: databaseId }),
+          );
+          dataSourceId = 'data_sources' in database ? database.data_sources[0]?.id : undefined;
+        }
         this.registry.entries[db.key] = {
           id: databaseId,
           kind: 'database',
