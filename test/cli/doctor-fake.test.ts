@@ -26,7 +26,7 @@ describe('against the fake Notion API', () => {
       JSON.parse(ok.stdout).checks.find((c: { name: string }) => c.name === 'Root page shared').status,
     ).toBe('ok');
     expect(fake.count('users.me')).toBe(1);
-    expect(fake.count('pages.retrieve')).toBe(1);
+    expect(fake.count('pages.retrieve')).toBe(2); // the sharing check, then the drift check's discovery
 
     const bad = await cli(['doctor', '--root', hidden], { env });
     expect(bad.code).toBe(1);

@@ -139,13 +139,26 @@ describe('doctor', () => {
     nock(API).get('/v1/users/me').reply(200, ME);
     nock(API)
       .get('/v1/pages/1429989f-e8ac-4eff-bc8f-57f56486db54')
+      .times(2)
       .reply(200, { object: 'page', id: '1429989f-e8ac-4eff-bc8f-57f56486db54', properties: {} });
+    nock(API)
+      .get('/v1/blocks/1429989f-e8ac-4eff-bc8f-57f56486db54/children')
+      .query(true)
+      .reply(200, {
+        object: 'list',
+        results: [],
+        next_cursor: null,
+        has_more: false,
+        type: 'block',
+        block: {},
+      });
     const result = await run(['doctor', '--root', '1429989fe8ac4effbc8f57f56486db54'], {
       env: env(tempDir(), { NOTION_TOKEN: TOKEN }),
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✓ Notion token: valid (NOTION_TOKEN)');
     expect(result.stdout).toContain('✓ Root page shared');
+    expect(result.stdout).toContain('• Workspace drift: nothing installed under this page yet');
   });
 
   it('never prints a token, even in errors with --debug', async () => {

@@ -7,6 +7,7 @@ import { loadBlueprint } from '../../blueprint/load.js';
 import { credentialsPath, notionCredential } from '../../config/credentials.js';
 import { loadConfig } from '../../config/load.js';
 import { PnError, toPnError } from '../../platform/errors.js';
+import type { NotionApi } from '../../targets/notion/api.js';
 import { countBlocks, markdownToBlocks } from '../../targets/notion/blocks.js';
 import { planNotionInstall } from '../../targets/notion/install.js';
 import { notionApiFor } from '../notion.js';
@@ -58,6 +59,7 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
           };
         }),
       );
+      let api: NotionApi | undefined;
       const credential = await check('Notion token', async () => {
         const found = notionCredential(ctx.io.env);
         if (!found) {
@@ -68,7 +70,8 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
           };
         }
         ctx.secrets.add(found.token);
-        const me = await notionApiFor(ctx, found.token).me();
+        api = notionApiFor(ctx, found.token);
+        const me = await api.me();
         return { status: 'ok', detail: `valid (${found.source}); integration "${me.name ?? 'unnamed'}"` };
       });
       checks.push(credential);
@@ -80,12 +83,11 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
               throw new PnError('USAGE', `"${flags.root}" is not a Notion page URL or ID`, {
                 hint: 'copy the page link from Notion (Share → Copy link)',
               });
-            const found = notionCredential(ctx.io.env);
-            if (!found)
-              throw new PnError('CREDENTIALS_MISSING', 'no Notion token to check sharing with', {
+            if (!api)
+              throw new PnError('CREDENTIALS_MISSING', 'no valid Notion token to check sharing with', {
                 hint: 'run `partnernomics login notion`',
               });
-            await notionApiFor(ctx, found.token).retrievePage(id);
+            await api.retrievePage(id);
             return { status: 'ok', detail: `page ${id} is shared with the integration` };
           }),
         );
@@ -93,9 +95,8 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
         if (rootCheck.status === 'ok' && desired) {
           checks.push(
             await check('Workspace drift', async () => {
-              const found = notionCredential(ctx.io.env)!;
               const { actual, plan } = await planNotionInstall(
-                notionApiFor(ctx, found.token),
+                api!,
                 desired!,
                 extractPageId(flags.root!)!,
                 false,

@@ -87,12 +87,15 @@ export class NotionApi {
     });
   }
 
-  async me(): Promise<GetSelfResponse> {
-    try {
-      return await this.call(true, (c) => c.users.me({}));
-    } catch (error) {
+  private self: Promise<GetSelfResponse> | undefined;
+
+  /** The integration's own user (its bot ID marks what it created); asked once per NotionApi. */
+  me(): Promise<GetSelfResponse> {
+    this.self ??= this.call(true, (c) => c.users.me({})).catch((error: unknown) => {
+      this.self = undefined;
       throw mapNotionError(error, 'checking the token');
-    }
+    });
+    return this.self;
   }
 
   async retrievePage(pageId: string): Promise<GetPageResponse> {
