@@ -141,17 +141,14 @@ describe('doctor', () => {
       .get('/v1/pages/1429989f-e8ac-4eff-bc8f-57f56486db54')
       .times(2)
       .reply(200, { object: 'page', id: '1429989f-e8ac-4eff-bc8f-57f56486db54', properties: {} });
-    nock(API)
-      .get('/v1/blocks/1429989f-e8ac-4eff-bc8f-57f56486db54/children')
-      .query(true)
-      .reply(200, {
-        object: 'list',
-        results: [],
-        next_cursor: null,
-        has_more: false,
-        type: 'block',
-        block: {},
-      });
+    nock(API).get('/v1/blocks/1429989f-e8ac-4eff-bc8f-57f56486db54/children').query(true).reply(200, {
+      object: 'list',
+      results: [],
+      next_cursor: null,
+      has_more: false,
+      type: 'block',
+      block: {},
+    });
     const result = await run(['doctor', '--root', '1429989fe8ac4effbc8f57f56486db54'], {
       env: env(tempDir(), { NOTION_TOKEN: TOKEN }),
     });
