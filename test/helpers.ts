@@ -1,9 +1,10 @@
 // Shared test helpers: a seeded PRNG, an in-memory Io for running the CLI, temp folders.
-import { mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Io } from '../src/cli/io.js';
 import { runCli } from '../src/cli/program.js';
+import { TEMPLATES_DIR } from '../src/platform/paths.js';
 
 /** The workbook's tabs, exactly as the foundation issue names them, in order. */
 export const WORKBOOK_TABS = [
@@ -61,4 +62,15 @@ export async function cli(
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
+}
+
+/** A copy of templates/ with some files edited (or added: the edit gets '' for a new file); returns its path. */
+export function editedTemplates(edits: Record<string, (text: string) => string>): string {
+  const dir = join(tempDir(), 'templates');
+  cpSync(TEMPLATES_DIR, dir, { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) {
+    const path = join(dir, file);
+    writeFileSync(path, edit(existsSync(path) ? readFileSync(path, 'utf8') : ''));
+  }
+  return dir;
 }

@@ -1,18 +1,13 @@
 // A broken blueprint fails with the file, the path inside it and the problem; install then writes nothing.
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import type { PnError } from '../../src/platform/errors.js';
-import { TEMPLATES_DIR } from '../../src/platform/paths.js';
-import { cli, tempDir, WORKBOOK_TABS } from '../helpers.js';
+import { cli, editedTemplates, tempDir, WORKBOOK_TABS } from '../helpers.js';
 
 function brokenCopy(file: string, edit: (text: string) => string): string {
-  const dir = join(tempDir(), 'templates');
-  cpSync(TEMPLATES_DIR, dir, { recursive: true });
-  const path = join(dir, file);
-  writeFileSync(path, edit(readFileSync(path, 'utf8')));
-  return dir;
+  return editedTemplates({ [file]: edit });
 }
 
 function loadError(dir: string): PnError {

@@ -1,17 +1,13 @@
-// Installing into Notion end to end against the stateful fake: complete, idempotent, upgradable, resumable.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/blueprint/compile.js';
 import type { DesiredWorkspace } from '../../src/blueprint/desired.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
-import { TEMPLATES_DIR } from '../../src/platform/paths.js';
 import { Throttle } from '../../src/platform/throttle.js';
 import { NotionApi } from '../../src/targets/notion/api.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
-import { cli, prng, tempDir } from '../helpers.js';
+import { cli, editedTemplates, prng, tempDir } from '../helpers.js';
 
 const fake = createFakeNotion();
 const desired = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
@@ -142,22 +138,17 @@ describe('upgrades and drift', () => {
   it('writes only a new property, a new select option and a new page', async () => {
     const root = fake.seedRootPage('Upgrade');
     await install(root);
-    const templates = join(tempDir(), 'templates');
-    cpSync(TEMPLATES_DIR, templates, { recursive: true });
-    const notionYaml = join(templates, 'blueprint', 'notion.yaml');
-    writeFileSync(
-      notionYaml,
-      readFileSync(notionYaml, 'utf8')
-        .replace(
-          '{ key: website, name: Website, type: url }',
-          '{ key: website, name: Website, type: url }\n      - { key: linkedin, name: LinkedIn, type: url }',
-        )
-        .replace('[Sourced, Researching, Discovery,', '[Sourced, Researching, Intro call, Discovery,'),
-    );
-    writeFileSync(
-      join(templates, 'pages', 'worksheets', 'partner-offboarding.md'),
-      '---\nkey: partner-offboarding\ntitle: Partner offboarding checklist\nroadmap: [pbr]\n---\n# Offboarding\n\n- [ ] Tell the partner in writing\n- [ ] Stop payouts after the last earned commission\n',
-    );
+    const templates = editedTemplates({
+      'blueprint/notion.yaml': (t) =>
+        t
+          .replace(
+            '{ key: website, name: Website, type: url }',
+            '{ key: website, name: Website, type: url }\n      - { key: linkedin, name: LinkedIn, type: url }',
+          )
+          .replace('[Sourced, Researching, Discovery,', '[Sourced, Researching, Intro call, Discovery,'),
+      'pages/worksheets/partner-offboarding.md': () =>
+        '---\nkey: partner-offboarding\ntitle: Partner offboarding checklist\nroadmap: [pbr]\n---\n# Offboarding\n\n- [ ] Tell the partner in writing\n- [ ] Stop payouts after the last earned commission\n',
+    });
     const upgraded = compile(loadBlueprint(templates), parseConfig({}, 'test', '2027-01-04'));
     const api = fastApi();
     const planned = await planNotionInstall(api, upgraded, root, false);
@@ -176,17 +167,11 @@ describe('upgrades and drift', () => {
   it('renames a property declared in the rename map, keeping its values, instead of adding a new one', async () => {
     const root = fake.seedRootPage('Rename');
     await install(root);
-    const templates = join(tempDir(), 'templates');
-    cpSync(TEMPLATES_DIR, templates, { recursive: true });
-    const notionYaml = join(templates, 'blueprint', 'notion.yaml');
-    writeFileSync(
-      notionYaml,
-      readFileSync(notionYaml, 'utf8').replace('name: Company revenue,', 'name: Annual company revenue,'),
-    );
-    writeFileSync(
-      join(templates, 'blueprint', 'renames.yaml'),
-      'version: 1\nproperties:\n  - { database: db.icp, from: Company revenue, to: revenue_band }\n',
-    );
+    const templates = editedTemplates({
+      'blueprint/notion.yaml': (t) => t.replace('name: Company revenue,', 'name: Annual company revenue,'),
+      'blueprint/renames.yaml': () =>
+        'version: 1\nproperties:\n  - { database: db.icp, from: Company revenue, to: revenue_band }\n',
+    });
     const renamed = compile(loadBlueprint(templates), parseConfig({}, 'test', '2027-01-04'));
     const planned = await planNotionInstall(fastApi(), renamed, root, false);
     expect(planned.plan.ops).toEqual([
