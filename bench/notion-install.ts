@@ -20,7 +20,8 @@ const ws = compile(loadBlueprint(), parseConfig({}, 'bench', '2027-01-04'));
 const hubMarkdown = ws.hub.markdown;
 const bodies = [hubMarkdown, ...ws.databases.flatMap((d) => d.rows.map((r) => r.markdown))].filter(Boolean);
 const rows = ws.databases.reduce((n, d) => n + d.rows.length, 0);
-const objects = 1 + 1 + ws.databases.length + rows; // hub, registry, databases, rows
+const views = ws.databases.reduce((n, d) => n + d.views.length, 0);
+const objects = 1 + 1 + ws.databases.length + views + rows; // hub, registry, databases, views, rows
 const extraAppends = bodies.reduce(
   (n, md) => n + Math.max(0, appendBatches(markdownToBlocks(md)).length - 1),
   0,

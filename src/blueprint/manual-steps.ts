@@ -23,7 +23,7 @@ export const LOCAL_MANUAL_STEPS: readonly string[] = [
   'Apps Script: in the uploaded sheet open Extensions → Apps Script, paste apps-script/Code.js and replace the manifest with apps-script/appsscript.json (Project Settings → show appsscript.json), then reload the sheet for the Partnernomics menu.',
 ];
 
-/** The views the installer does not create in this version, with what to set on each. */
+/** The database views, with what to set on each: a CSV import cannot create them (the Notion target does). */
 export function viewSteps(databases: readonly DesiredDatabase[]): string[] {
   return databases.flatMap((db) =>
     db.views.map((v) => {
@@ -45,7 +45,7 @@ export function manualSteps(databases: readonly DesiredDatabase[]): ManualStep[]
   return [
     ...LOCAL_MANUAL_STEPS.map((step) => ({ target: 'local' as const, step })),
     ...NOTION_MANUAL_STEPS.map((step) => ({ target: 'notion' as const, step })),
-    ...viewSteps(databases).map((step) => ({ target: 'notion' as const, step })),
+    ...viewSteps(databases).map((step) => ({ target: 'local' as const, step })),
     ...SHEETS_MANUAL_STEPS.map((step) => ({ target: 'sheets' as const, step })),
   ];
 }

@@ -7,9 +7,21 @@ import { Throttle } from '../../src/platform/throttle.js';
 import { NotionApi } from '../../src/targets/notion/api.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
+import { views as fakeViews } from '../fakes/notion/views.js';
 import { cli, editedTemplates, prng, tempDir } from '../helpers.js';
 
 const fake = createFakeNotion();
+
+/** The IDs of the databases installed under a root page. */
+function snapshotDbIds(root: string): Set<string> {
+  const hub = fake.childrenOf(root).find((b) => b.type === 'child_page')!;
+  return new Set(
+    fake
+      .childrenOf(hub.id)
+      .filter((b) => b.type === 'child_database')
+      .map((b) => b.id),
+  );
+}
 const desired = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
 
 beforeAll(() => fake.listen());
@@ -71,13 +83,23 @@ describe('install --target notion (CLI)', () => {
     const first = await cli(['--json', 'install', '--target', 'notion', '--root', root], { env });
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
+    const views = desired.databases.reduce((n, d) => n + d.views.length, 0);
     expect(report.created).toHaveLength(
-      1 + desired.databases.length + desired.databases.reduce((n, d) => n + d.rows.length, 0),
+      1 + desired.databases.length + views + desired.databases.reduce((n, d) => n + d.rows.length, 0),
     );
     expect(report.writes).toBe(
       fake.calls.filter((c) => c.method !== 'GET' && !/\/query$/.test(c.path)).length,
     );
-    expect(report.manualSteps.join('\n')).toContain('board view "Pipeline by stage"');
+    expect(report.manualSteps.join('\n')).not.toContain('view "');
+    const installedViews = [...fakeViews(fake.state).values()].filter((v) =>
+      snapshotDbIds(root).has(v.databaseId),
+    );
+    const board = installedViews.find((v) => v.name === 'Pipeline by stage')!;
+    expect(board.type).toBe('board');
+    expect(board.configuration).toMatchObject({ type: 'board', group_by: { type: 'select' } });
+    const timeline = installedViews.find((v) => v.name === 'Timeline')!;
+    expect(timeline.configuration).toMatchObject({ type: 'timeline' });
+    expect(installedViews).toHaveLength(views);
 
     const shape = snapshot(root);
     expect(shape.dbs.map((d) => d.title)).toEqual(

@@ -10,7 +10,7 @@ import {
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import type { NotionApi } from './api.js';
 import { mapNotionError } from './api.js';
-import { emptyRegistry, parseRegistry, REGISTRY_TITLE, type Registry } from './registry.js';
+import { emptyRegistry, parseRegistry, REGISTRY_TITLE, type Registry, viewKey } from './registry.js';
 
 export interface ActualProperty {
   id: string;
@@ -33,6 +33,8 @@ export interface ActualDatabase {
   title: string;
   properties: Map<string, ActualProperty>;
   rows: ActualRow[];
+  /** Views found by listing (name -> ID), only when the registry did not know them all (a resumed install). */
+  viewNames: Map<string, string>;
 }
 
 export interface ActualWorkspace {
@@ -163,12 +165,21 @@ export async function discover(
     }
     const ds = await api.call(true, (c) => c.dataSources.retrieve({ data_source_id: dataSourceId! }));
     if (!isFullDataSource(ds)) continue;
+    const viewNames = new Map<string, string>();
+    if (db.views.some((v) => !actual.registry.entries[viewKey(db.key, v.name)])) {
+      const listed = await api.call(true, (c) => c.views.list({ data_source_id: dataSourceId! }));
+      for (const ref of listed.results) {
+        const view = await api.call(true, (c) => c.views.retrieve({ view_id: ref.id }));
+        if ('name' in view) viewNames.set(view.name, view.id);
+      }
+    }
     actual.databases.set(db.key, {
       databaseId,
       dataSourceId,
       title: plainTitle(ds.title),
       properties: schemaOf(ds),
       rows: await rowsOf(api, dataSourceId, me.id),
+      viewNames,
     });
   }
   return actual;

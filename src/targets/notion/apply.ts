@@ -6,7 +6,7 @@ import { classify, type NotionApi } from './api.js';
 import { appendBatches, markdownToBlocks } from './blocks.js';
 import { bodyHash, type NotionOp, type NotionPlan, orderOps } from './plan.js';
 import { propertySchema, toPropertyValue } from './properties.js';
-import { REGISTRY_TITLE, type Registry, serializeRegistry } from './registry.js';
+import { REGISTRY_TITLE, type Registry, serializeRegistry, viewKey } from './registry.js';
 
 export interface ApplyProgress {
   stage: string;
@@ -186,6 +186,25 @@ export class NotionApplier {
       if (blockTitle === title) return block.id;
     }
     return undefined;
+  }
+
+  private readonly schemas = new Map<string, Map<string, { id: string; type: string }>>();
+
+  /** Property IDs and types of a data source as it is now (after this run's schema stages), read once. */
+  private async schemaOf(dbKey: string): Promise<Map<string, { id: string; type: string }>> {
+    const known = this.schemas.get(dbKey);
+    if (known) return known;
+    const ds = await this.api.call(true, (c) =>
+      c.dataSources.retrieve({ data_source_id: this.dataSourceId(dbKey) }),
+    );
+    const schema = new Map(
+      Object.entries('properties' in ds ? ds.properties : {}).map(([name, p]) => [
+        name,
+        { id: p.id, type: p.type },
+      ]),
+    );
+    this.schemas.set(dbKey, schema);
+    return schema;
   }
 
   /** A row of a data source with this title, created by this integration. */
@@ -374,6 +393,50 @@ export class NotionApplier {
         this.updated.push(`${op.dbKey}.${op.property}`);
         return;
       }
+      case 'create-view': {
+        const db = this.db(op.dbKey);
+        const view = db.views.find((v) => v.name === op.name)!;
+        const dataSourceId = this.dataSourceId(op.dbKey);
+        const schema = await this.schemaOf(op.dbKey);
+        const prop = (name: string | undefined) => (name ? schema.get(name) : undefined);
+        const request: Record<string, unknown> = {
+          data_source_id: dataSourceId,
+          name: view.name,
+          type: view.type,
+        };
+        const group = prop(view.group_by);
+        if (view.type === 'board' && group) {
+          request.configuration = {
+            type: 'board',
+            group_by: { type: group.type, property_id: group.id, sort: { type: 'manual' } },
+          };
+        }
+        if ((view.type === 'timeline' || view.type === 'calendar') && prop(view.date)) {
+          const end = prop(view.end_date);
+          request.configuration = {
+            type: view.type,
+            date_property_id: prop(view.date)!.id,
+            ...(view.type === 'timeline' && end ? { end_date_property_id: end.id } : {}),
+          };
+        }
+        if (view.sort) request.sorts = [{ property: view.sort.property, direction: view.sort.direction }];
+        if (view.filter)
+          request.filter = { property: view.filter.property, checkbox: { equals: view.filter.checkbox } };
+        const id = await this.createOnce(
+          async () => (await this.write((c) => c.views.create(request as never))).id,
+          async () => {
+            const listed = await this.api.call(true, (c) => c.views.list({ data_source_id: dataSourceId }));
+            for (const ref of listed.results) {
+              const found = await this.api.call(true, (c) => c.views.retrieve({ view_id: ref.id }));
+              if ('name' in found && found.name === view.name) return found.id;
+            }
+            return undefined;
+          },
+        );
+        this.registry.entries[viewKey(op.dbKey, view.name)] = { id, kind: 'view' };
+        this.created.push(viewKey(op.dbKey, view.name));
+        return;
+      }
       case 'add-properties': {
         const db = this.db(op.dbKey);
         const props = db.properties.filter((p) => op.properties.includes(p.key));
@@ -470,6 +533,10 @@ export class NotionApplier {
       const entry = this.registry.entries[dbKey]!;
       const db = this.desired.databases.find((d) => d.key === dbKey);
       if (!db) continue;
+      for (const view of db.views) {
+        const id = actualDb.viewNames.get(view.name);
+        if (id) this.registry.entries[viewKey(dbKey, view.name)] ??= { id, kind: 'view' };
+      }
       const present = db.properties.filter((p) => actualDb.properties.has(p.name));
       entry.properties = {
         ...Object.fromEntries(present.map((p) => [p.key, p.name])),

@@ -9,6 +9,7 @@ import type {
 } from '../../blueprint/desired.js';
 import type { ActualDatabase, ActualRow, ActualWorkspace } from './actual.js';
 import { fromPropertyValue } from './properties.js';
+import { viewKey } from './registry.js';
 
 export type SchemaStage = 'plain' | 'relations' | 'computed';
 
@@ -20,6 +21,7 @@ export type NotionOp =
   | { kind: 'add-options'; dbKey: string; property: string; options: string[] }
   | { kind: 'rename-property'; dbKey: string; from: string; property: string }
   | { kind: 'create-row'; dbKey: string; rowKey: string }
+  | { kind: 'create-view'; dbKey: string; name: string }
   | { kind: 'adopt-row'; dbKey: string; rowKey: string; pageId: string }
   | {
       kind: 'update-row';
@@ -133,6 +135,12 @@ function planDatabase(
       plan.ops.push({ kind: 'add-properties', dbKey: db.key, stage, properties: missing[stage] });
   }
 
+  for (const view of db.views) {
+    if (!ws.registry.entries[viewKey(db.key, view.name)] && !actualDb.viewNames.has(view.name)) {
+      plan.ops.push({ kind: 'create-view', dbKey: db.key, name: view.name });
+    }
+  }
+
   for (const row of db.rows) {
     const entry = ws.registry.entries[row.key];
     const found = findRow(actualDb, entry?.id, row);
@@ -224,6 +232,7 @@ export function planNotion(
         const props = db.properties.filter((p) => schemaStage(p) === stage).map((p) => p.key);
         if (props.length) plan.ops.push({ kind: 'add-properties', dbKey: db.key, stage, properties: props });
       }
+      for (const view of db.views) plan.ops.push({ kind: 'create-view', dbKey: db.key, name: view.name });
       for (const row of db.rows) plan.ops.push({ kind: 'create-row', dbKey: db.key, rowKey: row.key });
       continue;
     }
@@ -240,6 +249,7 @@ const STAGE_ORDER: Record<NotionOp['kind'], number> = {
   'add-options': 3,
   'rename-property': 3,
   'add-properties': 4,
+  'create-view': 5,
   'adopt-row': 6,
   'create-row': 6,
   'update-row': 7,

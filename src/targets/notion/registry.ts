@@ -5,7 +5,7 @@ export const REGISTRY_TITLE = 'Partnernomics registry';
 
 const entrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['hub', 'database', 'row']),
+  kind: z.enum(['hub', 'database', 'row', 'view']),
   dataSourceId: z.string().optional(),
   /** Hash of the page body we wrote, and when we finished writing it (ISO). */
   contentHash: z.string().optional(),
@@ -50,4 +50,9 @@ export function serializeRegistry(registry: Registry): string {
     return value;
   };
   return JSON.stringify(sortKeys(registry));
+}
+
+/** The registry key of a database view: views have no blueprint key of their own, so database + name. */
+export function viewKey(dbKey: string, name: string): string {
+  return `view.${dbKey.replace(/^db\./, '')}.${name}`;
 }

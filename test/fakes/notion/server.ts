@@ -25,6 +25,7 @@ import {
   usersMeRoute,
 } from './routes-data.js';
 import type { NotionState } from './state.js';
+import { createViewRoute, listViewsRoute, retrieveViewRoute } from './views.js';
 
 /** Endpoint names follow the SDK's method names, so a test counts `pages.create` as it reads in product code. */
 export type Endpoint =
@@ -45,7 +46,10 @@ export type Endpoint =
   | 'blocks.update'
   | 'blocks.delete'
   | 'blocks.children.list'
-  | 'blocks.children.append';
+  | 'blocks.children.append'
+  | 'views.create'
+  | 'views.retrieve'
+  | 'views.list';
 
 interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -84,6 +88,9 @@ export const ROUTES: readonly Route[] = [
   route('DELETE', `blocks/${ID}`, 'blocks.delete', deleteBlockRoute),
   route('GET', `blocks/${ID}/children`, 'blocks.children.list', listChildrenRoute),
   route('PATCH', `blocks/${ID}/children`, 'blocks.children.append', appendChildrenRoute, true),
+  route('POST', 'views', 'views.create', createViewRoute, true),
+  route('GET', `views/${ID}`, 'views.retrieve', retrieveViewRoute),
+  route('GET', 'views', 'views.list', listViewsRoute),
 ];
 
 function match(method: string, path: string): { route: Route; params: string[] } | undefined {
