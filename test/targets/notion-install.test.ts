@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { Throttle } from '../../src/platform/throttle.js';
 import { NotionApi } from '../../src/targets/notion/api.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
-import { createFakeNotion } from '../fakes/notion/index.js';
+import { createFakeNotion, FakeClock } from '../fakes/notion/index.js';
 import { views as fakeViews } from '../fakes/notion/views.js';
 import { cli, editedTemplates, prng, tempDir } from '../helpers.js';
 
@@ -237,6 +237,70 @@ describe('upgrades and drift', () => {
     expect(doctor.stdout).toContain(
       '✗ Workspace drift: Partners: property "Sourcing channel" was renamed or deleted by hand',
     );
+  });
+});
+
+describe('pages edited in Notion', () => {
+  it('are not overwritten by an upgrade without --force, and are replaced with it', async () => {
+    const clock = new FakeClock(Date.now());
+    const edited = createFakeNotion({ clock });
+    await edited.listen();
+    try {
+      const root = edited.seedRootPage('Edited');
+      const api = () =>
+        new NotionApi({
+          token: edited.token,
+          baseUrl: edited.baseUrl,
+          throttle: new Throttle(10_000, 10_000),
+        });
+      await applyNotionInstall(api(), desired, await planNotionInstall(api(), desired, root, false));
+      // A person edits the ICP worksheet two minutes later; then a new blueprint version rewrites it.
+      clock.advance(120_000);
+      const hub = edited.childrenOf(root).find((b) => b.type === 'child_page')!;
+      const playbooks = edited
+        .childrenOf(hub.id)
+        .find((b) => b.type === 'child_database' && b.child_database.title === 'Playbooks')!;
+      const dsId = edited.state.databases.get(playbooks.id)!.dataSourceIds[0]!;
+      const icpPage = edited.rows(dsId).find((r) => {
+        const t = Object.values(r.properties).find((p) => p.type === 'title');
+        return (
+          t?.type === 'title' &&
+          t.title.map((x) => x.plain_text).join('') === 'Ideal Customer Profile worksheet'
+        );
+      })!;
+      edited.editPage(icpPage.id, { Kind: { select: { name: 'Worksheet' } } });
+      const templates = editedTemplates({
+        'pages/worksheets/icp.md': (t) =>
+          `${t}\n## Notes from the last review\n\nAdded in a new blueprint version.\n`,
+      });
+      const upgraded = compile(loadBlueprint(templates), parseConfig({}, 'test', '2027-01-04'));
+
+      const refused = await planNotionInstall(api(), upgraded, root, false);
+      expect(refused.plan.destructive.map((f) => f.key)).toEqual(['row.playbooks.icp']);
+      expect(refused.plan.ops.some((o) => o.kind === 'replace-body')).toBe(false);
+      const env = {
+        NOTION_TOKEN: edited.token,
+        PARTNERNOMICS_NOTION_URL: edited.baseUrl,
+        PARTNERNOMICS_HOME: tempDir(),
+        PARTNERNOMICS_TEMPLATES: templates,
+        PARTNERNOMICS_NOTION_RATE: '500',
+      };
+      edited.clearLog();
+      const cliRun = await cli(['install', '--target', 'notion', '--root', root], { env });
+      expect(cliRun.code).toBe(1);
+      expect(cliRun.stderr).toContain('--force');
+      expect(edited.calls.filter((c) => c.method !== 'GET' && !c.path.endsWith('/query')).length).toBe(0);
+
+      const forced = await planNotionInstall(api(), upgraded, root, true);
+      expect(
+        forced.plan.ops.filter((o) => o.kind === 'replace-body').map((o) => ('rowKey' in o ? o.rowKey : '')),
+      ).toEqual(['row.playbooks.icp']);
+      await applyNotionInstall(api(), upgraded, forced);
+      const texts = edited.childrenOf(icpPage.id).map((b) => JSON.stringify(b));
+      expect(texts.some((t) => t.includes('Notes from the last review'))).toBe(true);
+    } finally {
+      await edited.close();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import {
   isFullPage,
   type PageObjectResponse,
 } from '@notionhq/client';
+import pLimit from 'p-limit';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import type { NotionApi } from './api.js';
 import { mapNotionError } from './api.js';
@@ -99,6 +100,49 @@ async function rowsOf(api: NotionApi, dataSourceId: string, botId: string): Prom
   return rows;
 }
 
+/** Parallel reads during discovery: enough to hide latency, well under the throttle's burst. */
+const DISCOVERY_CONCURRENCY = 3;
+
+async function readDatabase(
+  api: NotionApi,
+  db: DesiredWorkspace['databases'][number],
+  actual: ActualWorkspace,
+  dbBlocks: BlockObjectResponse[],
+): Promise<ActualDatabase | undefined> {
+  const entry = actual.registry.entries[db.key];
+  let databaseId = entry?.id;
+  let dataSourceId = entry?.dataSourceId;
+  if (!databaseId || !dbBlocks.some((b) => b.id === databaseId)) {
+    const byTitle = dbBlocks.find((b) => b.type === 'child_database' && b.child_database.title === db.title);
+    databaseId = byTitle?.id;
+    dataSourceId = undefined;
+  }
+  if (!databaseId) return undefined;
+  if (!dataSourceId) {
+    const database = await api.call(true, (c) => c.databases.retrieve({ database_id: databaseId! }));
+    dataSourceId = 'data_sources' in database ? database.data_sources[0]?.id : undefined;
+    if (!dataSourceId) return undefined;
+  }
+  const ds = await api.call(true, (c) => c.dataSources.retrieve({ data_source_id: dataSourceId! }));
+  if (!isFullDataSource(ds)) return undefined;
+  const viewNames = new Map<string, string>();
+  if (db.views.some((v) => !actual.registry.entries[viewKey(db.key, v.name)])) {
+    const listed = await api.call(true, (c) => c.views.list({ data_source_id: dataSourceId! }));
+    for (const ref of listed.results) {
+      const view = await api.call(true, (c) => c.views.retrieve({ view_id: ref.id }));
+      if ('name' in view) viewNames.set(view.name, view.id);
+    }
+  }
+  return {
+    databaseId,
+    dataSourceId,
+    title: plainTitle(ds.title),
+    properties: schemaOf(ds),
+    rows: await rowsOf(api, dataSourceId, actual.botId),
+    viewNames,
+  };
+}
+
 /**
  * Discovers the installed workspace under `rootId`. Objects are found by the ID the registry records,
  * else by their exact title among children created by this integration — so a create that was applied
@@ -146,41 +190,14 @@ export async function discover(
   }
 
   const dbBlocks = hubChildren.filter((b) => b.type === 'child_database' && ours(b));
-  for (const db of desired.databases) {
-    const entry = actual.registry.entries[db.key];
-    let databaseId = entry?.id;
-    let dataSourceId = entry?.dataSourceId;
-    if (!databaseId || !dbBlocks.some((b) => b.id === databaseId)) {
-      const byTitle = dbBlocks.find(
-        (b) => b.type === 'child_database' && b.child_database.title === db.title,
-      );
-      databaseId = byTitle?.id;
-      dataSourceId = undefined;
-    }
-    if (!databaseId) continue;
-    if (!dataSourceId) {
-      const database = await api.call(true, (c) => c.databases.retrieve({ database_id: databaseId! }));
-      dataSourceId = 'data_sources' in database ? database.data_sources[0]?.id : undefined;
-      if (!dataSourceId) continue;
-    }
-    const ds = await api.call(true, (c) => c.dataSources.retrieve({ data_source_id: dataSourceId! }));
-    if (!isFullDataSource(ds)) continue;
-    const viewNames = new Map<string, string>();
-    if (db.views.some((v) => !actual.registry.entries[viewKey(db.key, v.name)])) {
-      const listed = await api.call(true, (c) => c.views.list({ data_source_id: dataSourceId! }));
-      for (const ref of listed.results) {
-        const view = await api.call(true, (c) => c.views.retrieve({ view_id: ref.id }));
-        if ('name' in view) viewNames.set(view.name, view.id);
-      }
-    }
-    actual.databases.set(db.key, {
-      databaseId,
-      dataSourceId,
-      title: plainTitle(ds.title),
-      properties: schemaOf(ds),
-      rows: await rowsOf(api, dataSourceId, me.id),
-      viewNames,
-    });
-  }
+  // Databases are read side by side (the process throttle still holds the rate); results keep blueprint order.
+  const limit = pLimit(DISCOVERY_CONCURRENCY);
+  const found = await Promise.all(
+    desired.databases.map((db) => limit(() => readDatabase(api, db, actual, dbBlocks))),
+  );
+  desired.databases.forEach((db, i) => {
+    const read = found[i];
+    if (read) actual.databases.set(db.key, read);
+  });
   return actual;
 }
