@@ -98,7 +98,12 @@ export class FormulaEngine implements EffectiveSource {
     });
     let engine: Engine;
     try {
-      engine = HyperFormula.buildFromSheets(input as never, { licenseKey: 'gpl-v3' });
+      // Sheets evaluates SUMPRODUCT's arguments as arrays (ISNUMBER(A1:C1)*... inside it works without
+      // ARRAYFORMULA); HyperFormula does that only with array arithmetic switched on.
+      engine = HyperFormula.buildFromSheets(input as never, {
+        licenseKey: 'gpl-v3',
+        useArrayArithmetic: true,
+      });
       for (const named of book.namedRanges) {
         const sheet = book.sheets.find((x) => x.properties.sheetId === (named.range?.sheetId ?? 0));
         if (!named.name || !sheet || !named.range) continue;

@@ -1,0 +1,120 @@
+// The one wrapper around the Google APIs the Sheets target uses: our retry layer, errors mapped to PnError.
+import { drive, type drive_v3 } from '@googleapis/drive';
+import { script, type script_v1 } from '@googleapis/script';
+import { sheets, type sheets_v4 } from '@googleapis/sheets';
+import type { OAuth2Client } from 'google-auth-library';
+import { PnError } from '../../platform/errors.js';
+import { type HttpFailure, type RetryHooks, type RetryPolicy, withRetry } from '../../platform/retry.js';
+
+export const APPS_SCRIPT_SETTINGS_URL = 'https://script.google.com/home/usersettings';
+
+interface GoogleErrorBody {
+  error?: {
+    code?: number;
+    message?: string;
+    status?: string;
+    errors?: { reason?: string }[];
+    details?: { reason?: string }[];
+  };
+}
+
+function responseOf(
+  error: unknown,
+): { status?: number; headers?: Record<string, string>; data?: GoogleErrorBody } | undefined {
+  return (
+    error as { response?: { status?: number; headers?: Record<string, string>; data?: GoogleErrorBody } }
+  ).response;
+}
+
+export function classifyGoogle(error: unknown): HttpFailure | null {
+  const response = responseOf(error);
+  if (response?.status) {
+    const raw = response.headers?.['retry-after'];
+    const seconds = raw === undefined ? undefined : Number(raw);
+    return { status: response.status, retryAfterSeconds: Number.isFinite(seconds) ? seconds : undefined };
+  }
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && /ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|UND_ERR/.test(code))
+    return { status: undefined, retryAfterSeconds: undefined };
+  return null;
+}
+
+/** Google's errors as one line that says what to do. */
+export function mapGoogleError(error: unknown, doing: string): PnError {
+  if (error instanceof PnError) return error;
+  const response = responseOf(error);
+  const body = response?.data?.error;
+  const message = body?.message ?? (error instanceof Error ? error.message : String(error));
+  const reasons = [...(body?.errors ?? []), ...(body?.details ?? [])].map((e) => e.reason ?? '');
+  if (response?.status === 401) {
+    return new PnError('AUTH_FAILED', `Google rejected the credentials while ${doing}`, {
+      hint: 'run `partnernomics login google` again',
+      cause: error,
+    });
+  }
+  if (response?.status === 403 && /Apps Script API/i.test(message)) {
+    return new PnError(
+      'API_ERROR',
+      `the Apps Script API is switched off for this Google account (${doing})`,
+      {
+        hint: `turn it on at ${APPS_SCRIPT_SETTINGS_URL} (Google Apps Script API → On), wait a minute, then run install again`,
+        cause: error,
+      },
+    );
+  }
+  if (response?.status === 403 && reasons.some((r) => /SCOPE_INSUFFICIENT/i.test(r))) {
+    return new PnError('AUTH_FAILED', `the Google login lacks a permission needed for ${doing}`, {
+      hint: 'run `partnernomics login google` again and accept every permission it asks for',
+      cause: error,
+    });
+  }
+  return new PnError(
+    'API_ERROR',
+    `Google answered ${response?.status ?? 'no response'} while ${doing}: ${message}`,
+    {
+      hint: 'run the same command again: it resumes where it stopped; add --debug for details',
+      cause: error,
+    },
+  );
+}
+
+export interface GoogleApiOptions {
+  auth: OAuth2Client;
+  /** The fakes' root URL in tests and `npm run fakes`; the real APIs otherwise. */
+  rootUrl?: string;
+  policy?: RetryPolicy;
+  hooks?: RetryHooks;
+}
+
+export class GoogleApi {
+  readonly sheets: sheets_v4.Sheets;
+  readonly drive: drive_v3.Drive;
+  readonly script: script_v1.Script;
+  writes = 0;
+
+  constructor(private readonly options: GoogleApiOptions) {
+    // gaxios' own retries are off: this wrapper is the one retry layer, and it never repeats a create blindly.
+    const common = {
+      auth: options.auth,
+      retry: false,
+      ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),
+    };
+    this.sheets = sheets({ version: 'v4', ...common });
+    this.drive = drive({ version: 'v3', ...common });
+    this.script = script({ version: 'v1', ...common });
+  }
+
+  async call<T>(doing: string, idempotent: boolean, write: boolean, run: () => Promise<T>): Promise<T> {
+    if (write) this.writes += 1;
+    try {
+      return await withRetry(run, {
+        idempotent,
+        classify: classifyGoogle,
+        policy: this.options.policy,
+        hooks: this.options.hooks,
+      });
+    } catch (error) {
+      throw mapGoogleError(error, doing);
+    }
+  }
+}

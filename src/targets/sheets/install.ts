@@ -1,0 +1,174 @@
+// The Sheets target: find the workbook (Drive app property), create and fill it once, push the bound Apps Script.
+import { createHash } from 'node:crypto';
+import type { DesiredWorkspace } from '../../blueprint/desired.js';
+import type { GoogleApi } from './google-api.js';
+import { batches, createBody, METADATA_WORKBOOK, workbookRequests } from './requests.js';
+
+export const APP_PROPERTY = { key: 'partnernomics', value: 'workbook' } as const;
+export const METADATA_SCRIPT = 'partnernomics.script';
+
+export interface SheetsInstallResult {
+  spreadsheetId: string;
+  url: string;
+  action: 'created' | 'unchanged' | 'version-changed';
+  scriptId: string | null;
+  scriptAction: 'created' | 'updated' | 'unchanged' | 'skipped';
+  batchUpdates: number;
+  writes: number;
+}
+
+export interface AppsScriptSource {
+  code: string;
+  manifest: string;
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+async function findWorkbook(api: GoogleApi, title: string): Promise<string | undefined> {
+  const byProperty = await api.call('looking for the workbook in Drive', true, false, () =>
+    api.drive.files.list({
+      q: `appProperties has { key='${APP_PROPERTY.key}' and value='${APP_PROPERTY.value}' } and trashed = false`,
+      fields: 'files(id,name)',
+    }),
+  );
+  const found = byProperty.data.files?.[0]?.id;
+  if (found) return found;
+  // A create whose response was lost leaves a workbook without the app property: find it by its exact name.
+  const byName = await api.call('looking for the workbook in Drive', true, false, () =>
+    api.drive.files.list({
+      q: `name = '${title.replace(/'/g, "\\'")}' and mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false`,
+      fields: 'files(id,name)',
+    }),
+  );
+  return byName.data.files?.[0]?.id ?? undefined;
+}
+
+async function metadata(api: GoogleApi, spreadsheetId: string): Promise<Map<string, string>> {
+  const book = await api.call('reading the workbook', true, false, () =>
+    api.sheets.spreadsheets.get({ spreadsheetId, fields: 'developerMetadata(metadataKey,metadataValue)' }),
+  );
+  return new Map(
+    (book.data.developerMetadata ?? []).map((m) => [m.metadataKey ?? '', m.metadataValue ?? '']),
+  );
+}
+
+/**
+ * Installs the workbook. A workbook this app created is found again by its Drive app property, and left
+ * alone when its recorded blueprint version matches; otherwise it is created and filled in as few
+ * batchUpdate calls as the payload limit allows. Then the bound Apps Script is created or updated.
+ */
+export async function installWorkbook(
+  api: GoogleApi,
+  ws: DesiredWorkspace,
+  source: AppsScriptSource | null,
+): Promise<SheetsInstallResult> {
+  const title = `${ws.workbook.title} (${ws.config.company.name})`;
+  const startWrites = api.writes;
+  let spreadsheetId = await findWorkbook(api, title);
+  let action: SheetsInstallResult['action'] = 'unchanged';
+  let batchUpdates = 0;
+  let meta = spreadsheetId ? await metadata(api, spreadsheetId) : new Map<string, string>();
+
+  if (spreadsheetId && !meta.has(METADATA_WORKBOOK)) {
+    // Created but never filled (an interrupted install): fill it now.
+    action = 'created';
+  } else if (spreadsheetId) {
+    action = meta.get(METADATA_WORKBOOK) === ws.version ? 'unchanged' : 'version-changed';
+  } else {
+    const created = await api.call('creating the workbook', false, true, () =>
+      api.sheets.spreadsheets.create({
+        requestBody: createBody(ws.workbook, title),
+        fields: 'spreadsheetId',
+      }),
+    );
+    spreadsheetId = created.data.spreadsheetId ?? undefined;
+    if (!spreadsheetId) throw new Error('Sheets created a workbook without an ID');
+    action = 'created';
+  }
+  const id = spreadsheetId;
+  if (action === 'created') {
+    await api.call('tagging the workbook in Drive', true, true, () =>
+      api.drive.files.update({
+        fileId: id,
+        requestBody: { appProperties: { [APP_PROPERTY.key]: APP_PROPERTY.value } },
+      }),
+    );
+    for (const batch of batches(workbookRequests(ws.workbook, ws.version))) {
+      await api.call('filling the workbook', false, true, () =>
+        api.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: batch } }),
+      );
+      batchUpdates += 1;
+    }
+    meta = await metadata(api, id);
+  }
+
+  let scriptId: string | null = null;
+  let scriptAction: SheetsInstallResult['scriptAction'] = 'skipped';
+  if (source) {
+    const recorded = meta.get(METADATA_SCRIPT)?.split(':') ?? [];
+    const contentHash = hash(source.code + source.manifest);
+    scriptId = recorded[0] || null;
+    if (scriptId && recorded[1] === contentHash) {
+      scriptAction = 'unchanged';
+    } else {
+      if (!scriptId) {
+        const project = await api.call('creating the Apps Script project', false, true, () =>
+          api.script.projects.create({ requestBody: { title: 'Partnernomics', parentId: id } }),
+        );
+        scriptId = project.data.scriptId ?? null;
+        scriptAction = 'created';
+      } else {
+        scriptAction = 'updated';
+      }
+      const sid = scriptId!;
+      await api.call('pushing the Apps Script code', true, true, () =>
+        api.script.projects.updateContent({
+          scriptId: sid,
+          requestBody: {
+            files: [
+              { name: 'Code', type: 'SERVER_JS', source: source.code },
+              { name: 'appsscript', type: 'JSON', source: source.manifest },
+            ],
+          },
+        }),
+      );
+      await api.call('recording the Apps Script project', false, true, () =>
+        api.sheets.spreadsheets.batchUpdate({
+          spreadsheetId: id,
+          requestBody: {
+            requests: [
+              ...(scriptAction === 'updated'
+                ? [
+                    {
+                      deleteDeveloperMetadata: {
+                        dataFilter: { developerMetadataLookup: { metadataKey: METADATA_SCRIPT } },
+                      },
+                    },
+                  ]
+                : []),
+              {
+                createDeveloperMetadata: {
+                  developerMetadata: {
+                    metadataKey: METADATA_SCRIPT,
+                    metadataValue: `${sid}:${contentHash}`,
+                    location: { spreadsheet: true },
+                    visibility: 'PROJECT',
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      );
+    }
+  }
+  return {
+    spreadsheetId: id,
+    url: `https://docs.google.com/spreadsheets/d/${id}/edit`,
+    action,
+    scriptId,
+    scriptAction,
+    batchUpdates,
+    writes: api.writes - startWrites,
+  };
+}
