@@ -25,15 +25,10 @@ export function parseInstallOptions(flags: Record<string, unknown>): InstallOpti
     });
   }
   const target = parsed.data.target ?? 'local';
-  if (target === 'sheets' || target === 'all') {
-    throw new PnError('USAGE', `the ${target} target is not available in this version`, {
-      hint: 'use --target notion or --target local (the default; MANUAL-STEPS.md takes it into Google Sheets)',
-    });
-  }
   let rootId: string | null = null;
-  if (target === 'notion') {
+  if (target === 'notion' || target === 'all') {
     if (!parsed.data.root) {
-      throw new PnError('USAGE', '--target notion needs --root, the Notion page to install under', {
+      throw new PnError('USAGE', `--target ${target} needs --root, the Notion page to install under`, {
         hint: 'share a page with your integration (••• → Connections), then pass its link: --root https://www.notion.so/…',
       });
     }

@@ -49,10 +49,14 @@ export function makeProgram(rawIo: Io, secrets: Set<string> = knownSecrets(rawIo
 /** Tokens from the environment and the credentials file, so no output can ever show them. */
 function knownSecrets(env: NodeJS.ProcessEnv): Set<string> {
   const secrets = new Set<string>();
-  if (env.NOTION_TOKEN?.trim()) secrets.add(env.NOTION_TOKEN.trim());
+  for (const name of ['NOTION_TOKEN', 'GOOGLE_OAUTH_CLIENT_SECRET', 'GOOGLE_REFRESH_TOKEN']) {
+    if (env[name]?.trim()) secrets.add(env[name]!.trim());
+  }
   try {
-    const stored = readCredentials(env).notion?.token;
-    if (stored) secrets.add(stored);
+    const stored = readCredentials(env);
+    for (const secret of [stored.notion?.token, stored.google?.clientSecret, stored.google?.refreshToken]) {
+      if (secret) secrets.add(secret);
+    }
   } catch {
     // An unreadable credentials file is reported by the command that needs it.
   }

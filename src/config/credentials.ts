@@ -7,6 +7,15 @@ import { PnError } from '../platform/errors.js';
 import { writeFileAtomic } from '../platform/write.js';
 
 const credentialsSchema = z.object({
+  google: z
+    .object({
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      refreshToken: z.string().min(1),
+      scopes: z.array(z.string()),
+      savedAt: z.string(),
+    })
+    .optional(),
   notion: z
     .object({
       token: z.string().min(1),
@@ -75,4 +84,24 @@ export function notionCredential(env: NodeJS.ProcessEnv): NotionCredential | nul
   if (env.NOTION_TOKEN?.trim()) return { token: env.NOTION_TOKEN.trim(), source: 'NOTION_TOKEN' };
   const stored = readCredentials(env).notion;
   return stored ? { token: stored.token, source: 'credentials file' } : null;
+}
+
+export interface GoogleCredential {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  source: 'environment' | 'credentials file';
+}
+
+/** GOOGLE_OAUTH_CLIENT_ID + GOOGLE_OAUTH_CLIENT_SECRET + GOOGLE_REFRESH_TOKEN win over the stored login. */
+export function googleCredential(env: NodeJS.ProcessEnv): GoogleCredential | null {
+  const {
+    GOOGLE_OAUTH_CLIENT_ID: id,
+    GOOGLE_OAUTH_CLIENT_SECRET: secret,
+    GOOGLE_REFRESH_TOKEN: refresh,
+  } = env;
+  if (id && secret && refresh)
+    return { clientId: id, clientSecret: secret, refreshToken: refresh, source: 'environment' };
+  const stored = readCredentials(env).google;
+  return stored ? { ...stored, source: 'credentials file' } : null;
 }

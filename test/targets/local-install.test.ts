@@ -144,10 +144,13 @@ describe('your edits are never lost', () => {
 });
 
 describe('install arguments', () => {
-  it('explains that the Sheets target is not in this version, and that Notion needs --root, exit 2', async () => {
-    const sheets = await cli(['install', '--target', 'sheets'], { cwd: tempDir() });
+  it('asks for a Google login for Sheets, and for --root for Notion, exit 2', async () => {
+    const sheets = await cli(['install', '--target', 'sheets'], {
+      cwd: tempDir(),
+      env: { PARTNERNOMICS_HOME: tempDir() },
+    });
     expect(sheets.code).toBe(2);
-    expect(sheets.stderr).toContain('--target local');
+    expect(sheets.stderr).toContain('partnernomics login google');
     const notion = await cli(['install', '--target', 'notion'], { cwd: tempDir() });
     expect(notion.code).toBe(2);
     expect(notion.stderr).toContain('--target notion needs --root');
@@ -173,8 +176,11 @@ describe('install arguments', () => {
   });
 
   it('prints one JSON object for --json, including errors', async () => {
-    const run = await cli(['--json', 'install', '--target', 'sheets'], { cwd: tempDir() });
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    const run = await cli(['--json', 'install', '--target', 'sheets'], {
+      cwd: tempDir(),
+      env: { PARTNERNOMICS_HOME: tempDir() },
+    });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: 'CREDENTIALS_MISSING' } });
   });
 
   it('exits 2 on an unknown command', async () => {

@@ -36,12 +36,18 @@ function printPlan(p: Printer, plan: NotionPlan): void {
   for (const f of plan.findings) p.line(`  ${f.kind.padEnd(13)} ${f.detail}`);
 }
 
+export interface NotionRunSummary {
+  hubId: string | null;
+  [key: string]: unknown;
+}
+
 export async function runNotion(
   ctx: CommandContext,
   compiled: ReturnType<typeof desiredWorkspace>,
   options: InstallOptions,
   apply: boolean,
-): Promise<void> {
+  emitJson = true,
+): Promise<NotionRunSummary> {
   const credential = notionCredential(ctx.io.env);
   if (!credential) {
     throw new PnError('CREDENTIALS_MISSING', 'no Notion token', {
@@ -62,8 +68,8 @@ export async function runNotion(
     findings: planned.plan.findings,
   };
   if (!apply) {
-    p.json({ ok: true, command: 'plan', ...summary, ops: planned.plan.ops });
-    return;
+    if (emitJson) p.json({ ok: true, command: 'plan', ...summary, ops: planned.plan.ops });
+    return { hubId: planned.actual.hub?.id ?? null, ...summary, ops: planned.plan.ops };
   }
   if (planned.plan.destructive.length > 0 && !options.force) {
     throw new PnError(
@@ -92,13 +98,14 @@ export async function runNotion(
   const manual = compiled.ws.manualSteps.filter((s) => s.target === 'notion').map((s) => s.step);
   p.line('Manual steps (the API cannot do these; they are also on the hub page):');
   for (const step of manual) p.line(`  - [ ] ${step}`);
-  p.json({
-    ok: true,
-    command: 'install',
+  const done = {
+    hubId: result.hubId,
     ...summary,
     writes: result.writes,
     created: result.created,
     updated: result.updated,
     manualSteps: manual,
-  });
+  };
+  if (emitJson) p.json({ ok: true, command: 'install', ...done });
+  return done;
 }

@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { PARTNERSHIP_TYPE_NAMES } from '../../domain/types.js';
+import { PnError } from '../../platform/errors.js';
 import { applyLocalPlan, type LocalPlan, planLocalInstall } from '../../targets/local/install.js';
 import type { LocalOperation } from '../../targets/local/plan.js';
 import type { Printer } from '../io.js';
@@ -10,6 +11,7 @@ import { parseInstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { desiredWorkspace } from '../workspace.js';
 import { runNotion } from './install-notion.js';
+import { runAll, runSheets } from './install-sheets.js';
 
 const ACTION_LABEL: Record<LocalOperation['action'], string> = {
   create: 'create',
@@ -70,7 +72,15 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
     .action(async (flags: Record<string, unknown>) => {
       const options = parseInstallOptions(flags);
       const compiled = desiredWorkspace(ctx.io, ctx.global().config);
-      if (options.target === 'notion') return runNotion(ctx, compiled, options, false);
+      if (options.target === 'notion') {
+        await runNotion(ctx, compiled, options, false);
+        return;
+      }
+      if (options.target === 'sheets' || options.target === 'all') {
+        throw new PnError('USAGE', `plan does not read Google Sheets yet`, {
+          hint: 'run `plan --target notion` or `install --target sheets` (it changes nothing when the workbook is current)',
+        });
+      }
       const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();
       describeRun(p, ctx, plan.outDir, compiled);
@@ -111,7 +121,18 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
         root: flags.root,
       });
       const compiled = desiredWorkspace(ctx.io, ctx.global().config);
-      if (options.target === 'notion') return runNotion(ctx, compiled, options, true);
+      if (options.target === 'notion') {
+        await runNotion(ctx, compiled, options, true);
+        return;
+      }
+      if (options.target === 'sheets') {
+        await runSheets(ctx, compiled);
+        return;
+      }
+      if (options.target === 'all') {
+        await runAll(ctx, compiled, options);
+        return;
+      }
       const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();
       describeRun(p, ctx, plan.outDir, compiled);

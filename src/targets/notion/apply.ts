@@ -15,6 +15,7 @@ export interface ApplyProgress {
 }
 
 export interface ApplyResult {
+  hubId: string | null;
   writes: number;
   created: string[];
   updated: string[];
@@ -564,6 +565,6 @@ export class NotionApplier {
     }
     await this.saveRegistry();
     this.onProgress({ stage: 'done', done: ops.length, total: ops.length });
-    return { writes: this.writes, created: this.created, updated: this.updated };
+    return { hubId: this.hubId, writes: this.writes, created: this.created, updated: this.updated };
   }
 }

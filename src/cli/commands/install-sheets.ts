@@ -1,0 +1,124 @@
+// `install --target sheets|all`: the leaders' workbook and its bound script; with `all`, Notion too, linked both ways.
+import { readFileSync } from 'node:fs';
+import { notionCredential } from '../../config/credentials.js';
+import { APPS_SCRIPT_BUNDLE, APPS_SCRIPT_MANIFEST } from '../../platform/paths.js';
+import type { NotionApi } from '../../targets/notion/api.js';
+import type { GoogleApi } from '../../targets/sheets/google-api.js';
+import { installWorkbook, type SheetsInstallResult } from '../../targets/sheets/install.js';
+import { googleApiFor } from '../google.js';
+import { notionApiFor } from '../notion.js';
+import type { InstallOptions } from '../options.js';
+import type { CommandContext } from '../program.js';
+import type { desiredWorkspace } from '../workspace.js';
+import { runNotion } from './install-notion.js';
+
+export async function runSheets(
+  ctx: CommandContext,
+  compiled: ReturnType<typeof desiredWorkspace>,
+  emitJson = true,
+): Promise<SheetsInstallResult> {
+  const api = googleApiFor(ctx);
+  const p = ctx.printer();
+  p.line("Target: Google Sheets (the leaders' workbook and its bound Apps Script)");
+  const source = {
+    code: readFileSync(APPS_SCRIPT_BUNDLE, 'utf8'),
+    manifest: readFileSync(APPS_SCRIPT_MANIFEST, 'utf8'),
+  };
+  const result = await installWorkbook(api, compiled.ws, source);
+  p.line(`Workbook ${result.action}: ${result.url}`);
+  p.line(
+    `Apps Script ${result.scriptAction}${result.scriptId ? ` (project ${result.scriptId})` : ''}; ${result.writes} API writes in ${result.batchUpdates} batch update(s).`,
+  );
+  const manual = compiled.ws.manualSteps.filter((s) => s.target === 'sheets').map((s) => s.step);
+  for (const step of manual) p.line(`  - [ ] ${step}`);
+  if (emitJson) p.json({ ok: true, command: 'install', target: 'sheets', ...result, manualSteps: manual });
+  return { ...result };
+}
+
+const notionUrl = (id: string) => `https://www.notion.so/${id.replace(/-/g, '')}`;
+
+/** The Start tab links to the Notion hub and the hub links to the workbook; each written only when missing. */
+async function crossLink(
+  google: GoogleApi,
+  notion: NotionApi,
+  spreadsheetId: string,
+  sheetUrl: string,
+  hubId: string,
+): Promise<number> {
+  let writes = 0;
+  const link = `=HYPERLINK("${notionUrl(hubId)}","Open the Notion hub")`;
+  const current = await google.call('reading the Start tab', true, false, () =>
+    google.sheets.spreadsheets.values.get({
+      spreadsheetId,
+      range: 'NotionHubLink',
+      valueRenderOption: 'FORMULA',
+    }),
+  );
+  if (current.data.values?.[0]?.[0] !== link) {
+    await google.call('linking the Start tab to Notion', true, true, () =>
+      google.sheets.spreadsheets.values.update({
+        spreadsheetId,
+        range: 'NotionHubLink',
+        valueInputOption: 'USER_ENTERED',
+        requestBody: { values: [[link]] },
+      }),
+    );
+    writes += 1;
+  }
+  let linked = false;
+  for await (const block of notion.children(hubId)) {
+    if (
+      'type' in block &&
+      block.type === 'paragraph' &&
+      block.paragraph.rich_text.some((t) => t.href === sheetUrl)
+    )
+      linked = true;
+  }
+  if (!linked) {
+    await notion.call(false, (c) =>
+      c.blocks.children.append({
+        block_id: hubId,
+        children: [
+          {
+            type: 'paragraph',
+            paragraph: {
+              rich_text: [
+                { type: 'text', text: { content: "Leaders' workbook (Google Sheets): " } },
+                { type: 'text', text: { content: 'open it', link: { url: sheetUrl } } },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    writes += 1;
+  }
+  return writes;
+}
+
+export async function runAll(
+  ctx: CommandContext,
+  compiled: ReturnType<typeof desiredWorkspace>,
+  options: InstallOptions,
+): Promise<void> {
+  const notion = await runNotion(ctx, compiled, options, true, false);
+  const sheets = await runSheets(ctx, compiled, false);
+  const credential = notionCredential(ctx.io.env)!;
+  const linkWrites = notion.hubId
+    ? await crossLink(
+        googleApiFor(ctx),
+        notionApiFor(ctx, credential.token),
+        sheets.spreadsheetId,
+        sheets.url,
+        notion.hubId,
+      )
+    : 0;
+  ctx
+    .printer()
+    .line(
+      linkWrites
+        ? 'Linked the Notion hub and the workbook to each other.'
+        : 'The Notion hub and the workbook already link to each other.',
+    );
+  ctx.printer().json({ ok: true, command: 'install', target: 'all', notion, sheets, linkWrites });
+}
