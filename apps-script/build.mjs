@@ -1,5 +1,5 @@
 // Bundles apps-script/src into one Apps Script file whose entry points are top-level functions.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -30,4 +30,6 @@ const stubs = ENTRY_POINTS.map(
 const code = `// Partnernomics Apps Script bundle: built by \`npm run gas:build\` from apps-script/src. Do not edit.\n${result.outputFiles[0].text}\n${stubs}\n`;
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, code);
+// clasp pushes rootDir as it is: the manifest sits beside the bundle (see .clasp.json).
+copyFileSync(join(root, 'appsscript.json'), join(dirname(out), 'appsscript.json'));
 console.log(`apps-script bundle: ${out} (${code.length} bytes)`);
