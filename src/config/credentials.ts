@@ -90,6 +90,8 @@ export interface GoogleCredential {
   clientId: string;
   clientSecret: string;
   refreshToken: string;
+  /** Granted scopes as recorded at login (unknown for an environment login). */
+  scopes: string[];
   source: 'environment' | 'credentials file';
 }
 
@@ -101,7 +103,7 @@ export function googleCredential(env: NodeJS.ProcessEnv): GoogleCredential | nul
     GOOGLE_REFRESH_TOKEN: refresh,
   } = env;
   if (id && secret && refresh)
-    return { clientId: id, clientSecret: secret, refreshToken: refresh, source: 'environment' };
+    return { clientId: id, clientSecret: secret, refreshToken: refresh, scopes: [], source: 'environment' };
   const stored = readCredentials(env).google;
   return stored ? { ...stored, source: 'credentials file' } : null;
 }

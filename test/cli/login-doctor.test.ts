@@ -116,6 +116,7 @@ describe('doctor', () => {
     expect(report.checks.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
       ['Config', 'ok'],
       ['Notion token', 'info'],
+      ['Google login', 'info'],
       ['Block budget', 'info'],
     ]);
   });

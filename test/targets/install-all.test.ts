@@ -92,3 +92,22 @@ describe('install --target all', () => {
     expect(again.linkWrites).toBe(0);
   });
 });
+
+describe('doctor with Google', () => {
+  it('checks the login and says where to switch the Apps Script API on', async () => {
+    const googleEnv = { ...env, NOTION_TOKEN: '' };
+    const ok = await cli(['--json', 'doctor'], { env: googleEnv });
+    const checks = JSON.parse(ok.stdout).checks as { name: string; status: string; fix?: string }[];
+    expect(checks.find((c) => c.name === 'Google login')?.status).toBe('ok');
+    expect(checks.find((c) => c.name === 'Apps Script API')?.status).toBe('ok');
+    google.setAppsScriptApi('userSettingDisabled');
+    try {
+      const off = await cli(['doctor'], { env: googleEnv });
+      expect(off.code).toBe(1);
+      expect(off.stdout).toContain('✗ Apps Script API');
+      expect(off.stdout).toContain('https://script.google.com/home/usersettings');
+    } finally {
+      google.setAppsScriptApi('enabled');
+    }
+  });
+});

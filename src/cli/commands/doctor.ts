@@ -4,12 +4,13 @@ import { extractPageId } from '@notionhq/client';
 import type { Command } from 'commander';
 import { compile } from '../../blueprint/compile.js';
 import { loadBlueprint } from '../../blueprint/load.js';
-import { credentialsPath, notionCredential } from '../../config/credentials.js';
+import { credentialsPath, googleCredential, notionCredential } from '../../config/credentials.js';
 import { loadConfig } from '../../config/load.js';
 import { PnError, toPnError } from '../../platform/errors.js';
 import type { NotionApi } from '../../targets/notion/api.js';
 import { countBlocks, markdownToBlocks } from '../../targets/notion/blocks.js';
 import { planNotionInstall } from '../../targets/notion/install.js';
+import { GOOGLE_SCOPES, googleApiFor } from '../google.js';
 import { notionApiFor } from '../notion.js';
 import type { CommandContext } from '../program.js';
 
@@ -113,6 +114,46 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
                 detail: `${drift[0]!.detail}${drift.length > 1 ? ` (and ${drift.length - 1} more)` : ''}`,
                 fix: 'see `partnernomics plan --target notion --root …` for the full list',
               };
+            }),
+          );
+        }
+      }
+      let google: ReturnType<typeof googleCredential> = null;
+      const readGoogle = await check('Google login', async () => {
+        google = googleCredential(ctx.io.env);
+        return { status: 'ok', detail: '' };
+      });
+      if (readGoogle.status === 'fail') {
+        checks.push(readGoogle);
+      } else if (!google) {
+        checks.push({
+          name: 'Google login',
+          status: 'info',
+          detail: 'not set: the workbook installs as an .xlsx in the local folder',
+          fix: 'run `partnernomics login google --client-file <OAuth client JSON>` to install into Google Sheets',
+        });
+      } else {
+        const found: NonNullable<ReturnType<typeof googleCredential>> = google;
+        const googleApi = googleApiFor(ctx);
+        const login = await check('Google login', async () => {
+          await googleApi.checkLogin();
+          const missing =
+            found.source === 'credentials file' ? GOOGLE_SCOPES.filter((s) => !found.scopes.includes(s)) : [];
+          if (missing.length) {
+            return {
+              status: 'fail',
+              detail: `the login lacks ${missing.join(', ')}`,
+              fix: 'run `partnernomics login google` again and allow every permission',
+            };
+          }
+          return { status: 'ok', detail: `valid (${found.source}); scopes drive.file and script.projects` };
+        });
+        checks.push(login);
+        if (login.status === 'ok') {
+          checks.push(
+            await check('Apps Script API', async () => {
+              await googleApi.checkAppsScriptApi();
+              return { status: 'ok', detail: 'switched on for this Google account' };
             }),
           );
         }

@@ -104,6 +104,36 @@ export class GoogleApi {
     this.script = script({ version: 'v1', ...common });
   }
 
+  /** Refreshes the access token: proves the stored login still works (a revoked one fails here). */
+  async checkLogin(): Promise<void> {
+    try {
+      await this.options.auth.getAccessToken();
+    } catch (error) {
+      throw new PnError('AUTH_FAILED', 'Google no longer accepts the stored login', {
+        hint: 'run `partnernomics login google` again',
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Whether the Apps Script API answers for this user: a project that cannot exist gives 404 when the API
+   * is on, and the "not enabled" 403 when it is off.
+   */
+  async checkAppsScriptApi(): Promise<void> {
+    try {
+      await withRetry(() => this.script.projects.get({ scriptId: 'partnernomics-doctor-probe' }), {
+        idempotent: true,
+        classify: classifyGoogle,
+        policy: this.options.policy,
+      });
+    } catch (error) {
+      const status = responseOf(error)?.status;
+      if (status === 404 || status === 400) return;
+      throw mapGoogleError(error, 'checking the Apps Script API');
+    }
+  }
+
   async call<T>(doing: string, idempotent: boolean, write: boolean, run: () => Promise<T>): Promise<T> {
     if (write) this.writes += 1;
     try {
