@@ -10,7 +10,7 @@ import { APPS_SCRIPT_BUNDLE, APPS_SCRIPT_MANIFEST } from '../../src/platform/pat
 import { GoogleApi } from '../../src/targets/sheets/google-api.js';
 import { installWorkbook } from '../../src/targets/sheets/install.js';
 import { createFakeGoogle } from '../fakes/google/index.js';
-import { WORKBOOK_TABS } from '../helpers.js';
+import { editedTemplates, WORKBOOK_TABS } from '../helpers.js';
 
 const fake = createFakeGoogle();
 const bp = loadBlueprint();
@@ -107,6 +107,34 @@ describe('install --target sheets (library)', () => {
     expect(again.scriptAction).toBe('unchanged');
     expect(again.writes).toBe(0);
     expect(fake.calls.filter((c) => c.method !== 'GET' && !c.path.startsWith('/token')).length).toBe(0);
+  });
+
+  it('upgrades to a new blueprint version by adding the new tab, keeping every value a person typed', async () => {
+    await api().sheets.spreadsheets.values.update({
+      spreadsheetId,
+      range: "'Metrics'!B10",
+      valueInputOption: 'RAW',
+      requestBody: { values: [['Typed by a person']] },
+    });
+    const templates = editedTemplates({
+      'blueprint/workbook.yaml': (t) =>
+        `${t}\n  - key: partner_tiers\n    name: Partner Tiers\n    kind: table\n    header_rows: 1\n    data_rows: 20\n    columns:\n      - { key: partner, header: Partner, kind: input }\n      - { key: tier, header: Tier, kind: input, list: [Registered, Silver, Gold] }\n`,
+    });
+    const upgraded = compile(
+      loadBlueprint(templates),
+      parseConfig({ company: { name: 'Ridgeway Dispatch' } }, 'test', '2027-01-04'),
+    );
+    const result = await installWorkbook(api(), upgraded, source);
+    expect(result.action).toBe('upgraded');
+    expect(result.addedTabs).toEqual(['Partner Tiers']);
+    expect(result.skippedColumns).toEqual([]);
+    const kept = await api().sheets.spreadsheets.values.get({ spreadsheetId, range: "'Metrics'!B10" });
+    expect(kept.data.values?.[0]?.[0]).toBe('Typed by a person');
+    const tabs = await api().sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets(properties(title))' });
+    expect(tabs.data.sheets?.map((t) => t.properties?.title)).toEqual([...WORKBOOK_TABS, 'Partner Tiers']);
+    const again = await installWorkbook(api(), upgraded, source);
+    expect(again.action).toBe('unchanged');
+    expect(again.writes).toBe(0);
   });
 
   it('says where to switch the Apps Script API on, and that a missing scope needs a new login', async () => {

@@ -2,7 +2,15 @@
 import { createHash } from 'node:crypto';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import type { GoogleApi } from './google-api.js';
-import { batches, createBody, METADATA_WORKBOOK, workbookRequests } from './requests.js';
+import {
+  batches,
+  createBody,
+  METADATA_COLUMN,
+  METADATA_TAB,
+  METADATA_WORKBOOK,
+  upgradeRequests,
+  workbookRequests,
+} from './requests.js';
 
 export const APP_PROPERTY = { key: 'partnernomics', value: 'workbook' } as const;
 export const METADATA_SCRIPT = 'partnernomics.script';
@@ -10,7 +18,10 @@ export const METADATA_SCRIPT = 'partnernomics.script';
 export interface SheetsInstallResult {
   spreadsheetId: string;
   url: string;
-  action: 'created' | 'unchanged' | 'version-changed';
+  action: 'created' | 'unchanged' | 'upgraded';
+  /** Upgrades: tabs added, and new columns of existing tabs that were reported but not written. */
+  addedTabs: string[];
+  skippedColumns: string[];
   scriptId: string | null;
   scriptAction: 'created' | 'updated' | 'unchanged' | 'skipped';
   batchUpdates: number;
@@ -73,7 +84,7 @@ export async function installWorkbook(
     // Created but never filled (an interrupted install): fill it now.
     action = 'created';
   } else if (spreadsheetId) {
-    action = meta.get(METADATA_WORKBOOK) === ws.version ? 'unchanged' : 'version-changed';
+    action = meta.get(METADATA_WORKBOOK) === ws.version ? 'unchanged' : 'upgraded';
   } else {
     const created = await api.call('creating the workbook', false, true, () =>
       api.sheets.spreadsheets.create({
@@ -100,6 +111,51 @@ export async function installWorkbook(
       batchUpdates += 1;
     }
     meta = await metadata(api, id);
+  }
+
+  let addedTabs: string[] = [];
+  let skippedColumns: string[] = [];
+  if (action === 'upgraded') {
+    const book = await api.call('reading the workbook', true, false, () =>
+      api.sheets.spreadsheets.get({ spreadsheetId: id, fields: 'sheets(properties(sheetId))' }),
+    );
+    const maxSheetId = Math.max(0, ...(book.data.sheets ?? []).map((sh) => sh.properties?.sheetId ?? 0));
+    // Tab metadata sits on sheets, column metadata on column ranges: one search finds both.
+    const found = await api.call('reading the workbook metadata', true, false, () =>
+      api.sheets.spreadsheets.developerMetadata.search({
+        spreadsheetId: id,
+        requestBody: {
+          dataFilters: [
+            { developerMetadataLookup: { metadataKey: METADATA_TAB } },
+            { developerMetadataLookup: { metadataKey: METADATA_COLUMN } },
+          ],
+        },
+      }),
+    );
+    const entries = (found.data.matchedDeveloperMetadata ?? []).map((m) => m.developerMetadata ?? {});
+    const tabOfSheet = new Map<number, string>();
+    for (const m of entries) {
+      if (m.metadataKey === METADATA_TAB && m.location?.sheetId != null)
+        tabOfSheet.set(m.location.sheetId, m.metadataValue ?? '');
+    }
+    const tabKeys = new Set(tabOfSheet.values());
+    const columnKeys = new Map<string, Set<string>>();
+    for (const m of entries) {
+      const sheetId = m.location?.dimensionRange?.sheetId;
+      const tabKey = sheetId == null ? undefined : tabOfSheet.get(sheetId);
+      if (m.metadataKey !== METADATA_COLUMN || !tabKey) continue;
+      if (!columnKeys.has(tabKey)) columnKeys.set(tabKey, new Set());
+      columnKeys.get(tabKey)!.add(m.metadataValue ?? '');
+    }
+    const upgrade = upgradeRequests(ws.workbook, ws.version, { tabKeys, columnKeys, maxSheetId });
+    for (const batch of batches(upgrade.requests)) {
+      await api.call('upgrading the workbook', false, true, () =>
+        api.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: batch } }),
+      );
+      batchUpdates += 1;
+    }
+    addedTabs = upgrade.addedTabs;
+    skippedColumns = upgrade.skippedColumns;
   }
 
   let scriptId: string | null = null;
@@ -166,6 +222,8 @@ export async function installWorkbook(
     spreadsheetId: id,
     url: `https://docs.google.com/spreadsheets/d/${id}/edit`,
     action,
+    addedTabs,
+    skippedColumns,
     scriptId,
     scriptAction,
     batchUpdates,

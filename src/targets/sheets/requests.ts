@@ -147,7 +147,7 @@ function cellRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$Reques
   return requests;
 }
 
-function tabRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$Request[] {
+export function tabRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$Request[] {
   const requests: sheets_v4.Schema$Request[] = [...cellRequests(tab, sheetId)];
   tab.columnWidths.forEach((width, i) => {
     requests.push({
@@ -367,4 +367,70 @@ export function batches(
   }
   if (current.length) out.push(current);
   return out;
+}
+
+/** The blueprint version recorded on the spreadsheet, replaced in one delete + create. */
+export function versionRequests(version: string): sheets_v4.Schema$Request[] {
+  return [
+    {
+      deleteDeveloperMetadata: {
+        dataFilter: { developerMetadataLookup: { metadataKey: METADATA_WORKBOOK } },
+      },
+    },
+    {
+      createDeveloperMetadata: {
+        developerMetadata: {
+          metadataKey: METADATA_WORKBOOK,
+          metadataValue: version,
+          location: { spreadsheet: true },
+          visibility: 'PROJECT',
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * Pure upgrade of a workbook installed from an older blueprint: tabs the workbook lacks (by their
+ * developer metadata) are added and filled, with their named ranges; existing tabs and every value in
+ * them are left untouched. Columns new to an existing tab are reported, not written: inserting them
+ * would shift the references in formulas a person may have edited.
+ */
+export function upgradeRequests(
+  workbook: DesiredWorkbook,
+  version: string,
+  existing: { tabKeys: Set<string>; columnKeys: Map<string, Set<string>>; maxSheetId: number },
+): { requests: sheets_v4.Schema$Request[]; addedTabs: string[]; skippedColumns: string[] } {
+  const requests: sheets_v4.Schema$Request[] = [];
+  const addedTabs: string[] = [];
+  const skippedColumns: string[] = [];
+  let nextId = existing.maxSheetId + 1;
+  workbook.tabs.forEach((tab, index) => {
+    if (existing.tabKeys.has(tab.key)) {
+      const have = existing.columnKeys.get(tab.key) ?? new Set();
+      for (const col of tab.table?.columns ?? [])
+        if (!have.has(col.key)) skippedColumns.push(`${tab.name}: ${col.header}`);
+      return;
+    }
+    const sheetId = nextId++;
+    const size = gridSize(tab);
+    requests.push({
+      addSheet: {
+        properties: {
+          sheetId,
+          title: tab.name,
+          index,
+          gridProperties: { rowCount: size.rows, columnCount: size.columns, frozenRowCount: tab.frozenRows },
+        },
+      },
+    });
+    requests.push(...tabRequests(tab, sheetId));
+    for (const named of workbook.namedRanges.filter((n) => n.tab === tab.name)) {
+      requests.push({
+        addNamedRange: { namedRange: { name: named.name, range: gridRange(sheetId, named.range) } },
+      });
+    }
+    addedTabs.push(tab.name);
+  });
+  return { requests: [...requests, ...versionRequests(version)], addedTabs, skippedColumns };
 }
