@@ -164,4 +164,37 @@ describe('install --target sheets (library)', () => {
       await other.close();
     }
   });
+
+  it('retries rate limits (they were not applied) and explains an exhausted quota', async () => {
+    const limited = createFakeGoogle();
+    await limited.listen();
+    try {
+      const limitedApi = (policy?: {
+        maxRateLimitRetries: number;
+        maxServerRetries: number;
+        baseDelayMs: number;
+      }) =>
+        new GoogleApi({
+          auth: limited.oauthClient({
+            refreshToken: limited.issueToken(['drive.file', 'script.projects']).refreshToken,
+          }),
+          rootUrl: limited.rootUrl,
+          ...(policy ? { policy } : {}),
+        });
+      limited.injectFaults({ seed: 5, rateLimited: 0.3, retryAfterSeconds: 0 });
+      const result = await installWorkbook(limitedApi(), ws, source);
+      expect(result.action).toBe('created');
+      expect(limited.calls.filter((c) => c.status === 429).length).toBeGreaterThan(0);
+      expect(limited.state.drive.files.size).toBe(1);
+      // Every request over quota, and a caller that gives up at once: one line that says what to do.
+      limited.injectFaults({ seed: 6, rateLimited: 1, retryAfterSeconds: 0 });
+      const noRetries = { maxRateLimitRetries: 0, maxServerRetries: 0, baseDelayMs: 1 };
+      const exhausted = await installWorkbook(limitedApi(noRetries), ws, source).catch((e: unknown) => e);
+      limited.injectFaults(undefined);
+      expect(exhausted).toBeInstanceOf(PnError);
+      expect((exhausted as PnError).oneLine()).toMatch(/quota .* kept being exceeded .* — wait a minute/);
+    } finally {
+      await limited.close();
+    }
+  });
 });

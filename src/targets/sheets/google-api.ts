@@ -62,6 +62,16 @@ export function mapGoogleError(error: unknown, doing: string): PnError {
       },
     );
   }
+  if (response?.status === 429) {
+    return new PnError(
+      'API_ERROR',
+      `Google's per-user quota (60 Sheets requests a minute) kept being exceeded while ${doing}`,
+      {
+        hint: 'wait a minute and run the same command again: it resumes where it stopped',
+        cause: error,
+      },
+    );
+  }
   if (response?.status === 403 && reasons.some((r) => /SCOPE_INSUFFICIENT/i.test(r))) {
     return new PnError('AUTH_FAILED', `the Google login lacks a permission needed for ${doing}`, {
       hint: 'run `partnernomics login google` again and accept every permission it asks for',
