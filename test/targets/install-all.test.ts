@@ -64,6 +64,13 @@ describe('login google', () => {
 describe('install --target all', () => {
   it('installs Notion and Sheets in one run, links the hub and the Start tab, then makes no writes', async () => {
     const root = notion.seedRootPage('Program');
+    google.clearLog();
+    const planned = await cli(['--json', 'plan', '--target', 'all', '--root', root], { env });
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(planned.stdout);
+    expect(plan.sheets).toMatchObject({ action: 'create', scriptAction: 'create' });
+    expect(plan.notion.ops.length).toBeGreaterThan(50);
+    expect(google.calls.filter((c) => c.method !== 'GET' && !c.path.startsWith('/token')).length).toBe(0);
     const first = await cli(['--json', 'install', '--target', 'all', '--root', root], { env });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -90,6 +97,8 @@ describe('install --target all', () => {
     expect(again.notion.writes).toBe(0);
     expect(again.sheets.writes).toBe(0);
     expect(again.linkWrites).toBe(0);
+    const replanned = JSON.parse((await cli(['--json', 'plan', '--target', 'sheets'], { env })).stdout);
+    expect(replanned).toMatchObject({ action: 'unchanged', scriptAction: 'unchanged' });
   });
 });
 

@@ -4,7 +4,12 @@ import { notionCredential } from '../../config/credentials.js';
 import { APPS_SCRIPT_BUNDLE, APPS_SCRIPT_MANIFEST } from '../../platform/paths.js';
 import type { NotionApi } from '../../targets/notion/api.js';
 import type { GoogleApi } from '../../targets/sheets/google-api.js';
-import { installWorkbook, type SheetsInstallResult } from '../../targets/sheets/install.js';
+import {
+  installWorkbook,
+  planWorkbook,
+  type SheetsInstallResult,
+  type SheetsPlan,
+} from '../../targets/sheets/install.js';
 import { googleApiFor } from '../google.js';
 import { notionApiFor } from '../notion.js';
 import type { InstallOptions } from '../options.js';
@@ -121,4 +126,32 @@ export async function runAll(
         : 'The Notion hub and the workbook already link to each other.',
     );
   ctx.printer().json({ ok: true, command: 'install', target: 'all', notion, sheets, linkWrites });
+}
+
+function appsScriptSource() {
+  return {
+    code: readFileSync(APPS_SCRIPT_BUNDLE, 'utf8'),
+    manifest: readFileSync(APPS_SCRIPT_MANIFEST, 'utf8'),
+  };
+}
+
+/** `plan --target sheets`: what install would do to the workbook, from reads only. */
+export async function planSheets(
+  ctx: CommandContext,
+  compiled: ReturnType<typeof desiredWorkspace>,
+  emitJson = true,
+): Promise<SheetsPlan> {
+  const plan = await planWorkbook(googleApiFor(ctx), compiled.ws, appsScriptSource());
+  const p = ctx.printer();
+  const what = {
+    create: `create the workbook with ${plan.addTabs.length} tabs`,
+    fill: 'fill the workbook an earlier install created',
+    unchanged: 'nothing: the workbook is current',
+    upgrade: `add ${plan.addTabs.length} tab(s)${plan.addTabs.length ? ` (${plan.addTabs.join(', ')})` : ''}`,
+  }[plan.action];
+  p.line(`Sheets plan: ${what}; Apps Script: ${plan.scriptAction}.`);
+  for (const column of plan.skippedColumns)
+    p.line(`  not applied    new column ${column} (add it by hand where it belongs)`);
+  if (emitJson) p.json({ ok: true, command: 'plan', target: 'sheets', ...plan });
+  return plan;
 }

@@ -3,7 +3,6 @@ import { relative, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { PARTNERSHIP_TYPE_NAMES } from '../../domain/types.js';
-import { PnError } from '../../platform/errors.js';
 import { applyLocalPlan, type LocalPlan, planLocalInstall } from '../../targets/local/install.js';
 import type { LocalOperation } from '../../targets/local/plan.js';
 import type { Printer } from '../io.js';
@@ -11,7 +10,7 @@ import { parseInstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 import { desiredWorkspace } from '../workspace.js';
 import { runNotion } from './install-notion.js';
-import { runAll, runSheets } from './install-sheets.js';
+import { planSheets, runAll, runSheets } from './install-sheets.js';
 
 const ACTION_LABEL: Record<LocalOperation['action'], string> = {
   create: 'create',
@@ -76,10 +75,15 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
         await runNotion(ctx, compiled, options, false);
         return;
       }
-      if (options.target === 'sheets' || options.target === 'all') {
-        throw new PnError('USAGE', `plan does not read Google Sheets yet`, {
-          hint: 'run `plan --target notion` or `install --target sheets` (it changes nothing when the workbook is current)',
-        });
+      if (options.target === 'sheets') {
+        await planSheets(ctx, compiled);
+        return;
+      }
+      if (options.target === 'all') {
+        const notion = await runNotion(ctx, compiled, options, false, false);
+        const sheets = await planSheets(ctx, compiled, false);
+        ctx.printer().json({ ok: true, command: 'plan', target: 'all', notion, sheets });
+        return;
       }
       const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();

@@ -63,6 +63,45 @@ async function metadata(api: GoogleApi, spreadsheetId: string): Promise<Map<stri
   );
 }
 
+/** The tabs and columns an installed workbook holds, by their developer metadata. */
+async function existingLayout(
+  api: GoogleApi,
+  id: string,
+): Promise<{ tabKeys: Set<string>; columnKeys: Map<string, Set<string>>; maxSheetId: number }> {
+  const book = await api.call('reading the workbook', true, false, () =>
+    api.sheets.spreadsheets.get({ spreadsheetId: id, fields: 'sheets(properties(sheetId))' }),
+  );
+  const maxSheetId = Math.max(0, ...(book.data.sheets ?? []).map((sh) => sh.properties?.sheetId ?? 0));
+  // Tab metadata sits on sheets, column metadata on column ranges: one search finds both.
+  const found = await api.call('reading the workbook metadata', true, false, () =>
+    api.sheets.spreadsheets.developerMetadata.search({
+      spreadsheetId: id,
+      requestBody: {
+        dataFilters: [
+          { developerMetadataLookup: { metadataKey: METADATA_TAB } },
+          { developerMetadataLookup: { metadataKey: METADATA_COLUMN } },
+        ],
+      },
+    }),
+  );
+  const entries = (found.data.matchedDeveloperMetadata ?? []).map((m) => m.developerMetadata ?? {});
+  const tabOfSheet = new Map<number, string>();
+  for (const m of entries) {
+    if (m.metadataKey === METADATA_TAB && m.location?.sheetId != null)
+      tabOfSheet.set(m.location.sheetId, m.metadataValue ?? '');
+  }
+  const tabKeys = new Set(tabOfSheet.values());
+  const columnKeys = new Map<string, Set<string>>();
+  for (const m of entries) {
+    const sheetId = m.location?.dimensionRange?.sheetId;
+    const tabKey = sheetId == null ? undefined : tabOfSheet.get(sheetId);
+    if (m.metadataKey !== METADATA_COLUMN || !tabKey) continue;
+    if (!columnKeys.has(tabKey)) columnKeys.set(tabKey, new Set());
+    columnKeys.get(tabKey)!.add(m.metadataValue ?? '');
+  }
+  return { tabKeys, columnKeys, maxSheetId };
+}
+
 /**
  * Installs the workbook. A workbook this app created is found again by its Drive app property, and left
  * alone when its recorded blueprint version matches; otherwise it is created and filled in as few
@@ -116,37 +155,7 @@ export async function installWorkbook(
   let addedTabs: string[] = [];
   let skippedColumns: string[] = [];
   if (action === 'upgraded') {
-    const book = await api.call('reading the workbook', true, false, () =>
-      api.sheets.spreadsheets.get({ spreadsheetId: id, fields: 'sheets(properties(sheetId))' }),
-    );
-    const maxSheetId = Math.max(0, ...(book.data.sheets ?? []).map((sh) => sh.properties?.sheetId ?? 0));
-    // Tab metadata sits on sheets, column metadata on column ranges: one search finds both.
-    const found = await api.call('reading the workbook metadata', true, false, () =>
-      api.sheets.spreadsheets.developerMetadata.search({
-        spreadsheetId: id,
-        requestBody: {
-          dataFilters: [
-            { developerMetadataLookup: { metadataKey: METADATA_TAB } },
-            { developerMetadataLookup: { metadataKey: METADATA_COLUMN } },
-          ],
-        },
-      }),
-    );
-    const entries = (found.data.matchedDeveloperMetadata ?? []).map((m) => m.developerMetadata ?? {});
-    const tabOfSheet = new Map<number, string>();
-    for (const m of entries) {
-      if (m.metadataKey === METADATA_TAB && m.location?.sheetId != null)
-        tabOfSheet.set(m.location.sheetId, m.metadataValue ?? '');
-    }
-    const tabKeys = new Set(tabOfSheet.values());
-    const columnKeys = new Map<string, Set<string>>();
-    for (const m of entries) {
-      const sheetId = m.location?.dimensionRange?.sheetId;
-      const tabKey = sheetId == null ? undefined : tabOfSheet.get(sheetId);
-      if (m.metadataKey !== METADATA_COLUMN || !tabKey) continue;
-      if (!columnKeys.has(tabKey)) columnKeys.set(tabKey, new Set());
-      columnKeys.get(tabKey)!.add(m.metadataValue ?? '');
-    }
+    const { tabKeys, columnKeys, maxSheetId } = await existingLayout(api, id);
     const upgrade = upgradeRequests(ws.workbook, ws.version, { tabKeys, columnKeys, maxSheetId });
     for (const batch of batches(upgrade.requests)) {
       await api.call('upgrading the workbook', false, true, () =>
@@ -228,5 +237,50 @@ export async function installWorkbook(
     scriptAction,
     batchUpdates,
     writes: api.writes - startWrites,
+  };
+}
+
+export interface SheetsPlan {
+  spreadsheetId: string | null;
+  action: 'create' | 'fill' | 'unchanged' | 'upgrade';
+  addTabs: string[];
+  skippedColumns: string[];
+  scriptAction: 'create' | 'update' | 'unchanged';
+}
+
+/** What `installWorkbook` would do, from reads only. */
+export async function planWorkbook(
+  api: GoogleApi,
+  ws: DesiredWorkspace,
+  source: AppsScriptSource | null,
+): Promise<SheetsPlan> {
+  const title = `${ws.workbook.title} (${ws.config.company.name})`;
+  const spreadsheetId = (await findWorkbook(api, title)) ?? null;
+  const meta = spreadsheetId ? await metadata(api, spreadsheetId) : new Map<string, string>();
+  const recorded = meta.get(METADATA_SCRIPT)?.split(':') ?? [];
+  const scriptAction = !recorded[0]
+    ? 'create'
+    : source && recorded[1] === hash(source.code + source.manifest)
+      ? 'unchanged'
+      : 'update';
+  if (!spreadsheetId)
+    return {
+      spreadsheetId,
+      action: 'create',
+      addTabs: ws.workbook.tabs.map((t) => t.name),
+      skippedColumns: [],
+      scriptAction,
+    };
+  if (!meta.has(METADATA_WORKBOOK))
+    return { spreadsheetId, action: 'fill', addTabs: [], skippedColumns: [], scriptAction };
+  if (meta.get(METADATA_WORKBOOK) === ws.version)
+    return { spreadsheetId, action: 'unchanged', addTabs: [], skippedColumns: [], scriptAction };
+  const upgrade = upgradeRequests(ws.workbook, ws.version, await existingLayout(api, spreadsheetId));
+  return {
+    spreadsheetId,
+    action: 'upgrade',
+    addTabs: upgrade.addedTabs,
+    skippedColumns: upgrade.skippedColumns,
+    scriptAction,
   };
 }
