@@ -6,7 +6,16 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'apps-script', 'Code.js');
-export const ENTRY_POINTS = ['onOpen', 'about', 'recalculateScores', 'PN_SCORE', 'PN_RECOMMEND', 'PN_RYG'];
+export const ENTRY_POINTS = [
+  'onOpen',
+  'about',
+  'recalculateScores',
+  'refreshPbrScoreboard',
+  'buildLeadershipReport',
+  'PN_SCORE',
+  'PN_RECOMMEND',
+  'PN_RYG',
+];
 
 const result = await build({
   entryPoints: [join(root, 'apps-script', 'src', 'main.ts')],

@@ -300,7 +300,12 @@ describe('the bundle', () => {
     const items = menu.items.filter(
       (i): i is { caption: string; functionName: string } => 'functionName' in i,
     );
-    expect(items.map((i) => i.caption)).toEqual(['Recalculate scores', 'About']);
+    expect(items.map((i) => i.caption)).toEqual([
+      'Recalculate scores',
+      'Refresh PBR scoreboard',
+      'Build quarterly leadership report',
+      'About',
+    ]);
     expect(menu.items.some((i) => 'separator' in i)).toBe(true);
     for (const item of items) {
       expect(topLevel.has(item.functionName), `${item.functionName} is a top-level function`).toBe(true);
@@ -325,8 +330,10 @@ describe('the bundle', () => {
       'PN_RYG',
       'PN_SCORE',
       'about',
+      'buildLeadershipReport',
       'onOpen',
       'recalculateScores',
+      'refreshPbrScoreboard',
     ]);
     for (const name of exported) expect(topLevel.has(name), name).toBe(true);
     // The custom functions carry @customfunction so Sheets autocompletes them.
@@ -631,5 +638,69 @@ describe('recalculateScores', () => {
     expect(() => g.recalculateScores()).toThrow(/Partner Scoring.*missing/);
     expect(fakes.spreadsheet.toasts).toEqual([]);
     expect(fakes.lock.held).toBe(false);
+  });
+});
+
+describe('refreshPbrScoreboard and buildLeadershipReport', () => {
+  it('reads the scoreboard once, writes the statuses once, keeps formulas, and counts like the domain', () => {
+    const fakes = createSpreadsheetFakes();
+    const pbr = fakes.spreadsheet.insertSheet('PBR Scoreboard');
+    const settings = fakes.spreadsheet.insertSheet('Settings');
+    settings.getRange(10, 9, 1, 1).setValues([[0.2]]);
+    fakes.spreadsheet.nameCell('RygYellowBand', settings, 10, 9);
+    const header = ['Notion ID', 'Partner', 'Quarter', 'Metric', 'Better when', 'Target', 'Actual', 'Status'];
+    const rows: unknown[][] = [
+      ['', 'A', 'Q1', 'Leads', 'higher', 10, 10, ''],
+      ['', 'A', 'Q1', 'Leads', 'higher', 10, 8, ''],
+      ['', 'A', 'Q1', 'CAC', 'lower', 100, 130, ''],
+      ['', 'B', 'Q1', 'Leads', 'higher', 10, 5, '=IF(1,"kept","")'],
+      ['', 'B', 'Q1', 'Leads', 'higher', '', 5, ''],
+    ];
+    pbr.getRange(1, 1, rows.length + 1, header.length).setValues([header, ...rows]);
+    const g = loadBundle(fakes);
+    const before = { ...pbr.calls };
+    const counts = (g.refreshPbrScoreboard as () => { Green: number; Yellow: number; Red: number })();
+    expect(pbr.calls.getValues - before.getValues).toBe(1);
+    expect(pbr.calls.getFormulas - before.getFormulas).toBe(1);
+    expect(pbr.calls.setValues - before.setValues).toBe(1);
+    const expected = { Green: 0, Yellow: 0, Red: 0 };
+    for (const r of rows) {
+      const s = rygStatus(
+        r[6] as number,
+        r[5] === '' ? null : (r[5] as number),
+        r[4] as 'higher' | 'lower',
+        0.2,
+      );
+      if (s) expected[s] += 1;
+    }
+    expect(counts).toEqual(expected);
+    const status = pbr
+      .getRange(2, 8, rows.length, 1)
+      .getFormulas()
+      .map((f) => f[0]);
+    expect(status[3]).toBe('=IF(1,"kept","")');
+    const values = pbr
+      .getRange(2, 8, rows.length, 1)
+      .getValues()
+      .map((v) => v[0]);
+    expect([values[0], values[1], values[2], values[4]]).toEqual(['Green', 'Yellow', 'Red', '']);
+  });
+
+  it('freezes the leadership report as values on a dated tab, once per quarter', () => {
+    const fakes = createSpreadsheetFakes();
+    const live = fakes.spreadsheet.insertSheet('Leadership Report');
+    live.getRange(1, 1, 2, 2).setValues([
+      ['Measure', 'This quarter'],
+      ['Partner leads', 42],
+    ]);
+    live.getRange(3, 2, 1, 1).setValues([['2027-01-04']]);
+    fakes.spreadsheet.nameCell('ReportQuarterStart', live, 3, 2);
+    const g = loadBundle(fakes);
+    const build = g.buildLeadershipReport as () => string;
+    const name = build();
+    expect(name).toBe('Leadership Report 2027-01-04');
+    const snapshot = fakes.spreadsheet.getSheetByName(name)!;
+    expect(snapshot.getRange(2, 2, 1, 1).getValues()[0]![0]).toBe(42);
+    expect(build()).toBe(name);
   });
 });

@@ -143,6 +143,72 @@ export function recalculateScores(): RecomputeSummary {
   }
 }
 
+/**
+ * Reads the PBR Scoreboard once, computes every row's red/yellow/green status with the domain code, and
+ * writes the Status column back in one call (a cell that still holds its formula keeps it).
+ */
+export function refreshPbrScoreboard(): { Green: number; Yellow: number; Red: number } {
+  const { SpreadsheetApp, LockService } = services();
+  const lock = LockService.getDocumentLock();
+  if (!lock.tryLock(30_000))
+    throw new Error('Another Partnernomics run is in progress; try again in a minute.');
+  try {
+    const book = SpreadsheetApp.getActiveSpreadsheet();
+    const sheet = book.getSheetByName('PBR Scoreboard');
+    if (!sheet) throw new Error('The "PBR Scoreboard" tab is missing; reinstall the workbook.');
+    const lastRow = Math.max(sheet.getLastRow(), 1);
+    const all = sheet.getRange(1, 1, lastRow, sheet.getLastColumn()).getValues();
+    const header = (all[0] ?? []).map(String);
+    const col = (name: string) => header.indexOf(name);
+    const [dir, target, actual, status] = [col('Better when'), col('Target'), col('Actual'), col('Status')];
+    if ([dir, target, actual, status].some((c) => c < 0)) {
+      throw new Error('The PBR Scoreboard headers were changed; reinstall the workbook to restore them.');
+    }
+    const band = toNumberOrNull(book.getRangeByName('RygYellowBand')?.getValues()[0]?.[0]) ?? 0.2;
+    const counts = { Green: 0, Yellow: 0, Red: 0 };
+    const rows = all.length - 1;
+    if (rows > 0) {
+      const range = sheet.getRange(2, status + 1, rows, 1);
+      const formulas = range.getFormulas();
+      const out = all.slice(1).map((row, r) => {
+        const value = PN_RYG(row[actual], row[target], row[dir], band);
+        if (value) counts[value as keyof typeof counts] += 1;
+        return [formulas[r]?.[0] || value];
+      });
+      range.setValues(out);
+    }
+    SpreadsheetApp.flush();
+    book.toast(
+      `Scoreboard: ${counts.Green} green, ${counts.Yellow} yellow, ${counts.Red} red.`,
+      'Partnernomics',
+    );
+    return counts;
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+/**
+ * Freezes this quarter's Leadership Report as values on its own tab ("Leadership Report <quarter start>"),
+ * so the board sees the numbers as they were, whatever the live tab shows later. One read, one write.
+ */
+export function buildLeadershipReport(): string {
+  const { SpreadsheetApp } = services();
+  const book = SpreadsheetApp.getActiveSpreadsheet();
+  const live = book.getSheetByName('Leadership Report');
+  if (!live) throw new Error('The "Leadership Report" tab is missing; reinstall the workbook.');
+  const values = live
+    .getRange(1, 1, Math.max(live.getLastRow(), 1), Math.max(live.getLastColumn(), 1))
+    .getValues();
+  const start = book.getRangeByName('ReportQuarterStart')?.getValues()[0]?.[0];
+  const label = start instanceof Date ? start.toISOString().slice(0, 10) : String(start ?? 'this quarter');
+  const name = `Leadership Report ${label}`;
+  const snapshot = book.getSheetByName(name) ?? book.insertSheet(name);
+  snapshot.getRange(1, 1, values.length, values[0]?.length ?? 1).setValues(values);
+  book.toast(`Saved the quarter's numbers on the "${name}" tab.`, 'Partnernomics');
+  return name;
+}
+
 export function about(): void {
   services()
     .SpreadsheetApp.getUi()
@@ -156,6 +222,8 @@ export function onOpen(): void {
     .SpreadsheetApp.getUi()
     .createMenu('Partnernomics')
     .addItem('Recalculate scores', 'recalculateScores')
+    .addItem('Refresh PBR scoreboard', 'refreshPbrScoreboard')
+    .addItem('Build quarterly leadership report', 'buildLeadershipReport')
     .addSeparator()
     .addItem('About', 'about')
     .addToUi();

@@ -15,6 +15,7 @@ export interface Sheet {
 
 export interface Spreadsheet {
   getSheetByName(name: string): Sheet | null;
+  insertSheet(name: string): Sheet;
   getRangeByName(name: string): Range | null;
   toast(message: string, title?: string, timeoutSeconds?: number): void;
 }
