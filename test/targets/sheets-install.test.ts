@@ -52,7 +52,7 @@ describe('install --target sheets (library)', () => {
       expect.arrayContaining(['Weights', 'PursueAt', 'MinCoverage', 'RygYellowBand']),
     );
     const charts = sheets.data.sheets?.find((s) => s.properties?.title === 'Dashboard')?.charts ?? [];
-    expect(charts).toHaveLength(3);
+    expect(charts).toHaveLength(5);
     const frozen = sheets.data.sheets?.find((s) => s.properties?.title === 'Partner Scoring')?.properties
       ?.gridProperties?.frozenRowCount;
     expect(frozen).toBe(2);
@@ -98,6 +98,20 @@ describe('install --target sheets (library)', () => {
     expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual(
       expected.map((e) => [e.score ?? '', e.rank ?? '', e.recommendation]),
     );
+  });
+
+  it('charts leads per partner from the example metrics', async () => {
+    const leads = await api().sheets.spreadsheets.values.get({
+      spreadsheetId,
+      range: "'Dashboard'!N5:O8",
+      valueRenderOption: 'UNFORMATTED_VALUE',
+    });
+    expect(leads.data.values).toEqual([
+      ['Example — Northwind Advisory', 15],
+      ['Example — Larkspur Systems', 3],
+      ['Example — Quillfeather Media', 0],
+      ['Example — Brightwater Partners', 0],
+    ]);
   });
 
   it('makes zero writes when installed again with nothing changed', async () => {

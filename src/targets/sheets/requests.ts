@@ -98,7 +98,7 @@ export function gridSize(tab: DesiredTab): { rows: number; columns: number } {
     rows = Math.max(rows, c.row);
     columns = Math.max(columns, c.col);
   }
-  return { rows: Math.max(rows + 20, 50), columns: Math.max(columns, 6) };
+  return { rows: Math.max(rows + 20, 80), columns: Math.max(columns, 6) };
 }
 
 /** The spreadsheet create body: title and every tab with its size and frozen header rows (sheet IDs 1..n). */
@@ -225,6 +225,7 @@ function chartRequests(
   const dashboard = workbook.tabs.find((t) => t.key === 'dashboard');
   if (!dashboard) return [];
   const sheetId = sheetIdOf('dashboard');
+  const unitEconomics = sheetIdOf('unit_economics');
   const series = (col: number): sheets_v4.Schema$BasicChartSeries => ({
     series: {
       sourceRange: {
@@ -320,6 +321,94 @@ function chartRequests(
         },
       },
     },
+    {
+      addChart: {
+        chart: {
+          spec: {
+            title: 'Leads (referrals) per partner, to date',
+            basicChart: {
+              chartType: 'BAR',
+              legendPosition: 'NO_LEGEND',
+              headerCount: 1,
+              domains: [domain(13, 24)],
+              series: [
+                {
+                  series: {
+                    sourceRange: {
+                      sources: [
+                        {
+                          sheetId,
+                          startRowIndex: 3,
+                          endRowIndex: 24,
+                          startColumnIndex: 14,
+                          endColumnIndex: 15,
+                        },
+                      ],
+                    },
+                  },
+                  targetAxis: 'BOTTOM_AXIS',
+                },
+              ],
+            },
+          },
+          position: anchor(36, 6),
+        },
+      },
+    },
+    ...(unitEconomics > 0
+      ? [
+          {
+            addChart: {
+              chart: {
+                spec: {
+                  title: 'Customer acquisition cost: partner vs direct',
+                  basicChart: {
+                    chartType: 'COLUMN',
+                    legendPosition: 'NO_LEGEND',
+                    headerCount: 0,
+                    domains: [
+                      {
+                        domain: {
+                          sourceRange: {
+                            sources: [
+                              {
+                                sheetId: unitEconomics,
+                                startRowIndex: 9,
+                                endRowIndex: 11,
+                                startColumnIndex: 0,
+                                endColumnIndex: 1,
+                              },
+                            ],
+                          },
+                        },
+                      },
+                    ],
+                    series: [
+                      {
+                        series: {
+                          sourceRange: {
+                            sources: [
+                              {
+                                sheetId: unitEconomics,
+                                startRowIndex: 9,
+                                endRowIndex: 11,
+                                startColumnIndex: 1,
+                                endColumnIndex: 2,
+                              },
+                            ],
+                          },
+                        },
+                        targetAxis: 'LEFT_AXIS',
+                      },
+                    ],
+                  },
+                },
+                position: anchor(54, 0),
+              },
+            },
+          } satisfies sheets_v4.Schema$Request,
+        ]
+      : []),
   ];
 }
 
