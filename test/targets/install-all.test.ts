@@ -1,5 +1,5 @@
 // `login google` and `install --target all` end to end against both fakes: one run, linked both ways, then 0 writes.
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeGoogle } from '../fakes/google/index.js';
@@ -41,7 +41,10 @@ describe('login google', () => {
     expect(run.stdout).toContain('accounts.google.com');
     const file = join(env.PARTNERNOMICS_HOME!, 'credentials.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(run.stdout + run.stderr).not.toContain(google.clientSecret);
+    const stored = JSON.parse(readFileSync(file, 'utf8')).google;
+    expect(stored.refreshToken.length).toBeGreaterThan(10);
+    for (const secret of [google.clientSecret, stored.refreshToken])
+      expect(run.stdout + run.stderr).not.toContain(secret);
   });
 
   it('refuses a web OAuth client file and a pasted address without a code', async () => {
