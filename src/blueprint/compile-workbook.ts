@@ -1,6 +1,5 @@
 // Compiles the workbook blueprint into concrete tabs and cells: columns placed, formulas resolved to A1.
 import type { Config } from '../config/schema.js';
-import { addDays } from '../domain/schedule.js';
 import { PARTNERSHIP_TYPE_NAMES } from '../domain/types.js';
 import type {
   CellFormat,
@@ -165,8 +164,6 @@ function listOptions(list: WorkbookColumnSpec['list'], config: Config): string[]
   return list;
 }
 
-const FILL_ROWS_WITH_FORMULAS = (table: TableLayout) => table.lastDataRow;
-
 function compileTable(table: TableLayout, ctx: Context): DesiredTab {
   const { spec } = table;
   const cells: DesiredCell[] = [];
@@ -198,7 +195,8 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
     });
   });
 
-  for (let r = table.firstDataRow; r <= FILL_ROWS_WITH_FORMULAS(table); r++) {
+  // Every data row carries the column formulas, so a row a person adds is computed at once.
+  for (let r = table.firstDataRow; r <= table.lastDataRow; r++) {
     table.columns.forEach((col, c) => {
       if (col.kind !== 'formula' || !col.spec?.formula) return;
       cells.push({
@@ -388,5 +386,3 @@ export function compileWorkbook(bp: Blueprint, config: Config): DesiredWorkbook 
   );
   return { title: bp.workbook.title, tabs, namedRanges: named };
 }
-
-export { addDays };
