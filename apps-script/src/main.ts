@@ -2,7 +2,7 @@
 
 import { rygStatus } from '../../src/domain/ryg.js';
 import { partnerScore, rankScores, recommend, type ScoringModel } from '../../src/domain/scoring.js';
-import { services } from './sheet.js';
+import { type Sheet, type Spreadsheet, services } from './sheet.js';
 
 const SCORING_TAB = 'Partner Scoring';
 const HEADER_ROWS = 2;
@@ -53,6 +53,24 @@ export function PN_RYG(
   return status ?? '';
 }
 
+/** Runs `work` under the document lock, so two runs never interleave their reads and writes. */
+function withDocumentLock<T>(work: () => T): T {
+  const lock = services().LockService.getDocumentLock();
+  if (!lock.tryLock(30_000))
+    throw new Error('Another Partnernomics run is in progress; try again in a minute.');
+  try {
+    return work();
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+function requireSheet(book: Spreadsheet, name: string): Sheet {
+  const sheet = book.getSheetByName(name);
+  if (!sheet) throw new Error(`The "${name}" tab is missing; reinstall the workbook.`);
+  return sheet;
+}
+
 export interface RecomputeSummary {
   partners: number;
   Pursue: number;
@@ -67,14 +85,10 @@ export interface RecomputeSummary {
  * it, a cell whose formula was typed over gets the computed value. Runs under the document lock.
  */
 export function recalculateScores(): RecomputeSummary {
-  const { SpreadsheetApp, LockService } = services();
-  const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(30_000))
-    throw new Error('Another Partnernomics run is in progress; try again in a minute.');
-  try {
+  const { SpreadsheetApp } = services();
+  return withDocumentLock(() => {
     const book = SpreadsheetApp.getActiveSpreadsheet();
-    const sheet = book.getSheetByName(SCORING_TAB);
-    if (!sheet) throw new Error(`The "${SCORING_TAB}" tab is missing; reinstall the workbook.`);
+    const sheet = requireSheet(book, SCORING_TAB);
     const lastRow = sheet.getLastRow();
     const lastCol = sheet.getLastColumn();
     const all = sheet.getRange(1, 1, Math.max(lastRow, HEADER_ROWS), lastCol).getValues();
@@ -138,9 +152,7 @@ export function recalculateScores(): RecomputeSummary {
       'Partnernomics',
     );
     return summary;
-  } finally {
-    lock.releaseLock();
-  }
+  });
 }
 
 /**
@@ -148,14 +160,10 @@ export function recalculateScores(): RecomputeSummary {
  * writes the Status column back in one call (a cell that still holds its formula keeps it).
  */
 export function refreshPbrScoreboard(): { Green: number; Yellow: number; Red: number } {
-  const { SpreadsheetApp, LockService } = services();
-  const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(30_000))
-    throw new Error('Another Partnernomics run is in progress; try again in a minute.');
-  try {
+  const { SpreadsheetApp } = services();
+  return withDocumentLock(() => {
     const book = SpreadsheetApp.getActiveSpreadsheet();
-    const sheet = book.getSheetByName('PBR Scoreboard');
-    if (!sheet) throw new Error('The "PBR Scoreboard" tab is missing; reinstall the workbook.');
+    const sheet = requireSheet(book, 'PBR Scoreboard');
     const lastRow = Math.max(sheet.getLastRow(), 1);
     const all = sheet.getRange(1, 1, lastRow, sheet.getLastColumn()).getValues();
     const header = (all[0] ?? []).map(String);
@@ -183,9 +191,7 @@ export function refreshPbrScoreboard(): { Green: number; Yellow: number; Red: nu
       'Partnernomics',
     );
     return counts;
-  } finally {
-    lock.releaseLock();
-  }
+  });
 }
 
 /**
@@ -195,8 +201,7 @@ export function refreshPbrScoreboard(): { Green: number; Yellow: number; Red: nu
 export function buildLeadershipReport(): string {
   const { SpreadsheetApp } = services();
   const book = SpreadsheetApp.getActiveSpreadsheet();
-  const live = book.getSheetByName('Leadership Report');
-  if (!live) throw new Error('The "Leadership Report" tab is missing; reinstall the workbook.');
+  const live = requireSheet(book, 'Leadership Report');
   const values = live
     .getRange(1, 1, Math.max(live.getLastRow(), 1), Math.max(live.getLastColumn(), 1))
     .getValues();

@@ -217,199 +217,123 @@ export function tabRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$
   return requests;
 }
 
-/** Charts on the Dashboard tab: pipeline and revenue by month, partners by stage (from its own tables). */
+/** A column range on a sheet: rows [startRow, endRow) of one column, 0-based like the API. */
+function column(sheetId: number, col: number, startRow: number, endRow: number): sheets_v4.Schema$ChartData {
+  return {
+    sourceRange: {
+      sources: [
+        {
+          sheetId,
+          startRowIndex: startRow,
+          endRowIndex: endRow,
+          startColumnIndex: col,
+          endColumnIndex: col + 1,
+        },
+      ],
+    },
+  };
+}
+
+interface ChartSpec {
+  title: string;
+  type: 'LINE' | 'COLUMN' | 'BAR';
+  domain: sheets_v4.Schema$ChartData;
+  series: sheets_v4.Schema$ChartData[];
+  headerCount: number;
+  anchor: { sheetId: number; row: number; col: number };
+}
+
+function addChart(spec: ChartSpec): sheets_v4.Schema$Request {
+  return {
+    addChart: {
+      chart: {
+        spec: {
+          title: spec.title,
+          basicChart: {
+            chartType: spec.type,
+            legendPosition: spec.series.length > 1 ? 'BOTTOM_LEGEND' : 'NO_LEGEND',
+            headerCount: spec.headerCount,
+            domains: [{ domain: spec.domain }],
+            series: spec.series.map((series) => ({
+              series,
+              targetAxis: spec.type === 'BAR' ? 'BOTTOM_AXIS' : 'LEFT_AXIS',
+            })),
+          },
+        },
+        position: {
+          overlayPosition: {
+            anchorCell: {
+              sheetId: spec.anchor.sheetId,
+              rowIndex: spec.anchor.row,
+              columnIndex: spec.anchor.col,
+            },
+            widthPixels: 520,
+            heightPixels: 300,
+          },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Charts on the Dashboard tab, from its own tables (months in A5:I16, stages in K5:L14, partners in
+ * N5:O24) and from Unit Economics (partner and direct CAC in A10:B11).
+ */
 function chartRequests(
   workbook: DesiredWorkbook,
   sheetIdOf: (key: string) => number,
 ): sheets_v4.Schema$Request[] {
-  const dashboard = workbook.tabs.find((t) => t.key === 'dashboard');
-  if (!dashboard) return [];
-  const sheetId = sheetIdOf('dashboard');
-  const unitEconomics = sheetIdOf('unit_economics');
-  const series = (col: number): sheets_v4.Schema$BasicChartSeries => ({
-    series: {
-      sourceRange: {
-        sources: [
-          { sheetId, startRowIndex: 3, endRowIndex: 16, startColumnIndex: col, endColumnIndex: col + 1 },
-        ],
-      },
-    },
-    targetAxis: 'LEFT_AXIS',
-  });
-  const domain = (col: number, end: number): sheets_v4.Schema$BasicChartDomain => ({
-    domain: {
-      sourceRange: {
-        sources: [
-          { sheetId, startRowIndex: 3, endRowIndex: end, startColumnIndex: col, endColumnIndex: col + 1 },
-        ],
-      },
-    },
-  });
-  const anchor = (row: number, col: number): sheets_v4.Schema$EmbeddedObjectPosition => ({
-    overlayPosition: {
-      anchorCell: { sheetId, rowIndex: row, columnIndex: col },
-      widthPixels: 520,
-      heightPixels: 300,
-    },
-  });
-  return [
+  if (!workbook.tabs.some((t) => t.key === 'dashboard')) return [];
+  const dash = sheetIdOf('dashboard');
+  const at = (row: number, col: number) => ({ sheetId: dash, row, col });
+  const months = column(dash, 0, 3, 17);
+  const charts: ChartSpec[] = [
     {
-      addChart: {
-        chart: {
-          spec: {
-            title: 'Partner-sourced pipeline and revenue by month',
-            basicChart: {
-              chartType: 'LINE',
-              legendPosition: 'BOTTOM_LEGEND',
-              headerCount: 1,
-              domains: [domain(0, 17)],
-              series: [series(3), series(5)],
-            },
-          },
-          position: anchor(18, 0),
-        },
-      },
+      title: 'Partner-sourced pipeline and revenue by month',
+      type: 'LINE',
+      domain: months,
+      series: [column(dash, 3, 3, 16), column(dash, 5, 3, 16)],
+      headerCount: 1,
+      anchor: at(18, 0),
     },
     {
-      addChart: {
-        chart: {
-          spec: {
-            title: 'Partner leads by month',
-            basicChart: {
-              chartType: 'COLUMN',
-              legendPosition: 'NO_LEGEND',
-              headerCount: 1,
-              domains: [domain(0, 17)],
-              series: [series(2)],
-            },
-          },
-          position: anchor(18, 6),
-        },
-      },
+      title: 'Partner leads by month',
+      type: 'COLUMN',
+      domain: months,
+      series: [column(dash, 2, 3, 16)],
+      headerCount: 1,
+      anchor: at(18, 6),
     },
     {
-      addChart: {
-        chart: {
-          spec: {
-            title: 'Partners by stage',
-            basicChart: {
-              chartType: 'BAR',
-              legendPosition: 'NO_LEGEND',
-              headerCount: 1,
-              domains: [domain(10, 15)],
-              series: [
-                {
-                  series: {
-                    sourceRange: {
-                      sources: [
-                        {
-                          sheetId,
-                          startRowIndex: 3,
-                          endRowIndex: 15,
-                          startColumnIndex: 11,
-                          endColumnIndex: 12,
-                        },
-                      ],
-                    },
-                  },
-                  targetAxis: 'BOTTOM_AXIS',
-                },
-              ],
-            },
-          },
-          position: anchor(36, 0),
-        },
-      },
+      title: 'Partners by stage',
+      type: 'BAR',
+      domain: column(dash, 10, 3, 15),
+      series: [column(dash, 11, 3, 15)],
+      headerCount: 1,
+      anchor: at(36, 0),
     },
     {
-      addChart: {
-        chart: {
-          spec: {
-            title: 'Leads (referrals) per partner, to date',
-            basicChart: {
-              chartType: 'BAR',
-              legendPosition: 'NO_LEGEND',
-              headerCount: 1,
-              domains: [domain(13, 24)],
-              series: [
-                {
-                  series: {
-                    sourceRange: {
-                      sources: [
-                        {
-                          sheetId,
-                          startRowIndex: 3,
-                          endRowIndex: 24,
-                          startColumnIndex: 14,
-                          endColumnIndex: 15,
-                        },
-                      ],
-                    },
-                  },
-                  targetAxis: 'BOTTOM_AXIS',
-                },
-              ],
-            },
-          },
-          position: anchor(36, 6),
-        },
-      },
+      title: 'Leads (referrals) per partner, to date',
+      type: 'BAR',
+      domain: column(dash, 13, 3, 24),
+      series: [column(dash, 14, 3, 24)],
+      headerCount: 1,
+      anchor: at(36, 6),
     },
-    ...(unitEconomics > 0
-      ? [
-          {
-            addChart: {
-              chart: {
-                spec: {
-                  title: 'Customer acquisition cost: partner vs direct',
-                  basicChart: {
-                    chartType: 'COLUMN',
-                    legendPosition: 'NO_LEGEND',
-                    headerCount: 0,
-                    domains: [
-                      {
-                        domain: {
-                          sourceRange: {
-                            sources: [
-                              {
-                                sheetId: unitEconomics,
-                                startRowIndex: 9,
-                                endRowIndex: 11,
-                                startColumnIndex: 0,
-                                endColumnIndex: 1,
-                              },
-                            ],
-                          },
-                        },
-                      },
-                    ],
-                    series: [
-                      {
-                        series: {
-                          sourceRange: {
-                            sources: [
-                              {
-                                sheetId: unitEconomics,
-                                startRowIndex: 9,
-                                endRowIndex: 11,
-                                startColumnIndex: 1,
-                                endColumnIndex: 2,
-                              },
-                            ],
-                          },
-                        },
-                        targetAxis: 'LEFT_AXIS',
-                      },
-                    ],
-                  },
-                },
-                position: anchor(54, 0),
-              },
-            },
-          } satisfies sheets_v4.Schema$Request,
-        ]
-      : []),
   ];
+  const unitEconomics = sheetIdOf('unit_economics');
+  if (unitEconomics > 0) {
+    charts.push({
+      title: 'Customer acquisition cost: partner vs direct',
+      type: 'COLUMN',
+      domain: column(unitEconomics, 0, 9, 11),
+      series: [column(unitEconomics, 1, 9, 11)],
+      headerCount: 0,
+      anchor: at(54, 0),
+    });
+  }
+  return charts.map(addChart);
 }
 
 /** Every request that fills a freshly created workbook, in order; sheet IDs are 1..n as in `createBody`. */
