@@ -1,6 +1,7 @@
 // Formula results: evaluates a spreadsheet's formulas with HyperFormula (dev dependency), cached per revision.
 
 import type { DetailedCellError, HyperFormula } from 'hyperformula';
+import { columnLetters } from './a1.js';
 import { errorText, literalValue } from './cells.js';
 import type { EffectiveSource, EffectiveValue, SpreadsheetModel } from './sheets-state.js';
 
@@ -109,7 +110,7 @@ export class FormulaEngine implements EffectiveSource {
         if (!named.name || !sheet || !named.range) continue;
         const g = named.range;
         const title = `'${sheet.properties.title.replace(/'/g, "''")}'`;
-        const ref = `${title}!$${colLetters(g.startColumnIndex ?? 0)}$${(g.startRowIndex ?? 0) + 1}:$${colLetters((g.endColumnIndex ?? sheet.properties.gridProperties.columnCount) - 1)}$${g.endRowIndex ?? sheet.properties.gridProperties.rowCount}`;
+        const ref = `${title}!$${columnLetters(g.startColumnIndex ?? 0)}$${(g.startRowIndex ?? 0) + 1}:$${columnLetters((g.endColumnIndex ?? sheet.properties.gridProperties.columnCount) - 1)}$${g.endRowIndex ?? sheet.properties.gridProperties.rowCount}`;
         try {
           engine.addNamedExpression(named.name, `=${ref}`);
         } catch {
@@ -149,15 +150,4 @@ function toEffective(value: unknown, ErrorClass: HyperFormulaModule['DetailedCel
   if (typeof value === 'boolean') return { boolValue: value };
   if (typeof value === 'string') return { stringValue: value };
   return undefined;
-}
-
-function colLetters(index: number): string {
-  let n = index + 1;
-  let out = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    out = String.fromCharCode(65 + rem) + out;
-    n = Math.floor((n - 1) / 26);
-  }
-  return out;
 }
