@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { Throttle } from '../../src/platform/throttle.js';
 import { NotionApi } from '../../src/targets/notion/api.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
+import { effectCounts } from '../../src/targets/notion/plan.js';
 import { createFakeNotion, FakeClock } from '../fakes/notion/index.js';
 import { views as fakeViews } from '../fakes/notion/views.js';
 import { cli, editedTemplates, prng, tempDir } from '../helpers.js';
@@ -54,10 +55,15 @@ function snapshot(root: string) {
           return `${text} [${fake.childrenOf(r.id).length} blocks]`;
         })
         .sort();
+      const dbViews = [...fakeViews(fake.state).values()]
+        .filter((v) => v.databaseId === b.id)
+        .map((v) => `${v.name} (${v.type})`)
+        .sort();
       return {
         title: b.type === 'child_database' ? b.child_database.title : '',
         properties: Object.keys(ds.properties).sort(),
         rows,
+        views: dbViews,
       };
     })
     .sort((a, b) => a.title.localeCompare(b.title));
@@ -79,14 +85,18 @@ describe('install --target notion (CLI)', () => {
       PARTNERNOMICS_HOME: tempDir(),
       PARTNERNOMICS_NOTION_RATE: '500',
     };
+    const planned = await cli(['--json', 'plan', '--target', 'notion', '--root', root], { env });
+    const planReport = JSON.parse(planned.stdout);
     fake.clearLog();
     const first = await cli(['--json', 'install', '--target', 'notion', '--root', root], { env });
     expect(first.code).toBe(0);
     const report = JSON.parse(first.stdout);
     const views = desired.databases.reduce((n, d) => n + d.views.length, 0);
+    // hub, registry, databases, views, rows: and the plan said exactly as much before anything was written.
     expect(report.created).toHaveLength(
-      1 + desired.databases.length + views + desired.databases.reduce((n, d) => n + d.rows.length, 0),
+      2 + desired.databases.length + views + desired.databases.reduce((n, d) => n + d.rows.length, 0),
     );
+    expect(planReport.effect).toEqual({ create: report.created.length, update: report.updated.length });
     expect(report.writes).toBe(
       fake.calls.filter((c) => c.method !== 'GET' && !/\/query$/.test(c.path)).length,
     );
@@ -99,7 +109,24 @@ describe('install --target notion (CLI)', () => {
     expect(board.configuration).toMatchObject({ type: 'board', group_by: { type: 'select' } });
     const timeline = installedViews.find((v) => v.name === 'Timeline')!;
     expect(timeline.configuration).toMatchObject({ type: 'timeline' });
-    expect(installedViews).toHaveLength(views);
+    // Notion's default table view is taken over by the first blueprint table view, never left beside it.
+    const withTable = desired.databases.filter((d) => d.views.some((v) => v.type === 'table'));
+    expect(installedViews).toHaveLength(views + desired.databases.length - withTable.length);
+    const blueprintNames = new Set(desired.databases.flatMap((d) => d.views.map((v) => v.name)));
+    const strays = installedViews.filter((v) => !blueprintNames.has(v.name));
+    expect(strays.every((v) => v.type === 'table')).toBe(true);
+    const hub = fake.childrenOf(root).find((b) => b.type === 'child_page')!;
+    const titleOf = new Map(
+      fake
+        .childrenOf(hub.id)
+        .flatMap((b) => (b.type === 'child_database' ? [[b.id, b.child_database.title] as const] : [])),
+    );
+    expect(strays.map((v) => titleOf.get(v.databaseId)).sort()).toEqual(
+      desired.databases
+        .filter((d) => !withTable.includes(d))
+        .map((d) => d.title)
+        .sort(),
+    );
 
     const shape = snapshot(root);
     expect(shape.dbs.map((d) => d.title)).toEqual(
@@ -181,6 +208,10 @@ describe('upgrades and drift', () => {
     ]);
     const result = await applyNotionInstall(api, upgraded, planned);
     expect(result.created).toEqual(['row.playbooks.partner-offboarding']);
+    expect(effectCounts(planned.plan.ops)).toEqual({
+      create: result.created.length,
+      update: result.updated.length,
+    });
     expect(result.writes).toBe(4); // property, option, page, registry
     const again = await planNotionInstall(fastApi(), upgraded, root, false);
     expect(again.plan.ops).toEqual([]);
@@ -199,7 +230,10 @@ describe('upgrades and drift', () => {
     expect(planned.plan.ops).toEqual([
       { kind: 'rename-property', dbKey: 'db.icp', from: 'Company revenue', property: 'revenue_band' },
     ]);
-    await applyNotionInstall(fastApi(), renamed, planned);
+    const result = await applyNotionInstall(fastApi(), renamed, planned);
+    // A rename is an update in the plan's summary and in the run's result alike.
+    expect(effectCounts(planned.plan.ops)).toEqual({ create: 0, update: 1 });
+    expect(result.updated).toHaveLength(1);
     const icp = snapshot(root).dbs.find((d) => d.title === 'ICP Customers')!;
     expect(icp.properties).toContain('Annual company revenue');
     expect(icp.properties).not.toContain('Company revenue');
@@ -300,6 +334,37 @@ describe('pages edited in Notion', () => {
       expect(texts.some((t) => t.includes('Notes from the last review'))).toBe(true);
     } finally {
       await edited.close();
+    }
+  });
+
+  it('does not take its own writes for edits when an install crosses minute boundaries', async () => {
+    // Every stamp the fake makes moves its clock on by 400 ms: the install starts 40 s into a minute and
+    // its relation links land minutes after the rows were created, as on a slow real workspace.
+    let ms = Math.floor(Date.now() / 60_000) * 60_000 + 40_000;
+    const ticking = { now: () => (ms += 400) };
+    const slow = createFakeNotion({ clock: ticking });
+    await slow.listen();
+    try {
+      const root = slow.seedRootPage('Mid-minute');
+      const api = () =>
+        new NotionApi({ token: slow.token, baseUrl: slow.baseUrl, throttle: new Throttle(10_000, 10_000) });
+      await applyNotionInstall(api(), desired, await planNotionInstall(api(), desired, root, false));
+      ms += 10 * 60_000;
+      // A new program start moves every roadmap date: each roadmap row is an update, none is a conflict.
+      const moved = compile(loadBlueprint(), parseConfig({}, 'test', '2027-03-01'));
+      const upgrade = await planNotionInstall(api(), moved, root, false);
+      expect(upgrade.plan.findings.filter((f) => f.kind === 'conflict')).toEqual([]);
+      const updates = upgrade.plan.ops.filter((o) => o.kind === 'update-row');
+      expect(updates.length).toBeGreaterThan(10);
+
+      // A real edit made after the install is still seen.
+      const edited = updates[0]!;
+      if (edited.kind !== 'update-row') throw new Error('unreachable');
+      slow.editPage(edited.pageId, {});
+      const again = await planNotionInstall(api(), moved, root, false);
+      expect(again.plan.destructive.map((f) => f.key)).toEqual([edited.rowKey]);
+    } finally {
+      await slow.close();
     }
   });
 });

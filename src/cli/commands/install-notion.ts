@@ -3,7 +3,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { notionCredential } from '../../config/credentials.js';
 import { PnError } from '../../platform/errors.js';
 import { applyNotionInstall, planNotionInstall } from '../../targets/notion/install.js';
-import type { NotionPlan } from '../../targets/notion/plan.js';
+import { effectCounts, type NotionPlan } from '../../targets/notion/plan.js';
 import type { Printer } from '../io.js';
 import { notionApiFor } from '../notion.js';
 import type { InstallOptions } from '../options.js';
@@ -19,19 +19,9 @@ function counts(plan: NotionPlan): Record<string, number> {
 
 function printPlan(p: Printer, plan: NotionPlan): void {
   const c = counts(plan);
-  const creates =
-    (c['create-hub'] ?? 0) +
-    (c['create-registry'] ?? 0) +
-    (c['create-database'] ?? 0) +
-    (c['create-row'] ?? 0);
-  const updates =
-    (c['add-properties'] ?? 0) +
-    (c['add-options'] ?? 0) +
-    (c['update-row'] ?? 0) +
-    (c['replace-body'] ?? 0) +
-    (c['adopt-row'] ?? 0);
+  const effect = effectCounts(plan.ops);
   p.line(
-    `Plan: ${creates} to create, ${updates} to update, ${plan.unchanged} unchanged, ${c.drift} drift, ${c.conflict} conflicts.`,
+    `Plan: ${effect.create} to create, ${effect.update} to update, ${plan.unchanged} unchanged, ${c.drift} drift, ${c.conflict} conflicts.`,
   );
   for (const f of plan.findings) p.line(`  ${f.kind.padEnd(13)} ${f.detail}`);
 }
@@ -65,6 +55,7 @@ export async function runNotion(
     rootId: options.rootId,
     version: compiled.ws.version,
     counts: counts(planned.plan),
+    effect: effectCounts(planned.plan.ops),
     findings: planned.plan.findings,
   };
   if (!apply) {

@@ -63,6 +63,19 @@ function writeCell(sheet: ExcelJS.Worksheet, c: DesiredCell): void {
 }
 
 /** Builds the workbook in memory; the caller writes the bytes. */
+/**
+ * ExcelJS keeps one validation per range on `worksheet.dataValidations` (its typings omit it); a rule per
+ * cell would write hundreds of copies. Checked at run time instead of cast.
+ */
+function hasRangeValidations(
+  sheet: ExcelJS.Worksheet,
+): sheet is ExcelJS.Worksheet & {
+  dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void };
+} {
+  const holder: unknown = Reflect.get(sheet, 'dataValidations');
+  return typeof holder === 'object' && holder !== null && typeof Reflect.get(holder, 'add') === 'function';
+}
+
 export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'Partnernomics';
@@ -104,9 +117,8 @@ export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer>
               showErrorMessage: true,
               error: 'Enter a date',
             };
-      (
-        sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }
-      ).dataValidations.add(v.range, rule);
+      if (!hasRangeValidations(sheet)) throw new Error('exceljs no longer exposes worksheet.dataValidations');
+      sheet.dataValidations.add(v.range, rule);
     }
     for (const cf of tab.conditionalFormats) {
       sheet.addConditionalFormatting({

@@ -28,14 +28,20 @@ export interface ActualRow {
   page: PageObjectResponse;
 }
 
+export interface ActualView {
+  id: string;
+  name: string;
+  type: string;
+}
+
 export interface ActualDatabase {
   databaseId: string;
   dataSourceId: string;
   title: string;
   properties: Map<string, ActualProperty>;
   rows: ActualRow[];
-  /** Views found by listing (name -> ID), only when the registry did not know them all (a resumed install). */
-  viewNames: Map<string, string>;
+  /** Views found by listing, only when the registry did not know them all (a resumed install). */
+  views: ActualView[];
 }
 
 export interface ActualWorkspace {
@@ -73,13 +79,23 @@ function schemaOf(ds: DataSourceObjectResponse): Map<string, ActualProperty> {
   return props;
 }
 
-async function rowsOf(api: NotionApi, dataSourceId: string, botId: string): Promise<ActualRow[]> {
+/**
+ * Every row of a data source, with only the properties in `propertyIds` (`filter_properties`): from API
+ * version 2026-12-01 a query returns nothing but the title unless asked, so we always ask for what we read.
+ */
+async function rowsOf(
+  api: NotionApi,
+  dataSourceId: string,
+  botId: string,
+  propertyIds: string[],
+): Promise<ActualRow[]> {
   const rows: ActualRow[] = [];
   let cursor: string | undefined;
   do {
     const page = await api.call(true, (c) =>
       c.dataSources.query({
         data_source_id: dataSourceId,
+        filter_properties: propertyIds,
         page_size: 100,
         ...(cursor ? { start_cursor: cursor } : {}),
       }),
@@ -98,6 +114,27 @@ async function rowsOf(api: NotionApi, dataSourceId: string, botId: string): Prom
     cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
   } while (cursor);
   return rows;
+}
+
+/** Every view of a data source with its name and type (the list gives only IDs: one read per view). */
+export async function listViews(api: NotionApi, dataSourceId: string): Promise<ActualView[]> {
+  const views: ActualView[] = [];
+  let cursor: string | undefined;
+  do {
+    const listed = await api.call(true, (c) =>
+      c.views.list({
+        data_source_id: dataSourceId,
+        page_size: 100,
+        ...(cursor ? { start_cursor: cursor } : {}),
+      }),
+    );
+    for (const ref of listed.results) {
+      const view = await api.call(true, (c) => c.views.retrieve({ view_id: ref.id }));
+      if ('name' in view) views.push({ id: view.id, name: view.name, type: view.type });
+    }
+    cursor = listed.has_more ? (listed.next_cursor ?? undefined) : undefined;
+  } while (cursor);
+  return views;
 }
 
 /** Parallel reads during discovery: enough to hide latency, well under the throttle's burst. */
@@ -125,21 +162,21 @@ async function readDatabase(
   }
   const ds = await api.call(true, (c) => c.dataSources.retrieve({ data_source_id: dataSourceId! }));
   if (!isFullDataSource(ds)) return undefined;
-  const viewNames = new Map<string, string>();
-  if (db.views.some((v) => !actual.registry.entries[viewKey(db.key, v.name)])) {
-    const listed = await api.call(true, (c) => c.views.list({ data_source_id: dataSourceId! }));
-    for (const ref of listed.results) {
-      const view = await api.call(true, (c) => c.views.retrieve({ view_id: ref.id }));
-      if ('name' in view) viewNames.set(view.name, view.id);
-    }
-  }
+  const views = db.views.some((v) => !actual.registry.entries[viewKey(db.key, v.name)])
+    ? await listViews(api, dataSourceId)
+    : [];
+  const properties = schemaOf(ds);
+  const readIds = db.properties.flatMap((p) => {
+    const found = properties.get(p.name);
+    return found ? [found.id] : [];
+  });
   return {
     databaseId,
     dataSourceId,
     title: plainTitle(ds.title),
-    properties: schemaOf(ds),
-    rows: await rowsOf(api, dataSourceId, actual.botId),
-    viewNames,
+    properties,
+    rows: await rowsOf(api, dataSourceId, actual.botId, readIds),
+    views,
   };
 }
 
@@ -155,7 +192,7 @@ export async function discover(
 ): Promise<ActualWorkspace> {
   const me = await api.me();
   try {
-    await api.call(true, (c) => c.pages.retrieve({ page_id: rootId }));
+    await api.call(true, (c) => c.pages.retrieve({ page_id: rootId, filter_properties: ['title'] }));
   } catch (error) {
     throw mapNotionError(error, 'reading the root page', rootId);
   }

@@ -13,8 +13,12 @@ import { PnError } from '../../platform/errors.js';
 import { type HttpFailure, type RetryHooks, type RetryPolicy, withRetry } from '../../platform/retry.js';
 import { type Clock, realClock, Throttle } from '../../platform/throttle.js';
 
-/** The API version this product is written against: databases hold data sources. */
-export const NOTION_VERSION = '2025-09-03';
+/**
+ * The API version this product is written against (databases hold data sources; `in_trash`, not `archived`;
+ * `position`, not `after`, when appending). Queries and page reads name the properties they need with
+ * `filter_properties`, so 2026-12-01 (title only unless asked) changes nothing for us.
+ */
+export const NOTION_VERSION = '2026-03-11';
 
 /** About 3 requests per second on average, as Notion asks of each integration, with a small burst. */
 export const NOTION_RATE_PER_SECOND = 3;
@@ -100,7 +104,9 @@ export class NotionApi {
 
   async retrievePage(pageId: string): Promise<GetPageResponse> {
     try {
-      return await this.call(true, (c) => c.pages.retrieve({ page_id: pageId }));
+      return await this.call(true, (c) =>
+        c.pages.retrieve({ page_id: pageId, filter_properties: ['title'] }),
+      );
     } catch (error) {
       throw mapNotionError(error, `reading page ${pageId}`, pageId);
     }

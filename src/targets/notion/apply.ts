@@ -1,12 +1,19 @@
 // Applies a Notion plan in stages: hub, registry, databases, properties, rows (with bodies), links, updates.
-import type { BlockObjectRequest, CreatePageParameters } from '@notionhq/client';
+import type {
+  BlockObjectRequest,
+  CreatePageParameters,
+  CreateViewResponse,
+  UpdateDataSourceParameters,
+  UpdateViewResponse,
+} from '@notionhq/client';
 import type { DesiredDatabase, DesiredRow, DesiredWorkspace } from '../../blueprint/desired.js';
-import type { ActualWorkspace } from './actual.js';
+import { type ActualWorkspace, listViews } from './actual.js';
 import { classify, type NotionApi } from './api.js';
 import { appendBatches, markdownToBlocks } from './blocks.js';
-import { bodyHash, type NotionOp, type NotionPlan, orderOps } from './plan.js';
-import { propertySchema, toPropertyValue } from './properties.js';
+import { bodyHash, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
+import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
 import { REGISTRY_TITLE, type Registry, serializeRegistry, viewKey } from './registry.js';
+import { createViewRequest, takeOverViewRequest } from './views.js';
 
 export interface ApplyProgress {
   stage: string;
@@ -20,6 +27,9 @@ export interface ApplyResult {
   created: string[];
   updated: string[];
 }
+
+/** How far our clock may run ahead of Notion's when asking for the pages edited since this run began. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Attempts at a create or append whose outcome was unknown, each preceded by a lookup. */
 const MAX_CREATE_ATTEMPTS = 4;
@@ -45,6 +55,8 @@ export class NotionApplier {
   private readonly updated: string[] = [];
   private readonly rowIds = new Map<string, string>();
   private readonly links: { pageId: string; db: DesiredDatabase; row: DesiredRow }[] = [];
+  /** Pages this run wrote or linked to, by page ID -> blueprint database key (see recordLastEdited). */
+  private readonly wrotePages = new Map<string, string>();
   private hubId: string | null;
   private registryPage: { id: string; codeBlockId: string | null } | null;
   private savedRegistry: string;
@@ -70,6 +82,11 @@ export class NotionApplier {
     }
   }
 
+  /** Counts a finished operation the way the plan summary counts it (OP_EFFECT), so the two always agree. */
+  private done(op: NotionOp, key: string): void {
+    (OP_EFFECT[op.kind] === 'create' ? this.created : this.updated).push(key);
+  }
+
   /** One mutating call; `idempotent` only for writes that set values (updates), never for creates or appends. */
   private write<T>(run: (client: NotionApi['client']) => Promise<T>, idempotent = false): Promise<T> {
     this.writes += 1;
@@ -78,6 +95,21 @@ export class NotionApplier {
 
   private db(dbKey: string): DesiredDatabase {
     return this.desired.databases.find((d) => d.key === dbKey)!;
+  }
+
+  private databaseId(dbKey: string): string {
+    const id = this.registry.entries[dbKey]?.id ?? this.actual.databases.get(dbKey)?.databaseId;
+    if (!id) throw new Error(`no database for ${dbKey}`);
+    return id;
+  }
+
+  /** Default table views of databases this run created, for their blueprint's first table view to take over. */
+  private readonly defaultViews = new Map<string, string>();
+
+  /** The single view of a database just created: the table view Notion makes with every database. */
+  private async rememberDefaultView(dbKey: string, dataSourceId: string): Promise<void> {
+    const listed = await this.api.call(true, (c) => c.views.list({ data_source_id: dataSourceId }));
+    if (listed.results.length === 1) this.defaultViews.set(dbKey, listed.results[0]!.id);
   }
 
   private dataSourceId(dbKey: string): string {
@@ -215,6 +247,7 @@ export class NotionApplier {
     const result = await this.api.call(true, (c) =>
       c.dataSources.query({
         data_source_id: this.dataSourceId(dbKey),
+        filter_properties: ['title'],
         filter: { property: titleName, title: { equals: title } },
         page_size: 100,
       }),
@@ -250,12 +283,43 @@ export class NotionApplier {
     this.savedRegistry = json;
   }
 
+  /**
+   * Records, for every page this run wrote (or linked to through a two-way relation), the last_edited_time
+   * Notion now reports, so a later run tells a person's edit from our own writes. One query per database
+   * touched, for pages edited since the run began (with a margin for clock skew), only the title property.
+   */
+  private async recordLastEdited(runStart: Date): Promise<void> {
+    if (this.wrotePages.size === 0) return;
+    const since = new Date(runStart.getTime() - CLOCK_SKEW_MS).toISOString();
+    const entries = new Map(Object.values(this.registry.entries).map((e) => [e.id, e]));
+    for (const dbKey of new Set(this.wrotePages.values())) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.api.call(true, (c) =>
+          c.dataSources.query({
+            data_source_id: this.dataSourceId(dbKey),
+            filter_properties: ['title'],
+            filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } },
+            page_size: 100,
+            ...(cursor ? { start_cursor: cursor } : {}),
+          }),
+        );
+        for (const result of page.results) {
+          const entry = entries.get(result.id);
+          if (entry && this.wrotePages.has(result.id) && 'last_edited_time' in result)
+            entry.lastEditedTime = result.last_edited_time;
+        }
+        cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
+      } while (cursor);
+    }
+  }
+
   private rowProperties(
     db: DesiredDatabase,
     row: DesiredRow,
     keys?: string[],
-  ): { properties: Record<string, unknown>; deferred: boolean } {
-    const properties: Record<string, unknown> = {};
+  ): { properties: Record<string, PropertyValueRequest>; deferred: boolean } {
+    const properties: Record<string, PropertyValueRequest> = {};
     let deferred = false;
     for (const prop of db.properties) {
       if (keys && !keys.includes(prop.key)) continue;
@@ -269,7 +333,11 @@ export class NotionApplier {
         }
       }
       const request = toPropertyValue(prop, value, (keys2) => keys2.map((k) => this.rowIds.get(k)!));
-      if (request) properties[prop.name] = request;
+      if (!request) continue;
+      properties[prop.name] = request;
+      // The other side of a two-way relation may count as edited too: its time is read back at the end.
+      if (prop.type === 'relation' && prop.dual && 'relation' in request)
+        for (const target of request.relation) this.wrotePages.set(target.id, prop.target);
     }
     return { properties, deferred };
   }
@@ -285,7 +353,7 @@ export class NotionApplier {
         this.hubId = await this.createPage(
           {
             parent: { page_id: this.actual.rootId },
-            icon: { type: 'emoji', emoji: desired.hub.icon as never },
+            icon: { type: 'emoji', emoji: desired.hub.icon },
             properties: { title: { title: text(desired.hub.title) } },
           },
           markdown,
@@ -297,7 +365,7 @@ export class NotionApplier {
           contentHash: bodyHash(markdown),
           installedAt: this.now().toISOString(),
         };
-        this.created.push(desired.hub.key);
+        this.done(op, desired.hub.key);
         return;
       }
       case 'create-registry': {
@@ -320,6 +388,7 @@ export class NotionApplier {
           if ('type' in block && block.type === 'code') codeBlockId = block.id;
         this.registryPage = { id: pageId, codeBlockId };
         this.savedRegistry = codeBlockId ? json : '';
+        this.done(op, REGISTRY_TITLE);
         return;
       }
       case 'create-database': {
@@ -335,7 +404,7 @@ export class NotionApplier {
                 parent: { type: 'page_id', page_id: this.hubId! },
                 title: text(db.title),
                 description: text(db.description),
-                icon: { type: 'emoji', emoji: db.icon as never },
+                icon: { type: 'emoji', emoji: db.icon },
                 initial_data_source: {
                   properties: Object.fromEntries(plain.map((p) => [p.name, propertySchema(p, () => '')])),
                 },
@@ -353,30 +422,31 @@ export class NotionApplier {
           );
           dataSourceId = 'data_sources' in database ? database.data_sources[0]?.id : undefined;
         }
+        if (dataSourceId && db.views.some((v) => v.type === 'table'))
+          await this.rememberDefaultView(db.key, dataSourceId);
         this.registry.entries[db.key] = {
           id: databaseId,
           kind: 'database',
           ...(dataSourceId ? { dataSourceId } : {}),
           properties: Object.fromEntries(plain.map((p) => [p.key, p.name])),
         };
-        this.created.push(db.key);
+        this.done(op, db.key);
         return;
       }
       case 'add-options': {
         const db = this.db(op.dbKey);
         const prop = db.properties.find((p) => p.key === op.property)!;
         const existing = this.actual.databases.get(op.dbKey)?.properties.get(prop.name)?.options ?? [];
+        // Notion replaces a property's option list on update: send the ones it has plus the new ones.
         const options = [...existing, ...op.options].map((name) => ({ name }));
-        const type = prop.type === 'multi_select' ? 'multi_select' : 'select';
+        const schema: UpdateDataSourceParameters['properties'] = {
+          [prop.name]: prop.type === 'multi_select' ? { multi_select: { options } } : { select: { options } },
+        };
         await this.write(
-          (c) =>
-            c.dataSources.update({
-              data_source_id: this.dataSourceId(op.dbKey),
-              properties: { [prop.name]: { [type]: { options } } as never },
-            }),
+          (c) => c.dataSources.update({ data_source_id: this.dataSourceId(op.dbKey), properties: schema }),
           true,
         );
-        this.updated.push(`${op.dbKey}.${op.property}`);
+        this.done(op, `${op.dbKey}.${op.property}`);
         return;
       }
       case 'rename-property': {
@@ -391,7 +461,7 @@ export class NotionApplier {
         );
         const entry = this.registry.entries[op.dbKey];
         if (entry) entry.properties = { ...(entry.properties ?? {}), [prop.key]: prop.name };
-        this.updated.push(`${op.dbKey}.${op.property}`);
+        this.done(op, `${op.dbKey}.${op.property}`);
         return;
       }
       case 'create-view': {
@@ -399,43 +469,34 @@ export class NotionApplier {
         const view = db.views.find((v) => v.name === op.name)!;
         const dataSourceId = this.dataSourceId(op.dbKey);
         const schema = await this.schemaOf(op.dbKey);
-        const prop = (name: string | undefined) => (name ? schema.get(name) : undefined);
-        const request: Record<string, unknown> = {
-          data_source_id: dataSourceId,
-          name: view.name,
-          type: view.type,
-        };
-        const group = prop(view.group_by);
-        if (view.type === 'board' && group) {
-          request.configuration = {
-            type: 'board',
-            group_by: { type: group.type, property_id: group.id, sort: { type: 'manual' } },
-          };
+        const defaultViewId = op.takeOver ? (op.viewId ?? this.defaultViews.get(op.dbKey)) : undefined;
+        let id: string;
+        if (defaultViewId) {
+          // Setting a name and layout is idempotent: retried like any update.
+          const body = takeOverViewRequest(view, schema);
+          await this.write(
+            (c) => c.request<UpdateViewResponse>({ path: `views/${defaultViewId}`, method: 'patch', body }),
+            true,
+          );
+          id = defaultViewId;
+        } else {
+          const body = createViewRequest(
+            view,
+            { databaseId: this.databaseId(op.dbKey), dataSourceId },
+            schema,
+          );
+          id = await this.createOnce(
+            async () =>
+              (
+                await this.write((c) =>
+                  c.request<CreateViewResponse>({ path: 'views', method: 'post', body }),
+                )
+              ).id,
+            async () => (await listViews(this.api, dataSourceId)).find((v) => v.name === view.name)?.id,
+          );
         }
-        if ((view.type === 'timeline' || view.type === 'calendar') && prop(view.date)) {
-          const end = prop(view.end_date);
-          request.configuration = {
-            type: view.type,
-            date_property_id: prop(view.date)!.id,
-            ...(view.type === 'timeline' && end ? { end_date_property_id: end.id } : {}),
-          };
-        }
-        if (view.sort) request.sorts = [{ property: view.sort.property, direction: view.sort.direction }];
-        if (view.filter)
-          request.filter = { property: view.filter.property, checkbox: { equals: view.filter.checkbox } };
-        const id = await this.createOnce(
-          async () => (await this.write((c) => c.views.create(request as never))).id,
-          async () => {
-            const listed = await this.api.call(true, (c) => c.views.list({ data_source_id: dataSourceId }));
-            for (const ref of listed.results) {
-              const found = await this.api.call(true, (c) => c.views.retrieve({ view_id: ref.id }));
-              if ('name' in found && found.name === view.name) return found.id;
-            }
-            return undefined;
-          },
-        );
         this.registry.entries[viewKey(op.dbKey, view.name)] = { id, kind: 'view' };
-        this.created.push(viewKey(op.dbKey, view.name));
+        this.done(op, viewKey(op.dbKey, view.name));
         return;
       }
       case 'add-properties': {
@@ -447,7 +508,7 @@ export class NotionApplier {
               data_source_id: this.dataSourceId(op.dbKey),
               properties: Object.fromEntries(
                 props.map((p) => [p.name, propertySchema(p, (k) => this.dataSourceId(k))]),
-              ) as never,
+              ),
             }),
           true,
         );
@@ -457,7 +518,7 @@ export class NotionApplier {
             ...(entry.properties ?? {}),
             ...Object.fromEntries(props.map((p) => [p.key, p.name])),
           };
-        this.updated.push(...props.map((p) => `${op.dbKey}.${p.key}`));
+        this.done(op, `${op.dbKey}.${op.properties.join('+')}`);
         return;
       }
       case 'create-row':
@@ -468,18 +529,19 @@ export class NotionApplier {
         let pageId: string;
         if (op.kind === 'create-row') {
           pageId = await this.createPage(
-            { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties: properties as never },
+            { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties },
             row.markdown,
             () => this.findRow(op.dbKey, row.title),
           );
-          this.created.push(row.key);
+          this.done(op, row.key);
         } else {
           pageId = op.pageId;
           const batches = row.markdown ? appendBatches(markdownToBlocks(row.markdown)) : [];
           if (batches.length) await this.appendBody(pageId, batches, await this.countChildren(pageId));
-          this.updated.push(row.key);
+          this.done(op, row.key);
         }
         this.rowIds.set(row.key, pageId);
+        this.wrotePages.set(pageId, op.dbKey);
         if (deferred) this.links.push({ pageId, db, row });
         this.registry.entries[row.key] = {
           id: pageId,
@@ -493,13 +555,11 @@ export class NotionApplier {
         const db = this.db(op.dbKey);
         const row = db.rows.find((r) => r.key === op.rowKey)!;
         const { properties } = this.rowProperties(db, row, op.properties);
-        await this.write(
-          (c) => c.pages.update({ page_id: op.pageId, properties: properties as never }),
-          true,
-        );
+        await this.write((c) => c.pages.update({ page_id: op.pageId, properties }), true);
+        this.wrotePages.set(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) entry.installedAt = this.now().toISOString();
-        this.updated.push(row.key);
+        this.done(op, row.key);
         return;
       }
       case 'replace-body': {
@@ -509,12 +569,13 @@ export class NotionApplier {
         for await (const block of this.api.children(op.pageId)) old.push(block.id);
         for (const id of old) await this.write((c) => c.blocks.delete({ block_id: id }), true);
         await this.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown)), 0);
+        this.wrotePages.set(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) {
           entry.contentHash = bodyHash(row.markdown);
           entry.installedAt = this.now().toISOString();
         }
-        this.updated.push(row.key);
+        this.done(op, row.key);
         return;
       }
     }
@@ -535,7 +596,7 @@ export class NotionApplier {
       const db = this.desired.databases.find((d) => d.key === dbKey);
       if (!db) continue;
       for (const view of db.views) {
-        const id = actualDb.viewNames.get(view.name);
+        const id = actualDb.views.find((v) => v.name === view.name)?.id;
         if (id) this.registry.entries[viewKey(dbKey, view.name)] ??= { id, kind: 'view' };
       }
       const present = db.properties.filter((p) => actualDb.properties.has(p.name));
@@ -548,6 +609,7 @@ export class NotionApplier {
 
   async apply(plan: NotionPlan): Promise<ApplyResult> {
     const ops = orderOps(plan.ops);
+    const runStart = this.now();
     this.recordExistingProperties();
     for (const [i, op] of ops.entries()) {
       this.onProgress({ stage: op.kind, done: i, total: ops.length });
@@ -557,12 +619,10 @@ export class NotionApplier {
       const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
       const { properties } = this.rowProperties(link.db, link.row, relationKeys);
       if (Object.keys(properties).length) {
-        await this.write(
-          (c) => c.pages.update({ page_id: link.pageId, properties: properties as never }),
-          true,
-        );
+        await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
       }
     }
+    await this.recordLastEdited(runStart);
     await this.saveRegistry();
     this.onProgress({ stage: 'done', done: ops.length, total: ops.length });
     return { hubId: this.hubId, writes: this.writes, created: this.created, updated: this.updated };

@@ -10,6 +10,7 @@ import type {
 import type { ActualDatabase, ActualRow, ActualWorkspace } from './actual.js';
 import { fromPropertyValue } from './properties.js';
 import { viewKey } from './registry.js';
+import { reusesDefaultView } from './views.js';
 
 export type SchemaStage = 'plain' | 'relations' | 'computed';
 
@@ -21,7 +22,11 @@ export type NotionOp =
   | { kind: 'add-options'; dbKey: string; property: string; options: string[] }
   | { kind: 'rename-property'; dbKey: string; from: string; property: string }
   | { kind: 'create-row'; dbKey: string; rowKey: string }
-  | { kind: 'create-view'; dbKey: string; name: string }
+  /**
+   * `takeOver`: the blueprint's first table view renames and configures the table view Notion made with the
+   * database (`viewId` when discovery saw it; a database created in this run has it looked up after creation).
+   */
+  | { kind: 'create-view'; dbKey: string; name: string; takeOver: boolean; viewId?: string }
   | { kind: 'adopt-row'; dbKey: string; rowKey: string; pageId: string }
   | {
       kind: 'update-row';
@@ -56,10 +61,18 @@ export function schemaStage(prop: DesiredProperty): SchemaStage {
   return 'plain';
 }
 
-/** Notion's last_edited_time is rounded down to the minute: an edit counts only from the next minute on. */
-export function editedSince(lastEditedTime: string, installedAt: string | undefined): boolean {
-  if (!installedAt) return false;
-  const minute = Math.floor(Date.parse(installedAt) / 60_000) * 60_000;
+/**
+ * Whether a person edited a page after our last write. Compared with the last_edited_time Notion reported
+ * after that write; registries written before that was recorded fall back to the install time. Notion rounds
+ * last_edited_time down to the minute, so an edit in the same minute as our write cannot be seen.
+ */
+export function editedSince(
+  lastEditedTime: string,
+  entry: { lastEditedTime?: string; installedAt?: string } | undefined,
+): boolean {
+  if (entry?.lastEditedTime) return Date.parse(lastEditedTime) > Date.parse(entry.lastEditedTime);
+  if (!entry?.installedAt) return false;
+  const minute = Math.floor(Date.parse(entry.installedAt) / 60_000) * 60_000;
   return Date.parse(lastEditedTime) > minute;
 }
 
@@ -135,10 +148,20 @@ function planDatabase(
       plan.ops.push({ kind: 'add-properties', dbKey: db.key, stage, properties: missing[stage] });
   }
 
+  const blueprintViewNames = new Set(db.views.map((v) => v.name));
   for (const view of db.views) {
-    if (!ws.registry.entries[viewKey(db.key, view.name)] && !actualDb.viewNames.has(view.name)) {
-      plan.ops.push({ kind: 'create-view', dbKey: db.key, name: view.name });
-    }
+    if (ws.registry.entries[viewKey(db.key, view.name)] || actualDb.views.some((v) => v.name === view.name))
+      continue;
+    // An install that stopped before recording its views: the one unclaimed table view is Notion's default.
+    const unclaimed = actualDb.views.filter((v) => v.type === 'table' && !blueprintViewNames.has(v.name));
+    const takeOver = reusesDefaultView(db.views, view) && unclaimed.length === 1;
+    plan.ops.push({
+      kind: 'create-view',
+      dbKey: db.key,
+      name: view.name,
+      takeOver,
+      ...(takeOver ? { viewId: unclaimed[0]!.id } : {}),
+    });
   }
 
   for (const row of db.rows) {
@@ -161,7 +184,7 @@ function planDatabase(
       plan.ops.push({ kind: 'adopt-row', dbKey: db.key, rowKey: row.key, pageId: found.pageId });
       continue;
     }
-    const edited = editedSince(found.lastEditedTime, entry.installedAt);
+    const edited = editedSince(found.lastEditedTime, entry);
     const changed = db.properties
       .filter(
         (p) =>
@@ -232,7 +255,13 @@ export function planNotion(
         const props = db.properties.filter((p) => schemaStage(p) === stage).map((p) => p.key);
         if (props.length) plan.ops.push({ kind: 'add-properties', dbKey: db.key, stage, properties: props });
       }
-      for (const view of db.views) plan.ops.push({ kind: 'create-view', dbKey: db.key, name: view.name });
+      for (const view of db.views)
+        plan.ops.push({
+          kind: 'create-view',
+          dbKey: db.key,
+          name: view.name,
+          takeOver: reusesDefaultView(db.views, view),
+        });
       for (const row of db.rows) plan.ops.push({ kind: 'create-row', dbKey: db.key, rowKey: row.key });
       continue;
     }
@@ -240,6 +269,31 @@ export function planNotion(
     planDatabase(db, actualDb, actual, options.force, plan, desired.renames);
   }
   return plan;
+}
+
+/**
+ * What each operation does, as both the plan summary and the apply result count it. A Record over every
+ * kind, so a new kind cannot be left out of the counts.
+ */
+export const OP_EFFECT: Record<NotionOp['kind'], 'create' | 'update'> = {
+  'create-hub': 'create',
+  'create-registry': 'create',
+  'create-database': 'create',
+  'create-view': 'create',
+  'create-row': 'create',
+  'add-options': 'update',
+  'rename-property': 'update',
+  'add-properties': 'update',
+  'adopt-row': 'update',
+  'update-row': 'update',
+  'replace-body': 'update',
+};
+
+/** How many objects the plan creates and updates. */
+export function effectCounts(ops: readonly NotionOp[]): { create: number; update: number } {
+  const counts = { create: 0, update: 0 };
+  for (const op of ops) counts[OP_EFFECT[op.kind]] += 1;
+  return counts;
 }
 
 const STAGE_ORDER: Record<NotionOp['kind'], number> = {

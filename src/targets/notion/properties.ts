@@ -1,9 +1,18 @@
 // Two-way property mappers (pure): blueprint property -> schema request; plain value <-> Notion page value.
-import type { CreateDataSourceParameters, CreatePageParameters, PageObjectResponse } from '@notionhq/client';
+import type {
+  CreateDataSourceParameters,
+  CreatePageParameters,
+  PageObjectResponse,
+  UpdateDataSourceParameters,
+} from '@notionhq/client';
 import type { DesiredProperty, PlainValue } from '../../blueprint/desired.js';
 import { MAX_TEXT_CHARS } from './blocks.js';
 
-export type PropertySchemaRequest = CreateDataSourceParameters['properties'][string];
+/** A property schema that both databases.create (initial data source) and dataSources.update accept. */
+export type PropertySchemaRequest = Extract<
+  CreateDataSourceParameters['properties'][string],
+  NonNullable<UpdateDataSourceParameters['properties']>[string]
+>;
 export type PropertyValueRequest = NonNullable<CreatePageParameters['properties']>[string];
 export type PropertyValueResponse = PageObjectResponse['properties'][string];
 

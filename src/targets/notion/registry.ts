@@ -10,6 +10,11 @@ const entrySchema = z.object({
   /** Hash of the page body we wrote, and when we finished writing it (ISO). */
   contentHash: z.string().optional(),
   installedAt: z.string().optional(),
+  /**
+   * The page's last_edited_time as Notion reported it after this install's last write to it (its own
+   * writes, relation links and the other side of two-way relations included): a later time is a person's edit.
+   */
+  lastEditedTime: z.string().optional(),
   /** Properties this install created, by blueprint key -> Notion name, so a later rename or deletion is drift. */
   properties: z.record(z.string(), z.string()).optional(),
 });
