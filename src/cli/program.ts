@@ -10,6 +10,7 @@ import { registerFit } from './commands/fit.js';
 import { registerInit } from './commands/init.js';
 import { registerPlanAndInstall } from './commands/install.js';
 import { registerLogin } from './commands/login.js';
+import { registerSelftest } from './commands/selftest.js';
 import { type GlobalOptions, type Io, Printer, redactingIo } from './io.js';
 
 export interface CommandContext {
@@ -43,6 +44,7 @@ export function makeProgram(rawIo: Io, secrets: Set<string> = knownSecrets(rawIo
   registerFit(program, ctx);
   registerLogin(program, ctx);
   registerDoctor(program, ctx);
+  registerSelftest(program, ctx);
   return program;
 }
 

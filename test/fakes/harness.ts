@@ -30,9 +30,24 @@ export interface CallRecord {
   responseBytes: number;
   /** What the fault injector did to this call, if anything. */
   fault?: FaultKind;
+  /** A copy of the parsed JSON request body (undefined when empty or not JSON); only with `recordBodies`. */
+  body?: unknown;
+  /** The raw query string without `?`; only with `recordBodies`. */
+  query?: string;
 }
 
-export type FaultKind = 'rate_limited' | 'server_error' | 'slow' | 'reset' | 'fail_after_apply';
+export type FaultKind = 'rate_limited' | 'server_error' | 'slow' | 'reset' | 'fail_after_apply' | 'rejected';
+
+/** A deterministic fault: requests that match are answered with `response` and never reach the handler. */
+export interface RejectRule {
+  method: string;
+  path: RegExp;
+  /** Only requests whose parsed JSON body passes, e.g. a batchUpdate that holds an addChart request. */
+  body?: (body: unknown) => boolean;
+  response: FakeResponse;
+  /** How many matching requests to reject (default: every one until clearRejections()). */
+  times?: number;
+}
 
 /** Probabilities (0–1) per request; the same seed always injects the same faults in the same places. */
 export interface FaultPlan {
@@ -82,6 +97,8 @@ export interface FakeServerOptions {
 export class FakeServer {
   readonly calls: CallRecord[] = [];
   faults: FaultInjector | undefined;
+  /** Keep each call's JSON body and query string in the log (off by default, so the log stays small). */
+  recordBodies = false;
   private server: Server | undefined;
   private url = '';
 
@@ -105,6 +122,17 @@ export class FakeServer {
   /** The next create (as `isCreate` defines it) is applied, then its connection dropped: a kill mid-request. */
   armFailAfterApply(on = true): void {
     this.armed = on;
+  }
+
+  private readonly rejections: RejectRule[] = [];
+
+  /** Answers matching requests with the rule's response (one request kind fails, every time, in tests). */
+  reject(rule: RejectRule): void {
+    this.rejections.push({ ...rule });
+  }
+
+  clearRejections(): void {
+    this.rejections.length = 0;
   }
 
   /** Calls whose path matches, e.g. count('POST', /^\/v1\/pages$/). */
@@ -165,7 +193,25 @@ export class FakeServer {
       requestBytes: Buffer.byteLength(rawBody),
       responseBytes: 0,
     };
+    if (this.recordBodies) {
+      record.body = body === undefined ? undefined : structuredClone(body);
+      record.query = url.search.slice(1);
+    }
     this.calls.push(record);
+
+    const rejection = this.rejections.find(
+      (r) =>
+        r.times !== 0 &&
+        r.method === request.method &&
+        r.path.test(request.path) &&
+        (r.body?.(request.body) ?? true),
+    );
+    if (rejection) {
+      if (rejection.times !== undefined) rejection.times -= 1;
+      record.fault = 'rejected';
+      this.send(res, record, rejection.response);
+      return;
+    }
 
     const isCreate = this.options.isCreate?.(request) ?? request.method === 'POST';
     let fault = this.faults?.next(isCreate);

@@ -314,6 +314,29 @@ export class NotionApplier {
     }
   }
 
+  /**
+   * The reference does not promise that a two-way relation's synced property takes the name we asked for,
+   * and rollups name it: read the name back from the update's response and rename it where it differs.
+   */
+  private async nameSyncedProperties(
+    props: readonly DesiredDatabase['properties'][number][],
+    returned: Record<string, { type: string; relation?: unknown }>,
+  ): Promise<void> {
+    for (const prop of props) {
+      if (prop.type !== 'relation' || !prop.dual) continue;
+      const relation = returned[prop.name]?.relation;
+      if (!relation || typeof relation !== 'object' || !('dual_property' in relation)) continue;
+      const dual = relation.dual_property as { synced_property_id?: string; synced_property_name?: string };
+      if (!dual.synced_property_id || dual.synced_property_name === prop.dual) continue;
+      const rename: UpdateDataSourceParameters['properties'] = { [dual.synced_property_id]: { name: prop.dual } };
+      await this.write(
+        (c) => c.dataSources.update({ data_source_id: this.dataSourceId(prop.target), properties: rename }),
+        true,
+      );
+      this.schemas.delete(prop.target);
+    }
+  }
+
   private rowProperties(
     db: DesiredDatabase,
     row: DesiredRow,
@@ -502,7 +525,7 @@ export class NotionApplier {
       case 'add-properties': {
         const db = this.db(op.dbKey);
         const props = db.properties.filter((p) => op.properties.includes(p.key));
-        await this.write(
+        const updated = await this.write(
           (c) =>
             c.dataSources.update({
               data_source_id: this.dataSourceId(op.dbKey),
@@ -512,6 +535,7 @@ export class NotionApplier {
             }),
           true,
         );
+        await this.nameSyncedProperties(props, 'properties' in updated ? updated.properties : {});
         const entry = this.registry.entries[op.dbKey];
         if (entry)
           entry.properties = {
