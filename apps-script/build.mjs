@@ -1,5 +1,5 @@
 // Bundles apps-script/src into one Apps Script file whose entry points are top-level functions.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -27,15 +27,22 @@ const result = await build({
   write: false,
   legalComments: 'none',
 });
-const docs = {
-  PN_SCORE: '/** Partner score 0–100 from 1–5 ratings and weights. @customfunction */',
-  PN_RECOMMEND: '/** Pursue, Nurture, Pass or Needs ratings for a score. @customfunction */',
-  PN_RYG: '/** Green, Yellow or Red for an actual against a target. @customfunction */',
-};
-const stubs = ENTRY_POINTS.map(
-  (name) =>
-    `${docs[name] ?? ''}\nfunction ${name}() { return Partnernomics.${name}.apply(null, arguments); }`,
-).join('\n');
+// esbuild keeps no ordinary comments, so each entry point's JSDoc is copied from the source onto its
+// top-level wrapper: Sheets reads the @param lines and @customfunction there for its formula help.
+const source = readFileSync(join(root, 'apps-script', 'src', 'main.ts'), 'utf8');
+const docs = new Map(
+  [...source.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*export function (\w+)\s*\(/g)].map((m) => [
+    m[2],
+    m[1],
+  ]),
+);
+const stubs = ENTRY_POINTS.map((name) => {
+  const doc = docs.get(name) ?? '';
+  const params = [...doc.matchAll(/@param\s+(?:\{[^}]*\}\s+)?([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+  if (name.startsWith('PN_') && !/^ \* @customfunction$/m.test(doc))
+    throw new Error(`apps-script: ${name} needs a JSDoc block with @customfunction on its own line`);
+  return `${doc ? `${doc}\n` : ''}function ${name}(${params.join(', ')}) { return Partnernomics.${name}.apply(null, arguments); }`;
+}).join('\n');
 const code = `// Partnernomics Apps Script bundle: built by \`npm run gas:build\` from apps-script/src. Do not edit.\n${result.outputFiles[0].text}\n${stubs}\n`;
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, code);

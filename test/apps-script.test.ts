@@ -19,6 +19,7 @@ import {
   createSpreadsheetFakes,
   type FakeSheet,
   FakeSpreadsheet,
+  formatDate,
   installSpreadsheetFakes,
   type SpreadsheetFakes,
 } from './fakes/spreadsheet-app.js';
@@ -336,11 +337,22 @@ describe('the bundle', () => {
       'refreshPbrScoreboard',
     ]);
     for (const name of exported) expect(topLevel.has(name), name).toBe(true);
-    // The custom functions carry @customfunction so Sheets autocompletes them.
-    for (const name of ['PN_SCORE', 'PN_RECOMMEND', 'PN_RYG']) {
-      expect(BUNDLE).toMatch(new RegExp(`@customfunction \\*/\\s*function ${name}\\(`));
-    }
     expect(g.PN_RYG(90, 100, 'higher', 0.05)).toBe('Red');
+  });
+
+  it('keeps every custom function JSDoc (@param lines, @customfunction on its own line) right above it', () => {
+    // Sheets builds its formula help from this block: esbuild drops comments, so the build must copy it.
+    const params = { PN_SCORE: 3, PN_RECOMMEND: 3, PN_RYG: 4 };
+    for (const [name, count] of Object.entries(params)) {
+      const m = new RegExp(`/\\*\\*\\n((?: \\*.*\\n)+) \\*/\\nfunction ${name}\\(([^)]*)\\)`).exec(BUNDLE);
+      expect(m, `${name} has a JSDoc block directly above it`).not.toBeNull();
+      const lines = m![1]!.split('\n').filter(Boolean);
+      expect(lines.at(-1), name).toBe(' * @customfunction');
+      const documented = lines.flatMap((l) => /^ \* @param \{[^}]+\} (\w+) \S/.exec(l)?.[1] ?? []);
+      expect(documented, name).toHaveLength(count);
+      // The wrapper's parameters are the documented ones, so the editor and Sheets show the same names.
+      expect(m![2]!.split(', '), name).toEqual(documented);
+    }
   });
 });
 
@@ -465,6 +477,66 @@ describe('custom functions agree with src/domain', () => {
       expect(g.PN_RYG(...args), JSON.stringify(args)).toBe(expected);
     }
     expect([...seen].sort()).toEqual(['', 'Green', 'Red', 'Yellow']);
+  });
+});
+
+describe('custom functions over ranges', () => {
+  const grid = <T>(rows: number, cols: number, make: () => T): T[][] =>
+    Array.from({ length: rows }, () => Array.from({ length: cols }, make));
+
+  it('PN_RECOMMEND maps a range of scores to a range of the same shape, cell by cell as recommend does', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    const rand = prng(0x2ec0);
+    const pool: unknown[] = [0, 44.9, 45, 69.9, 70, 100, 55.5, 64.9, 65, '', 'abc', true];
+    for (const [rows, cols] of [
+      [1, 6],
+      [9, 1],
+      [5, 4],
+    ] as const) {
+      const scores = grid(rows, cols, () => pick(rand, pool));
+      const expected = (p: number, q: number) =>
+        scores.map((row) => row.map((s) => recommend(num(s), { pursueAt: p, nurtureAt: q })));
+      expect(g.PN_RECOMMEND(scores, 65, 40)).toEqual(expected(65, 40));
+      expect(g.PN_RECOMMEND(scores, '', '')).toEqual(expected(70, 45)); // blank thresholds: the defaults
+      expect(g.PN_RECOMMEND(scores, [[65]], [[40]])).toEqual(expected(65, 40)); // one-cell ranges
+    }
+    // A single cell stays a single value, whether Sheets passes it bare or as a one-cell range.
+    expect(g.PN_RECOMMEND(70, 70, 45)).toBe('Pursue');
+    expect(g.PN_RECOMMEND([[44]], 70, 45)).toBe('Pass');
+  });
+
+  it('PN_RYG maps ranges of actuals, targets and directions to statuses of the same shape, as rygStatus does', () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    const rand = prng(0x4a6);
+    for (const [rows, cols] of [
+      [1, 5],
+      [12, 1],
+      [4, 3],
+    ] as const) {
+      const target = grid(rows, cols, () => pick(rand, [100, 50, 0, 10, '', 250]));
+      const actual = grid(rows, cols, () => pick(rand, [100, 80, 79.9, 120, 0, '', 'abc', 55, 60.1]));
+      const direction = grid(rows, cols, () => pick(rand, ['higher', 'lower', 'Lower ', '']));
+      const oracle = (band: number, dirs: unknown[][] | null) =>
+        actual.map((row, r) =>
+          row.map((a, c) => {
+            const d = dirs ? String(dirs[r]![c]).trim().toLowerCase() : 'higher';
+            return rygStatus(num(a), num(target[r]![c]), d === 'lower' ? 'lower' : 'higher', band) ?? '';
+          }),
+        );
+      expect(g.PN_RYG(actual, target, direction, 0.1)).toEqual(oracle(0.1, direction));
+      expect(g.PN_RYG(actual, target)).toEqual(oracle(0.2, null));
+      expect(g.PN_RYG(actual, target, 'lower', 0.5)).toEqual(
+        oracle(
+          0.5,
+          grid(rows, cols, () => 'lower'),
+        ),
+      );
+      // One target for a whole range of actuals.
+      const one = actual.map((row) => row.map((a) => rygStatus(num(a), 100, 'higher', 0.2) ?? ''));
+      expect(g.PN_RYG(actual, 100)).toEqual(one);
+    }
+    expect(g.PN_RYG([[80]], [[100]])).toBe('Yellow');
+    expect(() => g.PN_RYG([[1, 2]], [[1], [2]])).toThrow(/same size/);
   });
 });
 
@@ -702,5 +774,34 @@ describe('refreshPbrScoreboard and buildLeadershipReport', () => {
     const snapshot = fakes.spreadsheet.getSheetByName(name)!;
     expect(snapshot.getRange(2, 2, 1, 1).getValues()[0]![0]).toBe(42);
     expect(build()).toBe(name);
+  });
+
+  it('names the dated tab by the quarter start day in the spreadsheet time zone, not in UTC', () => {
+    // A date cell reaches the script as midnight in the spreadsheet's zone: east of UTC that is still the
+    // day before in UTC (2027-01-04 00:00 in Auckland is 2027-01-03 11:00Z).
+    const cases: [string, string][] = [
+      ['Pacific/Auckland', '2027-01-03T11:00:00Z'],
+      ['Asia/Tokyo', '2027-01-03T15:00:00Z'],
+      ['Europe/Berlin', '2027-01-03T23:00:00Z'],
+      ['America/Los_Angeles', '2027-01-04T08:00:00Z'],
+      ['Etc/GMT', '2027-01-04T00:00:00Z'],
+    ];
+    for (const [zone, instant] of cases) {
+      const fakes = createSpreadsheetFakes(new FakeSpreadsheet(zone));
+      const live = fakes.spreadsheet.insertSheet('Leadership Report');
+      live.setRow(1, ['Measure', 'This quarter']);
+      live.setCell(3, 2, new Date(instant));
+      fakes.spreadsheet.nameCell('ReportQuarterStart', live, 3, 2);
+      const g = loadBundle(fakes);
+      expect((g.buildLeadershipReport as () => string)(), zone).toBe('Leadership Report 2027-01-04');
+    }
+  });
+
+  it('the fake Utilities.formatDate formats in the given zone like SimpleDateFormat', () => {
+    const at = new Date('2027-01-03T11:00:00Z');
+    expect(formatDate(at, 'Pacific/Auckland', 'yyyy-MM-dd HH:mm:ss')).toBe('2027-01-04 00:00:00');
+    expect(formatDate(at, 'Etc/GMT', "yy/M/d 'at' H")).toBe('27/1/3 at 11');
+    expect(formatDate(at, 'America/New_York', 'yyyy-MM-dd')).toBe('2027-01-03');
+    expect(formatDate(at, 'Not/AZone', 'HH')).toBe('11'); // unknown IDs are GMT, as in Java
   });
 });

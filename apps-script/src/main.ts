@@ -15,7 +15,49 @@ function flat(values: unknown): unknown[] {
   return Array.isArray(values) ? (values as unknown[]).flat(2) : [values];
 }
 
-/** =PN_SCORE(ratings, weights, minCoverage): the partner score exactly as the Score column computes it. */
+/** A range as Sheets passes it to a custom function: rows of cells. A 1×1 array counts as its one cell. */
+function isGrid(value: unknown): value is unknown[][] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((row) => Array.isArray(row)) &&
+    !(value.length === 1 && (value[0] as unknown[]).length === 1)
+  );
+}
+
+function cell(value: unknown): unknown {
+  return Array.isArray(value) ? (value as unknown[][])[0]?.[0] : value;
+}
+
+/**
+ * Applies `fn` cell by cell: with no range among `args` it is called once on the values; otherwise the
+ * ranges (all the same size) are walked together, single values repeating for every cell, and the results
+ * come back as rows of the same shape, as Sheets spills them.
+ */
+function mapCells<T>(name: string, args: unknown[], fn: (...cells: unknown[]) => T): T | T[][] {
+  const grids = args.filter(isGrid);
+  const shape = grids[0];
+  if (!shape) return fn(...args.map(cell));
+  const width = shape[0]?.length ?? 0;
+  if (grids.some((g) => g.length !== shape.length || g.some((row) => row.length !== width)))
+    throw new Error(`${name}: the ranges must all be the same size.`);
+  return shape.map((row, r) => row.map((_, c) => fn(...args.map((a) => (isGrid(a) ? a[r]?.[c] : cell(a))))));
+}
+
+function isDate(value: unknown): value is Date {
+  return Object.prototype.toString.call(value) === '[object Date]';
+}
+
+/**
+ * The partner score, 0 to 100, from 1 to 5 ratings weighted like the Score column: blank when less than the
+ * minimum share of the weight is rated.
+ *
+ * @param {number[][]} ratings The partner's ratings, 1 to 5, one per criterion (a row or a column).
+ * @param {number[][]} weights The criteria weights in the same order, e.g. the Weights named range.
+ * @param {number} minCoverage The share of the total weight that must be rated; 0.5 when left out.
+ * @return {number|string} The score rounded to one decimal, or blank.
+ * @customfunction
+ */
 export function PN_SCORE(ratings: unknown, weights: unknown, minCoverage: unknown = 0.5): number | string {
   const r = flat(ratings);
   const w = flat(weights).map((v) => toNumberOrNull(v) ?? 0);
@@ -29,25 +71,54 @@ export function PN_SCORE(ratings: unknown, weights: unknown, minCoverage: unknow
   return score ?? '';
 }
 
-/** =PN_RECOMMEND(score, pursueAt, nurtureAt): Pursue / Nurture / Pass, or "Needs ratings" for a blank score. */
-export function PN_RECOMMEND(score: unknown, pursueAt: unknown, nurtureAt: unknown): string {
-  return recommend(toNumberOrNull(score), {
-    pursueAt: toNumberOrNull(pursueAt) ?? 70,
-    nurtureAt: toNumberOrNull(nurtureAt) ?? 45,
-  });
+/**
+ * Pursue, Nurture or Pass for a partner score, or "Needs ratings" when the score is blank. Given a range of
+ * scores, returns one recommendation per cell.
+ *
+ * @param {number|number[][]} score A partner score (0 to 100), or a range of scores.
+ * @param {number} pursueAt The score from which to pursue, e.g. PursueAt; 70 when blank.
+ * @param {number} nurtureAt The score from which to nurture, e.g. NurtureAt; 45 when blank.
+ * @return {string|string[][]} The recommendation, or one per cell of the range.
+ * @customfunction
+ */
+export function PN_RECOMMEND(score: unknown, pursueAt: unknown, nurtureAt: unknown): string | string[][] {
+  return mapCells('PN_RECOMMEND', [score, pursueAt, nurtureAt], (s, p, n) =>
+    recommend(toNumberOrNull(s), {
+      pursueAt: toNumberOrNull(p) ?? 70,
+      nurtureAt: toNumberOrNull(n) ?? 45,
+    }),
+  );
 }
 
-/** =PN_RYG(actual, target, "higher"|"lower", band): Green / Yellow / Red, blank when either number is missing. */
+/**
+ * Green, Yellow or Red for an actual figure against its target, blank when either is missing. Given ranges
+ * of the same size, returns one status per row and column.
+ *
+ * @param {number|number[][]} actual The actual figure, or a range of them.
+ * @param {number|number[][]} target The target, or a range of targets the same size as actual.
+ * @param {string|string[][]} direction "higher" (the default) when more is better, "lower" when less is.
+ * @param {number} band How far from target still counts as Yellow, as a share; 0.2 when left out.
+ * @return {string|string[][]} The status, or one per cell of the ranges.
+ * @customfunction
+ */
 export function PN_RYG(
   actual: unknown,
   target: unknown,
   direction: unknown = 'higher',
   band: unknown = 0.2,
-): string {
+): string | string[][] {
+  return mapCells('PN_RYG', [actual, target, direction, band], (a, t, d, b) => rygCell(a, t, d, b));
+}
+
+function rygCell(actual: unknown, target: unknown, direction: unknown, band: unknown): string {
   const status = rygStatus(
     actual === '' ? null : toNumberOrNull(actual),
     target === '' ? null : toNumberOrNull(target),
-    String(direction).trim().toLowerCase() === 'lower' ? 'lower' : 'higher',
+    String(direction ?? 'higher')
+      .trim()
+      .toLowerCase() === 'lower'
+      ? 'lower'
+      : 'higher',
     toNumberOrNull(band) ?? 0.2,
   );
   return status ?? '';
@@ -179,7 +250,7 @@ export function refreshPbrScoreboard(): { Green: number; Yellow: number; Red: nu
       const range = sheet.getRange(2, status + 1, rows, 1);
       const formulas = range.getFormulas();
       const out = all.slice(1).map((row, r) => {
-        const value = PN_RYG(row[actual], row[target], row[dir], band);
+        const value = rygCell(row[actual], row[target], row[dir], band);
         if (value) counts[value as keyof typeof counts] += 1;
         return [formulas[r]?.[0] || value];
       });
@@ -199,14 +270,17 @@ export function refreshPbrScoreboard(): { Green: number; Yellow: number; Red: nu
  * so the board sees the numbers as they were, whatever the live tab shows later. One read, one write.
  */
 export function buildLeadershipReport(): string {
-  const { SpreadsheetApp } = services();
+  const { SpreadsheetApp, Utilities } = services();
   const book = SpreadsheetApp.getActiveSpreadsheet();
   const live = requireSheet(book, 'Leadership Report');
   const values = live
     .getRange(1, 1, Math.max(live.getLastRow(), 1), Math.max(live.getLastColumn(), 1))
     .getValues();
   const start = book.getRangeByName('ReportQuarterStart')?.getValues()[0]?.[0];
-  const label = start instanceof Date ? start.toISOString().slice(0, 10) : String(start ?? 'this quarter');
+  // A date cell arrives as midnight in the spreadsheet's time zone: name the tab by that day, not by UTC's.
+  const label = isDate(start)
+    ? Utilities.formatDate(start, book.getSpreadsheetTimeZone(), 'yyyy-MM-dd')
+    : String(start ?? 'this quarter');
   const name = `Leadership Report ${label}`;
   const snapshot = book.getSheetByName(name) ?? book.insertSheet(name);
   snapshot.getRange(1, 1, values.length, values[0]?.length ?? 1).setValues(values);

@@ -17,6 +17,8 @@ export interface Spreadsheet {
   getSheetByName(name: string): Sheet | null;
   insertSheet(name: string): Sheet;
   getRangeByName(name: string): Range | null;
+  /** The spreadsheet's time zone (File → Settings), e.g. "Europe/Berlin". */
+  getSpreadsheetTimeZone(): string;
   toast(message: string, title?: string, timeoutSeconds?: number): void;
 }
 
@@ -42,9 +44,15 @@ export interface LockLike {
   releaseLock(): void;
 }
 
+export interface UtilitiesLike {
+  /** `date` in `timeZone`, formatted with a Java SimpleDateFormat pattern such as "yyyy-MM-dd". */
+  formatDate(date: Date, timeZone: string, format: string): string;
+}
+
 export interface Services {
   SpreadsheetApp: SpreadsheetAppLike;
   LockService: { getDocumentLock(): LockLike };
+  Utilities: UtilitiesLike;
 }
 
 /** The Apps Script globals, looked up at call time so tests can install fakes first. */

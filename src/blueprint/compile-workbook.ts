@@ -274,6 +274,12 @@ function kpiSeedRows(ctx: Context): Record<string, unknown>[] {
   });
 }
 
+/**
+ * The header row of the default-terms table on Settings (one row per term of each chosen partnership type,
+ * the type's name first). The Sheets target finds the table by it to rewrite it when the types change.
+ */
+export const TERMS_HEADERS = ['Partnership type', 'Term', 'Default', 'Source'] as const;
+
 interface NamedRange {
   name: string;
   tab: string;
@@ -344,7 +350,7 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
       validations.push({ range: `C${first}:C${last}`, between: [0, 1000] });
     } else {
       put(gen.at_row - 1, 1, { value: 'Default terms of the chosen partnership types', style: 'label' });
-      ['Partnership type', 'Term', 'Default', 'Source'].forEach((h, i) => {
+      TERMS_HEADERS.forEach((h, i) => {
         put(gen.at_row, i + 1, { value: h, style: 'header' });
       });
       let r = gen.at_row + 1;

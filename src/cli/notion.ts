@@ -1,4 +1,6 @@
 // Builds the NotionApi a command uses: its base URL from the environment, rate-limit waits shown on a terminal.
+import { notionCredential } from '../config/credentials.js';
+import { PnError } from '../platform/errors.js';
 import { Throttle } from '../platform/throttle.js';
 import { NotionApi } from '../targets/notion/api.js';
 import type { CommandContext } from './program.js';
@@ -27,4 +29,16 @@ export function notionApiFor(ctx: CommandContext, token: string): NotionApi {
       },
     },
   });
+}
+
+/** The Notion API of a command that needs a token: from NOTION_TOKEN or the stored login, scrubbed from output. */
+export function requireNotionApi(ctx: CommandContext): NotionApi {
+  const credential = notionCredential(ctx.io.env);
+  if (!credential) {
+    throw new PnError('CREDENTIALS_MISSING', 'no Notion token', {
+      hint: 'run `partnernomics login notion`, or set NOTION_TOKEN',
+    });
+  }
+  ctx.secrets.add(credential.token);
+  return notionApiFor(ctx, credential.token);
 }

@@ -35,7 +35,8 @@ export function parseConfig(
   if (!result.success) {
     throw new PnError('CONFIG_INVALID', `${source}: ${describeZodError(result.error)}`, { hint });
   }
-  return { ...result.data, program: { start_date: result.data.program.start_date ?? today } };
+  const { start_date, ...program } = result.data.program;
+  return { ...result.data, program: { ...program, start_date: start_date ?? today } };
 }
 
 export function parseConfigYaml(text: string, source: string, today?: string): Config {

@@ -23,6 +23,40 @@ const isoDate = z
     },
   );
 
+/** Whether `zone` is a time zone this runtime knows by name (IANA, e.g. Europe/Berlin; offsets are refused). */
+export function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The machine's time zone, the default for `program.time_zone`. */
+export function machineTimeZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isTimeZone(zone) ? zone : 'Etc/UTC';
+}
+
+export const DEFAULT_LOCALE = 'en_US';
+
+const timeZone = z
+  .string()
+  .trim()
+  .refine(isTimeZone, {
+    error: (issue) =>
+      `"${String(issue.input)}" is not a time zone (use an IANA name such as Europe/Berlin or America/New_York)`,
+  })
+  .transform((zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
+
+/** A Sheets locale: a language code (en, fil) or language_COUNTRY (en_US, de_DE), as SpreadsheetProperties.locale. */
+const locale = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a Sheets locale such as en_US, en_GB or de_DE');
+
 const partnershipType = z.string().transform((value, ctx) => {
   const key = parsePartnershipType(value);
   if (!key) {
@@ -66,14 +100,36 @@ export const configSchema = z.strictObject({
     .transform((types) => PARTNERSHIP_TYPES.filter((t) => types.includes(t)))
     .default([...PARTNERSHIP_TYPES]),
   team: z.array(teamMemberSchema).default(ROLES.map((role) => ({ role }))),
-  program: z.strictObject({ start_date: isoDate.optional() }).prefault({}),
+  program: z
+    .strictObject({
+      start_date: isoDate.optional(),
+      /** The workbook's time zone, set when it is created; unset = the machine's zone (see `programTimeZone`). */
+      time_zone: timeZone.optional(),
+      /** The workbook's locale (number and date display), set when it is created; unset = en_US. */
+      locale: locale.optional(),
+    })
+    .prefault({}),
   targets: targetsSchema.prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
-/** The config with every default filled in, including the program start date. */
+/**
+ * The config with every default filled in, including the program start date. The time zone and locale stay
+ * unset when the file leaves them out, so the compiled version does not depend on the machine: read them
+ * with `programTimeZone` and `programLocale`.
+ */
 export interface Config extends Omit<ParsedConfig, 'program'> {
-  program: { start_date: string };
+  program: { start_date: string; time_zone?: string; locale?: string };
+}
+
+/** `program.time_zone`, or the machine's zone when the config leaves it out. */
+export function programTimeZone(config: Pick<Config, 'program'>): string {
+  return config.program.time_zone ?? machineTimeZone();
+}
+
+/** `program.locale`, or en_US when the config leaves it out. */
+export function programLocale(config: Pick<Config, 'program'>): string {
+  return config.program.locale ?? DEFAULT_LOCALE;
 }

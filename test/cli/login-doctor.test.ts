@@ -123,7 +123,10 @@ describe('doctor', () => {
 
   it('explains how to share a root page the integration cannot see', async () => {
     nock(API).get('/v1/users/me').reply(200, ME);
-    nock(API).get('/v1/pages/1429989f-e8ac-4eff-bc8f-57f56486db54').reply(404, NOT_FOUND);
+    nock(API)
+      .get('/v1/pages/1429989f-e8ac-4eff-bc8f-57f56486db54')
+      .query({ filter_properties: 'title' })
+      .reply(404, NOT_FOUND);
     const result = await run(
       ['--json', 'doctor', '--root', 'https://www.notion.so/acme/Partners-1429989fe8ac4effbc8f57f56486db54'],
       { env: env(tempDir(), { NOTION_TOKEN: TOKEN }) },
@@ -140,6 +143,7 @@ describe('doctor', () => {
     nock(API).get('/v1/users/me').reply(200, ME);
     nock(API)
       .get('/v1/pages/1429989f-e8ac-4eff-bc8f-57f56486db54')
+      .query({ filter_properties: 'title' }) // only the title is read: nothing else of the page is needed
       .times(2)
       .reply(200, { object: 'page', id: '1429989f-e8ac-4eff-bc8f-57f56486db54', properties: {} });
     nock(API).get('/v1/blocks/1429989f-e8ac-4eff-bc8f-57f56486db54/children').query(true).reply(200, {

@@ -1,5 +1,5 @@
 // In-memory fake of the Apps Script services the bound script uses (see apps-script/src/sheet.ts):
-// SpreadsheetApp, Spreadsheet, Sheet, Range, Ui/Menu and LockService. Rows and columns are 1-based like
+// SpreadsheetApp, Spreadsheet, Sheet, Range, Ui/Menu, LockService and Utilities.formatDate. Rows and columns are 1-based like
 // Apps Script; every getValues / getFormulas / setValues call is counted per sheet so tests can assert
 // that a run reads and writes a constant number of ranges.
 
@@ -271,6 +271,13 @@ export class FakeSpreadsheet {
   private readonly sheets = new Map<string, FakeSheet>();
   private readonly named = new Map<string, { sheet: FakeSheet; row: number; column: number }>();
 
+  /** `timeZone`: the spreadsheet's (File → Settings); a new Google spreadsheet's default here is Etc/GMT. */
+  constructor(private readonly timeZone = 'Etc/GMT') {}
+
+  getSpreadsheetTimeZone(): string {
+    return this.timeZone;
+  }
+
   insertSheet(name: string): FakeSheet {
     const sheet = new FakeSheet(name);
     this.sheets.set(name, sheet);
@@ -316,6 +323,50 @@ export class FakeLock {
   }
 }
 
+const PATTERN_FIELDS: Record<string, Intl.DateTimeFormatPartTypes> = {
+  y: 'year',
+  M: 'month',
+  d: 'day',
+  H: 'hour',
+  m: 'minute',
+  s: 'second',
+};
+
+/**
+ * Utilities.formatDate(date, timeZone, pattern) for the numeric SimpleDateFormat letters the script may use
+ * (yyyy, yy, MM, M, dd, d, HH, H, mm, ss, and 'quoted' text), computed in `timeZone` with Intl. Like Java's
+ * TimeZone.getTimeZone, an unknown zone ID falls back to GMT. Other pattern letters throw (not modelled).
+ */
+export function formatDate(date: Date, timeZone: string, pattern: string): string {
+  if (!isDate(date) || Number.isNaN(date.getTime()))
+    throw new Error('Exception: Invalid argument: date (Utilities.formatDate)');
+  let zone = timeZone;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    zone = 'Etc/GMT';
+  }
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return pattern.replace(/'([^']*)'|([A-Za-z])\2*/g, (token, quoted: string | undefined, letter?: string) => {
+    if (quoted !== undefined) return quoted === '' ? "'" : quoted;
+    const type = letter ? PATTERN_FIELDS[letter] : undefined;
+    if (!type) throw new Error(`fake Utilities.formatDate does not model the pattern letter "${letter}"`);
+    const value = field(type);
+    if (letter === 'y' && token.length === 2) return String(value % 100).padStart(2, '0');
+    return String(value).padStart(token.length, '0');
+  });
+}
+
 export interface SpreadsheetFakes {
   spreadsheet: FakeSpreadsheet;
   ui: FakeUi;
@@ -327,6 +378,7 @@ export interface SpreadsheetFakes {
     flush(): void;
   };
   LockService: { getDocumentLock(): FakeLock };
+  Utilities: { formatDate: typeof formatDate };
 }
 
 export function createSpreadsheetFakes(spreadsheet = new FakeSpreadsheet()): SpreadsheetFakes {
@@ -346,19 +398,21 @@ export function createSpreadsheetFakes(spreadsheet = new FakeSpreadsheet()): Spr
       },
     },
     LockService: { getDocumentLock: () => lock },
+    Utilities: { formatDate },
   };
 }
 
 /**
- * Puts SpreadsheetApp and LockService on `target` (globalThis by default, or a vm context object) and
+ * Puts SpreadsheetApp, LockService and Utilities on `target` (globalThis by default, or a vm context object) and
  * returns a function that restores whatever was there before.
  */
 export function installSpreadsheetFakes(fakes: SpreadsheetFakes, target: object = globalThis): () => void {
   const slots = target as Record<string, unknown>;
-  const names = ['SpreadsheetApp', 'LockService'] as const;
+  const names = ['SpreadsheetApp', 'LockService', 'Utilities'] as const;
   const previous = names.map((n) => ({ n, had: Object.hasOwn(slots, n), value: slots[n] }));
   slots.SpreadsheetApp = fakes.SpreadsheetApp;
   slots.LockService = fakes.LockService;
+  slots.Utilities = fakes.Utilities;
   return () => {
     for (const p of previous) {
       if (p.had) slots[p.n] = p.value;

@@ -74,7 +74,7 @@ describe('a fresh local install', () => {
   it('ships the Apps Script bundle with its manifest, and the manual steps', () => {
     const code = readFileSync(join(ws, 'apps-script', 'Code.js'), 'utf8');
     expect(code).toContain('function onOpen()');
-    expect(code).toContain('function PN_SCORE()');
+    expect(code).toMatch(/function PN_SCORE\(ratings, weights, minCoverage\)/);
     expect(JSON.parse(readFileSync(join(ws, 'apps-script', 'appsscript.json'), 'utf8')).runtimeVersion).toBe(
       'V8',
     );

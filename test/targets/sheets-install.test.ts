@@ -1,7 +1,9 @@
 // Installing the leaders' workbook into the stateful fake Google APIs: complete, computed, idempotent, clear errors.
 import { readFileSync } from 'node:fs';
+import type { sheets_v4 } from '@googleapis/sheets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/blueprint/compile.js';
+import { columnLetter, TERMS_HEADERS } from '../../src/blueprint/compile-workbook.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
 import { scorePartners } from '../../src/domain/scoring.js';
@@ -9,10 +11,12 @@ import { PnError } from '../../src/platform/errors.js';
 import { APPS_SCRIPT_BUNDLE, APPS_SCRIPT_MANIFEST } from '../../src/platform/paths.js';
 import { GoogleApi } from '../../src/targets/sheets/google-api.js';
 import { installWorkbook } from '../../src/targets/sheets/install.js';
-import { createFakeGoogle } from '../fakes/google/index.js';
-import { editedTemplates, WORKBOOK_TABS } from '../helpers.js';
+import { termsTable } from '../../src/targets/sheets/requests.js';
+import { createFakeGoogle, type FakeGoogle } from '../fakes/google/index.js';
+import type { CallRecord } from '../fakes/harness.js';
+import { cli, editedTemplates, tempDir, WORKBOOK_TABS } from '../helpers.js';
 
-const fake = createFakeGoogle();
+const fake = createFakeGoogle({ recordBodies: true });
 const bp = loadBlueprint();
 const ws = compile(bp, parseConfig({ company: { name: 'Ridgeway Dispatch' } }, 'test', '2027-01-04'));
 const source = {
@@ -23,21 +27,31 @@ const source = {
 beforeAll(() => fake.listen());
 afterAll(() => fake.close());
 
-function api(scopes = ['drive.file', 'script.projects']) {
-  const tokens = fake.issueToken(scopes);
+function apiOf(google: FakeGoogle, scopes = ['drive.file', 'script.projects']) {
+  const tokens = google.issueToken(scopes);
   return new GoogleApi({
-    auth: fake.oauthClient({ refreshToken: tokens.refreshToken }),
-    rootUrl: fake.rootUrl,
+    auth: google.oauthClient({ refreshToken: tokens.refreshToken }),
+    rootUrl: google.rootUrl,
   });
+}
+const api = (scopes?: string[]) => apiOf(fake, scopes);
+
+/** The requests of every batchUpdate in `calls` (the fake records bodies). */
+function batchRequests(calls: readonly CallRecord[]): sheets_v4.Schema$Request[] {
+  return calls
+    .filter((c) => c.method === 'POST' && /:batchUpdate$/.test(c.path))
+    .flatMap((c) => (c.body as sheets_v4.Schema$BatchUpdateSpreadsheetRequest).requests ?? []);
 }
 
 describe('install --target sheets (library)', () => {
   let spreadsheetId = '';
+  let firstInstall: CallRecord[] = [];
 
   it('creates every tab, formula, named range, chart and the bound script, in as few batchUpdates as the limit allows', async () => {
     fake.clearLog();
     const result = await installWorkbook(api(), ws, source);
     spreadsheetId = result.spreadsheetId;
+    firstInstall = [...fake.calls];
     expect(result.action).toBe('created');
     expect(result.scriptAction).toBe('created');
     expect(result.batchUpdates).toBe(fake.count('POST', /:batchUpdate$/) - 1); // the last one records the script
@@ -114,6 +128,114 @@ describe('install --target sheets (library)', () => {
     ]);
   });
 
+  it('charts categories and every series from the same rows of their table, none of them empty', async () => {
+    const charts = batchRequests(firstInstall).flatMap((r) => (r.addChart?.chart ? [r.addChart.chart] : []));
+    expect(charts).toHaveLength(5);
+    const book = await api().sheets.spreadsheets.get({
+      spreadsheetId,
+      fields: 'sheets(properties(sheetId,title))',
+    });
+    const titleOf = (id: number | null | undefined) =>
+      book.data.sheets?.find((sh) => sh.properties?.sheetId === id)?.properties?.title;
+    const only = (data: sheets_v4.Schema$ChartData | undefined) => {
+      const sources = data?.sourceRange?.sources ?? [];
+      expect(sources).toHaveLength(1);
+      return sources[0]!;
+    };
+    for (const chart of charts) {
+      const basic = chart.spec!.basicChart!;
+      const title = chart.spec!.title!;
+      const domain = only(basic.domains?.[0]?.domain);
+      expect(domain.endColumnIndex! - domain.startColumnIndex!, title).toBe(1);
+      const rows = ({ sheetId, startRowIndex, endRowIndex }: sheets_v4.Schema$GridRange) => ({
+        sheetId,
+        startRowIndex,
+        endRowIndex,
+      });
+      for (const series of basic.series ?? []) expect(rows(only(series.series)), title).toEqual(rows(domain));
+      // Every category cell of the range holds something in the installed workbook: no row past the table.
+      const letter = columnLetter(domain.startColumnIndex! + 1);
+      const range = `'${titleOf(domain.sheetId)}'!${letter}${domain.startRowIndex! + 1}:${letter}${domain.endRowIndex}`;
+      const height = domain.endRowIndex! - domain.startRowIndex!;
+      const entered = await api().sheets.spreadsheets.values.get({
+        spreadsheetId,
+        range,
+        valueRenderOption: 'FORMULA',
+      });
+      const cells = Array.from({ length: height }, (_, i) => entered.data.values?.[i]?.[0]);
+      expect(
+        cells.every((v) => v !== undefined && v !== ''),
+        `${title}: ${range} ${JSON.stringify(cells)}`,
+      ).toBe(true);
+      const shown = await api().sheets.spreadsheets.values.get({
+        spreadsheetId,
+        range,
+        valueRenderOption: 'UNFORMATTED_VALUE',
+      });
+      const labels = Array.from({ length: height }, (_, i) => shown.data.values?.[i]?.[0]);
+      if (title.startsWith('Leads (referrals) per partner')) {
+        // One slot per partner of the first 20: the example partners show, later slots fill as partners come.
+        expect(labels.slice(0, 5).every((v) => v !== undefined && v !== '')).toBe(true);
+      } else {
+        expect(
+          labels.every((v) => v !== undefined && v !== ''),
+          `${title}: ${JSON.stringify(labels)}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("creates the workbook in the configured time zone and locale, the machine's zone by default", async () => {
+    const created = firstInstall.find((c) => c.method === 'POST' && c.path === '/v4/spreadsheets');
+    const machine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect((created?.body as sheets_v4.Schema$Spreadsheet | undefined)?.properties).toMatchObject({
+      timeZone: machine,
+      locale: 'en_US',
+    });
+    const props = await api().sheets.spreadsheets.get({
+      spreadsheetId,
+      fields: 'properties(timeZone,locale)',
+    });
+    expect(props.data.properties).toEqual({ timeZone: machine, locale: 'en_US' });
+
+    const other = createFakeGoogle();
+    await other.listen();
+    try {
+      const zoned = compile(
+        bp,
+        parseConfig(
+          { company: { name: 'Kiwi Freight' }, program: { time_zone: 'Pacific/Auckland', locale: 'en_NZ' } },
+          'test',
+          '2027-01-04',
+        ),
+      );
+      const result = await installWorkbook(apiOf(other), zoned, null);
+      expect(other.state.spreadsheet(result.spreadsheetId)!.properties).toMatchObject({
+        timeZone: 'Pacific/Auckland',
+        locale: 'en_NZ',
+      });
+    } finally {
+      await other.close();
+    }
+
+    // An unknown zone or a malformed locale is refused with one line naming the field.
+    const refused = (program: Record<string, string>) => {
+      try {
+        parseConfig({ program }, 'partnernomics.config.yaml');
+      } catch (e) {
+        return (e as PnError).oneLine();
+      }
+      return 'accepted';
+    };
+    expect(refused({ time_zone: 'Mars/Olympus_Mons' })).toMatch(
+      /^partnernomics\.config\.yaml: program\.time_zone: "Mars\/Olympus_Mons" is not a time zone/,
+    );
+    expect(refused({ time_zone: '+05:00' })).toContain('program.time_zone');
+    expect(refused({ locale: 'en-US' })).toContain('program.locale: must be a Sheets locale');
+    expect(refused({ time_zone: 'asia/tokyo', locale: 'ja_JP' })).toBe('accepted');
+    expect(parseConfig({ program: { time_zone: 'asia/tokyo' } }, 'x').program.time_zone).toBe('Asia/Tokyo');
+  });
+
   it('makes zero writes when installed again with nothing changed', async () => {
     fake.clearLog();
     const again = await installWorkbook(api(), ws, source);
@@ -155,11 +277,7 @@ describe('install --target sheets (library)', () => {
     const other = createFakeGoogle();
     await other.listen();
     try {
-      const otherApi = (scopes: string[]) =>
-        new GoogleApi({
-          auth: other.oauthClient({ refreshToken: other.issueToken(scopes).refreshToken }),
-          rootUrl: other.rootUrl,
-        });
+      const otherApi = (scopes: string[]) => apiOf(other, scopes);
       other.setAppsScriptApi('userSettingDisabled');
       const disabled = await installWorkbook(otherApi(['drive.file', 'script.projects']), ws, source).catch(
         (e: unknown) => e,
@@ -174,6 +292,54 @@ describe('install --target sheets (library)', () => {
       const done = await installWorkbook(otherApi(['drive.file', 'script.projects']), ws, source);
       expect(done.scriptAction).toBe('created');
       expect(other.state.drive.files.size).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('tells the Cloud project switch (enable the API in the console) from the user setting (usersettings)', async () => {
+    const other = createFakeGoogle();
+    await other.listen();
+    try {
+      const project = other.state.projectNumber;
+      const consoleUrl = `https://console.developers.google.com/apis/api/script.googleapis.com/overview?project=${project}`;
+      const failure = async () => {
+        const e = await installWorkbook(apiOf(other), ws, source).catch((error: unknown) => error);
+        expect(e).toBeInstanceOf(PnError);
+        return (e as PnError).oneLine();
+      };
+      const probe = async () => {
+        const e = await apiOf(other)
+          .checkAppsScriptApi()
+          .then(() => 'ok')
+          .catch((error: unknown) => (error as PnError).oneLine());
+        return e;
+      };
+
+      other.setAppsScriptApi('serviceDisabled');
+      for (const line of [await failure(), await probe()]) {
+        expect(line).toContain('Apps Script API is not enabled in the Google Cloud project');
+        expect(line).toContain(`enable it at ${consoleUrl}`);
+        expect(line).not.toContain('usersettings');
+      }
+
+      other.setAppsScriptApi('userSettingDisabled');
+      for (const line of [await failure(), await probe()]) {
+        expect(line).toContain("switched off in this Google account's Apps Script settings");
+        expect(line).toContain('https://script.google.com/home/usersettings');
+        expect(line).not.toContain('console.developers.google.com');
+      }
+
+      // The same Cloud-project fault on another API names that API and its own console page.
+      other.setAppsScriptApi('enabled');
+      other.setServiceEnabled('sheets', false);
+      const sheetsOff = await installWorkbook(apiOf(other), ws, source).catch((e: unknown) => e);
+      other.setServiceEnabled('sheets', true);
+      expect((sheetsOff as PnError).oneLine()).toContain(
+        `Google Sheets API is not enabled in the Google Cloud project of the OAuth client`,
+      );
+      expect((sheetsOff as PnError).oneLine()).toContain('sheets.googleapis.com/overview?project=');
+      expect(await probe()).toBe('ok');
     } finally {
       await other.close();
     }
@@ -209,6 +375,150 @@ describe('install --target sheets (library)', () => {
       expect((exhausted as PnError).oneLine()).toMatch(/quota .* kept being exceeded .* — wait a minute/);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('doctor names the switch that is off', () => {
+  it('the Cloud project API (console URL) and the user setting (usersettings) get different fixes', async () => {
+    const google = createFakeGoogle();
+    await google.listen();
+    try {
+      const tokens = google.issueToken(['drive.file', 'script.projects']);
+      const env = {
+        PARTNERNOMICS_HOME: tempDir(),
+        PARTNERNOMICS_GOOGLE_URL: google.rootUrl,
+        PARTNERNOMICS_GOOGLE_TOKEN_URL: google.tokenUrl,
+        GOOGLE_OAUTH_CLIENT_ID: google.clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: google.clientSecret,
+        GOOGLE_REFRESH_TOKEN: tokens.refreshToken,
+      };
+      const line = (stdout: string) => stdout.split('\n').find((l) => l.includes('Apps Script API:')) ?? '';
+
+      const on = await cli(['doctor'], { env });
+      expect(line(on.stdout)).toMatch(/^✓ Apps Script API: enabled/);
+
+      google.setAppsScriptApi('serviceDisabled');
+      const project = await cli(['doctor'], { env });
+      expect(project.code).toBe(1);
+      expect(line(project.stdout)).toMatch(
+        /^✗ Apps Script API: the Apps Script API is not enabled in the Google Cloud project/,
+      );
+      expect(line(project.stdout)).toContain(
+        `enable it at https://console.developers.google.com/apis/api/script.googleapis.com/overview?project=${google.state.projectNumber}`,
+      );
+
+      google.setAppsScriptApi('userSettingDisabled');
+      const user = await cli(['doctor'], { env });
+      expect(user.code).toBe(1);
+      expect(line(user.stdout)).toMatch(
+        /^✗ Apps Script API: the Apps Script API is switched off in this Google account/,
+      );
+      expect(line(user.stdout)).toContain('turn it on at https://script.google.com/home/usersettings');
+      expect(line(user.stdout)).not.toContain('console.developers.google.com');
+    } finally {
+      await google.close();
+    }
+  });
+});
+
+describe('re-install after the config changes', () => {
+  it('updates the title, company cell and type terms in one batchUpdate, keeps typed values, then writes 0', async () => {
+    const google = createFakeGoogle({ recordBodies: true });
+    await google.listen();
+    try {
+      const configured = (name: string, types: string[]) =>
+        compile(bp, parseConfig({ company: { name }, partnership_types: types }, 'test', '2027-01-04'));
+      const settingsOf = (w: typeof ws) => w.workbook.tabs.find((t) => t.key === 'settings')!;
+      const before = configured('Ridgeway Dispatch', ['referral', 'co-sell']);
+      const after = configured('Ridgeway Logistics', ['referral', 'affiliate', 'marketplace']);
+      const oldTerms = termsTable(settingsOf(before))!;
+      const newTerms = termsTable(settingsOf(after))!;
+      expect(newTerms.rows.length).toBeGreaterThan(oldTerms.rows.length);
+      const { spreadsheetId } = await installWorkbook(apiOf(google), before, source);
+      const sheets = apiOf(google).sheets.spreadsheets;
+
+      // A person's values: a threshold on Settings, a metric, and a note two rows under the terms table.
+      const noteRow = oldTerms.headerRow + newTerms.rows.length + 3;
+      await sheets.values.batchUpdate({
+        spreadsheetId,
+        requestBody: {
+          valueInputOption: 'RAW',
+          data: [
+            { range: 'Settings!I7', values: [[75]] },
+            { range: "'Metrics'!B10", values: [['Typed by a person']] },
+            { range: `Settings!A${noteRow}`, values: [['Our own note under the terms']] },
+          ],
+        },
+      });
+
+      google.clearLog();
+      const upgraded = await installWorkbook(apiOf(google), after, source);
+      expect(upgraded.action).toBe('upgraded');
+      expect(upgraded.updated).toEqual(['title', 'company name', 'default terms']);
+      expect(google.count('POST', /:batchUpdate$/)).toBe(1);
+
+      const title = 'Partnernomics — Program Workbook (Ridgeway Logistics)';
+      const props = await sheets.get({ spreadsheetId, fields: 'properties(title)' });
+      expect(props.data.properties?.title).toBe(title);
+      expect(google.state.drive.files.get(spreadsheetId)?.name).toBe(title);
+      const read = await sheets.values.batchGet({
+        spreadsheetId,
+        ranges: [
+          'CompanyName',
+          `Settings!A${oldTerms.headerRow}:D${noteRow}`,
+          'Settings!I7',
+          "'Metrics'!B10",
+          'Start!A2',
+        ],
+        valueRenderOption: 'UNFORMATTED_VALUE',
+      });
+      const [company, terms, pursue, metric, start] = (read.data.valueRanges ?? []).map((v) => v.values);
+      expect(company).toEqual([['Ridgeway Logistics']]);
+      expect(terms).toEqual([[...TERMS_HEADERS], ...newTerms.rows, [], [], ['Our own note under the terms']]);
+      expect(pursue).toEqual([[75]]);
+      expect(metric).toEqual([['Typed by a person']]);
+      expect(String(start?.[0]?.[0])).toContain('Partner program of Ridgeway Logistics');
+
+      // The Partnership type dropdown offers the new types.
+      const typeColumn = after.workbook.tabs
+        .find((t) => t.key === 'partner_scoring')!
+        .table!.columns.find((c) => c.key === 'type')!.letter;
+      const rule = await sheets.get({
+        spreadsheetId,
+        ranges: [`'Partner Scoring'!${typeColumn}3`],
+        fields: 'sheets(data(rowData(values(dataValidation))))',
+      });
+      const options =
+        rule.data.sheets?.[0]?.data?.[0]?.rowData?.[0]?.values?.[0]?.dataValidation?.condition?.values?.map(
+          (v) => v.userEnteredValue,
+        );
+      expect(options).toEqual(
+        ['Referral', 'Affiliate', 'Marketplace'].map((n) => expect.stringContaining(n)),
+      );
+
+      google.clearLog();
+      const again = await installWorkbook(apiOf(google), after, source);
+      expect(again.action).toBe('unchanged');
+      expect(again.writes).toBe(0);
+
+      // Fewer types: the rows the longer table used are cleared, the note under it stays.
+      const fewer = configured('Ridgeway Logistics', ['marketplace']);
+      const fewerTerms = termsTable(settingsOf(fewer))!;
+      const shrunk = await installWorkbook(apiOf(google), fewer, source);
+      expect(shrunk.updated).toEqual(['default terms']);
+      const left = await sheets.values.get({
+        spreadsheetId,
+        range: `Settings!A${oldTerms.headerRow}:D${noteRow}`,
+      });
+      expect(left.data.values).toEqual([
+        [...TERMS_HEADERS],
+        ...fewerTerms.rows,
+        ...Array.from({ length: noteRow - oldTerms.headerRow - fewerTerms.rows.length - 1 }, () => []),
+        ['Our own note under the terms'],
+      ]);
+    } finally {
+      await google.close();
     }
   });
 });

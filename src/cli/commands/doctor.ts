@@ -153,7 +153,12 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
           checks.push(
             await check('Apps Script API', async () => {
               await googleApi.checkAppsScriptApi();
-              return { status: 'ok', detail: 'switched on for this Google account' };
+              // A failure names which switch is off: the Cloud project's API or this user's setting.
+              return {
+                status: 'ok',
+                detail:
+                  "enabled in the OAuth client's Cloud project and in this account's Apps Script settings",
+              };
             }),
           );
         }

@@ -1,11 +1,10 @@
 // `plan`/`install --target notion`: discover the workspace under --root, print the plan, apply it in stages.
 import { Presets, SingleBar } from 'cli-progress';
-import { notionCredential } from '../../config/credentials.js';
 import { PnError } from '../../platform/errors.js';
 import { applyNotionInstall, planNotionInstall } from '../../targets/notion/install.js';
 import { effectCounts, type NotionPlan } from '../../targets/notion/plan.js';
 import type { Printer } from '../io.js';
-import { notionApiFor } from '../notion.js';
+import { requireNotionApi } from '../notion.js';
 import type { InstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 import type { desiredWorkspace } from '../workspace.js';
@@ -38,14 +37,7 @@ export async function runNotion(
   apply: boolean,
   emitJson = true,
 ): Promise<NotionRunSummary> {
-  const credential = notionCredential(ctx.io.env);
-  if (!credential) {
-    throw new PnError('CREDENTIALS_MISSING', 'no Notion token', {
-      hint: 'run `partnernomics login notion`, or set NOTION_TOKEN',
-    });
-  }
-  ctx.secrets.add(credential.token);
-  const api = notionApiFor(ctx, credential.token);
+  const api = requireNotionApi(ctx);
   const p = ctx.printer();
   p.line(`Target: Notion, under page ${options.rootId}`);
   const planned = await planNotionInstall(api, compiled.ws, options.rootId!, options.force);

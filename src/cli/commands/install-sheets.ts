@@ -1,5 +1,6 @@
 // `install --target sheets|all`: the leaders' workbook and its bound script; with `all`, Notion too, linked both ways.
 import { readFileSync } from 'node:fs';
+import type { sheets_v4 } from '@googleapis/sheets';
 import { notionCredential } from '../../config/credentials.js';
 import { APPS_SCRIPT_BUNDLE, APPS_SCRIPT_MANIFEST } from '../../platform/paths.js';
 import type { NotionApi } from '../../targets/notion/api.js';
@@ -31,6 +32,8 @@ export async function runSheets(
   };
   const result = await installWorkbook(api, compiled.ws, source);
   p.line(`Workbook ${result.action}: ${result.url}`);
+  if (result.updated.length) p.line(`Updated from the config: ${result.updated.join(', ')}.`);
+  for (const item of result.notUpdated) p.line(`  not updated    ${item}`);
   p.line(
     `Apps Script ${result.scriptAction}${result.scriptId ? ` (project ${result.scriptId})` : ''}; ${result.writes} API writes in ${result.batchUpdates} batch update(s).`,
   );
@@ -60,12 +63,13 @@ async function crossLink(
     }),
   );
   if (current.data.values?.[0]?.[0] !== link) {
+    const requestBody: sheets_v4.Schema$ValueRange = { values: [[link]] };
     await google.call('linking the Start tab to Notion', true, true, () =>
       google.sheets.spreadsheets.values.update({
         spreadsheetId,
         range: 'NotionHubLink',
         valueInputOption: 'USER_ENTERED',
-        requestBody: { values: [[link]] },
+        requestBody,
       }),
     );
     writes += 1;
@@ -147,9 +151,10 @@ export async function planSheets(
     create: `create the workbook with ${plan.addTabs.length} tabs`,
     fill: 'fill the workbook an earlier install created',
     unchanged: 'nothing: the workbook is current',
-    upgrade: `add ${plan.addTabs.length} tab(s)${plan.addTabs.length ? ` (${plan.addTabs.join(', ')})` : ''}`,
+    upgrade: `add ${plan.addTabs.length} tab(s)${plan.addTabs.length ? ` (${plan.addTabs.join(', ')})` : ''}${plan.updates.length ? `, update ${plan.updates.join(', ')} from the config` : ''}`,
   }[plan.action];
   p.line(`Sheets plan: ${what}; Apps Script: ${plan.scriptAction}.`);
+  for (const item of plan.notUpdated) p.line(`  not updated    ${item}`);
   for (const column of plan.skippedColumns)
     p.line(`  not applied    new column ${column} (add it by hand where it belongs)`);
   if (emitJson) p.json({ ok: true, command: 'plan', target: 'sheets', ...plan });

@@ -1,14 +1,13 @@
 // `partnernomics selftest`: proves an account accepts every kind of request install sends, in scratch objects it trashes.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { notionCredential } from '../../config/credentials.js';
 import { PnError } from '../../platform/errors.js';
 import { APPS_SCRIPT_MANIFEST } from '../../platform/paths.js';
 import { notionSelftest } from '../../selftest/notion.js';
 import { printRows } from '../../selftest/report.js';
 import { sheetsSelftest } from '../../selftest/sheets.js';
 import { googleApiFor } from '../google.js';
-import { notionApiFor } from '../notion.js';
+import { requireNotionApi } from '../notion.js';
 import { parseInstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 
@@ -33,15 +32,9 @@ export function registerSelftest(program: Command, ctx: CommandContext): void {
       let result: Awaited<ReturnType<typeof notionSelftest>>;
       if (flags.target === 'notion') {
         const { rootId } = parseInstallOptions({ target: 'notion', root: flags.root });
-        const credential = notionCredential(ctx.io.env);
-        if (!credential) {
-          throw new PnError('CREDENTIALS_MISSING', 'no Notion token', {
-            hint: 'run `partnernomics login notion`, or set NOTION_TOKEN',
-          });
-        }
-        ctx.secrets.add(credential.token);
+        const api = requireNotionApi(ctx);
         p.line(`Selftest: Notion, in a scratch page under ${rootId}`);
-        result = await notionSelftest(notionApiFor(ctx, credential.token), rootId!);
+        result = await notionSelftest(api, rootId!);
       } else {
         const api = googleApiFor(ctx);
         p.line('Selftest: Google Sheets, Drive and Apps Script, in a scratch spreadsheet');

@@ -6,6 +6,7 @@ import type { OAuth2Client } from 'google-auth-library';
 import { PnError } from '../../platform/errors.js';
 import { type HttpFailure, type RetryHooks, type RetryPolicy, withRetry } from '../../platform/retry.js';
 
+/** Where each user switches the Apps Script API on for their account (403 "User has not enabled …"). */
 export const APPS_SCRIPT_SETTINGS_URL = 'https://script.google.com/home/usersettings';
 
 interface GoogleErrorBody {
@@ -14,7 +15,7 @@ interface GoogleErrorBody {
     message?: string;
     status?: string;
     errors?: { reason?: string }[];
-    details?: { reason?: string }[];
+    details?: { '@type'?: string; reason?: string; metadata?: Record<string, string> }[];
   };
 }
 
@@ -39,6 +40,26 @@ export function classifyGoogle(error: unknown): HttpFailure | null {
   return null;
 }
 
+/**
+ * An API switched off in the Google Cloud project that owns the OAuth client: 403 with ErrorInfo reason
+ * SERVICE_DISABLED (errors[] reason accessNotConfigured), "X API has not been used in project N before or it
+ * is disabled. Enable it by visiting <activation URL> …". Returns the API's name and that URL.
+ */
+function disabledService(
+  body: GoogleErrorBody['error'],
+  message: string,
+): { title: string; url: string | undefined } | null {
+  const info = body?.details?.find((d) => d.reason === 'SERVICE_DISABLED');
+  const accessNotConfigured = body?.errors?.some((e) => e.reason === 'accessNotConfigured');
+  const worded = /has not been used in project \S+ before or it is disabled/i.test(message);
+  if (!info && !accessNotConfigured && !worded) return null;
+  const url =
+    info?.metadata?.activationUrl ??
+    /https:\/\/console\.(?:developers|cloud)\.google\.com\/[^\s"]+/.exec(message)?.[0]?.replace(/[.,]$/, '');
+  const title = info?.metadata?.serviceTitle ?? /^(.+?) has not been used in project/i.exec(message)?.[1];
+  return { title: title ?? 'a Google API', url };
+}
+
 /** Google's errors as one line that says what to do. */
 export function mapGoogleError(error: unknown, doing: string): PnError {
   if (error instanceof PnError) return error;
@@ -52,10 +73,26 @@ export function mapGoogleError(error: unknown, doing: string): PnError {
       cause: error,
     });
   }
-  if (response?.status === 403 && /Apps Script API/i.test(message)) {
+  // Two different switches answer 403: the API in the OAuth client's Cloud project (an admin enables it in
+  // the Cloud console), and the per-user Apps Script API setting (each user turns it on for themselves).
+  const disabled = response?.status === 403 ? disabledService(body, message) : null;
+  if (disabled) {
     return new PnError(
       'API_ERROR',
-      `the Apps Script API is switched off for this Google account (${doing})`,
+      `the ${disabled.title} is not enabled in the Google Cloud project of the OAuth client (${doing})`,
+      {
+        hint: `enable it at ${disabled.url ?? 'the Google Cloud console (APIs & Services → Library), in the project that owns the OAuth client'}, wait a few minutes, then run the same command again`,
+        cause: error,
+      },
+    );
+  }
+  if (
+    response?.status === 403 &&
+    /User has not enabled the Apps Script API|script\.google\.com\/home\/usersettings/i.test(message)
+  ) {
+    return new PnError(
+      'API_ERROR',
+      `the Apps Script API is switched off in this Google account's Apps Script settings (${doing})`,
       {
         hint: `turn it on at ${APPS_SCRIPT_SETTINGS_URL} (Google Apps Script API → On), wait a minute, then run install again`,
         cause: error,
@@ -128,7 +165,8 @@ export class GoogleApi {
 
   /**
    * Whether the Apps Script API answers for this user: a project that cannot exist gives 404 when the API
-   * is on, and the "not enabled" 403 when it is off.
+   * is on; a 403 says which switch is off (the Cloud project's API, or the user's Apps Script setting), and
+   * the thrown error names the fix for that one.
    */
   async checkAppsScriptApi(): Promise<void> {
     try {

@@ -1,6 +1,6 @@
 // Pure: the compiled workbook as Sheets API requests — the create body, then batchUpdate requests within 2 MB.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { columnIndex } from '../../blueprint/compile-workbook.js';
+import { columnIndex, columnLetter, quoteSheet, TERMS_HEADERS } from '../../blueprint/compile-workbook.js';
 import type {
   CellFormat,
   CellStyle,
@@ -9,6 +9,7 @@ import type {
   DesiredWorkbook,
   Fill,
 } from '../../blueprint/desired.js';
+import { PARTNERSHIP_TYPE_NAMES } from '../../domain/types.js';
 
 export const METADATA_WORKBOOK = 'partnernomics.workbook';
 export const METADATA_TAB = 'partnernomics.tab';
@@ -101,10 +102,23 @@ export function gridSize(tab: DesiredTab): { rows: number; columns: number } {
   return { rows: Math.max(rows + 20, 80), columns: Math.max(columns, 6) };
 }
 
-/** The spreadsheet create body: title and every tab with its size and frozen header rows (sheet IDs 1..n). */
-export function createBody(workbook: DesiredWorkbook, title: string): sheets_v4.Schema$Spreadsheet {
+/** Spreadsheet-wide settings fixed at creation: the time zone (IANA) and the locale (en_US, de_DE …). */
+export interface WorkbookSettings {
+  timeZone: string;
+  locale: string;
+}
+
+/**
+ * The spreadsheet create body: title, time zone, locale and every tab with its size and frozen header rows
+ * (sheet IDs 1..n).
+ */
+export function createBody(
+  workbook: DesiredWorkbook,
+  title: string,
+  settings: WorkbookSettings,
+): sheets_v4.Schema$Spreadsheet {
   return {
-    properties: { title },
+    properties: { title, timeZone: settings.timeZone, locale: settings.locale },
     sheets: workbook.tabs.map((tab, i) => {
       const size = gridSize(tab);
       return {
@@ -234,106 +248,142 @@ function column(sheetId: number, col: number, startRow: number, endRow: number):
   };
 }
 
+/**
+ * Where a chart's data sits: on tab `tab`, categories in column `domain` and one series per column in
+ * `series` (letters). Either under the header cell in row `headerRow` (the table runs down as far as the
+ * category column holds cells, and the header row names the series), or on the rows of the named cells
+ * `rowsOf` (no header).
+ */
+interface ChartSource {
+  tab: string;
+  domain: string;
+  series: string[];
+  headerRow?: number;
+  rowsOf?: string[];
+}
+
 interface ChartSpec {
   title: string;
   type: 'LINE' | 'COLUMN' | 'BAR';
-  domain: sheets_v4.Schema$ChartData;
-  series: sheets_v4.Schema$ChartData[];
-  headerCount: number;
-  anchor: { sheetId: number; row: number; col: number };
+  source: ChartSource;
+  anchor: { row: number; col: number };
 }
 
-function addChart(spec: ChartSpec): sheets_v4.Schema$Request {
-  return {
-    addChart: {
-      chart: {
-        spec: {
-          title: spec.title,
-          basicChart: {
-            chartType: spec.type,
-            legendPosition: spec.series.length > 1 ? 'BOTTOM_LEGEND' : 'NO_LEGEND',
-            headerCount: spec.headerCount,
-            domains: [{ domain: spec.domain }],
-            series: spec.series.map((series) => ({
-              series,
-              targetAxis: spec.type === 'BAR' ? 'BOTTOM_AXIS' : 'LEFT_AXIS',
-            })),
-          },
-        },
-        position: {
-          overlayPosition: {
-            anchorCell: {
-              sheetId: spec.anchor.sheetId,
-              rowIndex: spec.anchor.row,
-              columnIndex: spec.anchor.col,
-            },
-            widthPixels: 520,
-            heightPixels: 300,
-          },
-        },
-      },
-    },
-  };
-}
+const CHARTS: ChartSpec[] = [
+  {
+    title: 'Partner-sourced pipeline and revenue by month',
+    type: 'LINE',
+    source: { tab: 'dashboard', headerRow: 4, domain: 'A', series: ['D', 'F'] },
+    anchor: { row: 18, col: 0 },
+  },
+  {
+    title: 'Partner leads by month',
+    type: 'COLUMN',
+    source: { tab: 'dashboard', headerRow: 4, domain: 'A', series: ['C'] },
+    anchor: { row: 18, col: 6 },
+  },
+  {
+    title: 'Partners by stage',
+    type: 'BAR',
+    source: { tab: 'dashboard', headerRow: 4, domain: 'K', series: ['L'] },
+    anchor: { row: 36, col: 0 },
+  },
+  {
+    title: 'Leads (referrals) per partner, to date',
+    type: 'BAR',
+    source: { tab: 'dashboard', headerRow: 4, domain: 'N', series: ['O'] },
+    anchor: { row: 36, col: 6 },
+  },
+  {
+    title: 'Customer acquisition cost: partner vs direct',
+    type: 'COLUMN',
+    source: { tab: 'unit_economics', rowsOf: ['PartnerCac', 'DirectCac'], domain: 'A', series: ['B'] },
+    anchor: { row: 54, col: 0 },
+  },
+];
+
+const hasContent = (cell: DesiredCell | undefined) =>
+  cell !== undefined && (cell.formula !== undefined || (cell.value !== undefined && cell.value !== ''));
 
 /**
- * Charts on the Dashboard tab, from its own tables (months in A5:I16, stages in K5:L14, partners in
- * N5:O24) and from Unit Economics (partner and direct CAC in A10:B11).
+ * The 1-based rows a chart reads, header included: the same rows for the categories and every series,
+ * taken from the compiled table so no range runs past its data. Null when the tab or the data is missing.
  */
+function chartRows(
+  workbook: DesiredWorkbook,
+  source: ChartSource,
+): { tab: DesiredTab; first: number; last: number; headerCount: number } | null {
+  const tab = workbook.tabs.find((t) => t.key === source.tab);
+  if (!tab) return null;
+  const at = new Map(tab.cells.map((c) => [`${c.row}:${c.col}`, c]));
+  const filled = (row: number, letter: string) => hasContent(at.get(`${row}:${columnIndex(letter)}`));
+  let first: number;
+  let last: number;
+  if (source.headerRow !== undefined) {
+    first = source.headerRow;
+    last = first;
+    while (filled(last + 1, source.domain)) last += 1;
+  } else {
+    const rows = (source.rowsOf ?? []).map((name) => {
+      const named = workbook.namedRanges.find((n) => n.name === name && n.tab === tab.name);
+      if (!named) throw new Error(`chart data refers to unknown named cell ${name}`);
+      return gridRange(0, named.range).startRowIndex! + 1;
+    });
+    first = Math.min(...rows);
+    last = Math.max(...rows);
+    if (rows.length !== last - first + 1) throw new Error(`chart rows ${source.rowsOf} are not adjacent`);
+  }
+  const dataFrom = source.headerRow === undefined ? first : first + 1;
+  if (last < dataFrom) return null;
+  for (let row = dataFrom; row <= last; row++) {
+    for (const letter of [source.domain, ...source.series]) {
+      if (!filled(row, letter))
+        throw new Error(`chart data on ${tab.name}: ${letter}${row} is empty inside rows ${first}-${last}`);
+    }
+  }
+  return { tab, first, last, headerCount: source.headerRow === undefined ? 0 : 1 };
+}
+
+/** Charts on the Dashboard tab, from its own tables and from Unit Economics (partner and direct CAC). */
 function chartRequests(
   workbook: DesiredWorkbook,
   sheetIdOf: (key: string) => number,
 ): sheets_v4.Schema$Request[] {
   if (!workbook.tabs.some((t) => t.key === 'dashboard')) return [];
   const dash = sheetIdOf('dashboard');
-  const at = (row: number, col: number) => ({ sheetId: dash, row, col });
-  const months = column(dash, 0, 3, 17);
-  const charts: ChartSpec[] = [
-    {
-      title: 'Partner-sourced pipeline and revenue by month',
-      type: 'LINE',
-      domain: months,
-      series: [column(dash, 3, 3, 16), column(dash, 5, 3, 16)],
-      headerCount: 1,
-      anchor: at(18, 0),
-    },
-    {
-      title: 'Partner leads by month',
-      type: 'COLUMN',
-      domain: months,
-      series: [column(dash, 2, 3, 16)],
-      headerCount: 1,
-      anchor: at(18, 6),
-    },
-    {
-      title: 'Partners by stage',
-      type: 'BAR',
-      domain: column(dash, 10, 3, 15),
-      series: [column(dash, 11, 3, 15)],
-      headerCount: 1,
-      anchor: at(36, 0),
-    },
-    {
-      title: 'Leads (referrals) per partner, to date',
-      type: 'BAR',
-      domain: column(dash, 13, 3, 24),
-      series: [column(dash, 14, 3, 24)],
-      headerCount: 1,
-      anchor: at(36, 6),
-    },
-  ];
-  const unitEconomics = sheetIdOf('unit_economics');
-  if (unitEconomics > 0) {
-    charts.push({
-      title: 'Customer acquisition cost: partner vs direct',
-      type: 'COLUMN',
-      domain: column(unitEconomics, 0, 9, 11),
-      series: [column(unitEconomics, 1, 9, 11)],
-      headerCount: 0,
-      anchor: at(54, 0),
-    });
+  const requests: sheets_v4.Schema$Request[] = [];
+  for (const spec of CHARTS) {
+    const rows = chartRows(workbook, spec.source);
+    if (!rows) continue;
+    const sheetId = sheetIdOf(spec.source.tab);
+    // Domain and series cover exactly the same rows [first, last] (0-based start, exclusive end).
+    const range = (letter: string) => column(sheetId, columnIndex(letter) - 1, rows.first - 1, rows.last);
+    const series = spec.source.series.map(range);
+    const chart: sheets_v4.Schema$EmbeddedChart = {
+      spec: {
+        title: spec.title,
+        basicChart: {
+          chartType: spec.type,
+          legendPosition: series.length > 1 ? 'BOTTOM_LEGEND' : 'NO_LEGEND',
+          headerCount: rows.headerCount,
+          domains: [{ domain: range(spec.source.domain) }],
+          series: series.map((data) => ({
+            series: data,
+            targetAxis: spec.type === 'BAR' ? 'BOTTOM_AXIS' : 'LEFT_AXIS',
+          })),
+        },
+      },
+      position: {
+        overlayPosition: {
+          anchorCell: { sheetId: dash, rowIndex: spec.anchor.row, columnIndex: spec.anchor.col },
+          widthPixels: 520,
+          heightPixels: 300,
+        },
+      },
+    };
+    requests.push({ addChart: { chart } });
   }
-  return charts.map(addChart);
+  return requests;
 }
 
 /** Every request that fills a freshly created workbook, in order; sheet IDs are 1..n as in `createBody`. */
@@ -412,7 +462,11 @@ export function versionRequests(version: string): sheets_v4.Schema$Request[] {
 export function upgradeRequests(
   workbook: DesiredWorkbook,
   version: string,
-  existing: { tabKeys: Set<string>; columnKeys: Map<string, Set<string>>; maxSheetId: number },
+  existing: {
+    tabKeys: ReadonlySet<string>;
+    columnKeys: ReadonlyMap<string, { has(key: string): boolean }>;
+    maxSheetId: number;
+  },
 ): { requests: sheets_v4.Schema$Request[]; addedTabs: string[]; skippedColumns: string[] } {
   const requests: sheets_v4.Schema$Request[] = [];
   const addedTabs: string[] = [];
@@ -446,4 +500,221 @@ export function upgradeRequests(
     addedTabs.push(tab.name);
   });
   return { requests: [...requests, ...versionRequests(version)], addedTabs, skippedColumns };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Config-driven cells: the title, the company cell and the default-terms table follow the config on upgrade.
+
+/** The default-terms table as compiled: its header row and first column (1-based), and its rows of text. */
+export function termsTable(tab: DesiredTab): { headerRow: number; col: number; rows: string[][] } | null {
+  const at = new Map(tab.cells.map((c) => [`${c.row}:${c.col}`, c]));
+  const header = tab.cells.find(
+    (c) =>
+      c.value === TERMS_HEADERS[0] &&
+      TERMS_HEADERS.every((h, i) => at.get(`${c.row}:${c.col + i}`)?.value === h),
+  );
+  if (!header) return null;
+  const rows: string[][] = [];
+  for (let r = header.row + 1; hasContent(at.get(`${r}:${header.col}`)); r++)
+    rows.push(TERMS_HEADERS.map((_, i) => String(at.get(`${r}:${header.col + i}`)?.value ?? '')));
+  return { headerRow: header.row, col: header.col, rows };
+}
+
+/** Where a sheet of the live workbook is (found by its tab metadata), for reads and writes there. */
+export interface LiveSheet {
+  sheetId: number;
+  title: string;
+  rowCount: number;
+}
+
+/** The ranges to read before an upgrade (one values.batchGet), and what they are. */
+export interface ConfigReads {
+  company?: { a1: string; range: sheets_v4.Schema$GridRange };
+  terms?: { a1: string; sheet: LiveSheet; headerRow: number; col: number };
+}
+
+/**
+ * What to read so `configRequests` can compare: the company cell (where the CompanyName named range points
+ * now, else its compiled place) and the default-terms table from its header row down (columns only, so a
+ * longer table is read whole).
+ */
+export function configReads(
+  workbook: DesiredWorkbook,
+  sheetOfTab: ReadonlyMap<string, LiveSheet>,
+  liveNamed: ReadonlyMap<string, sheets_v4.Schema$GridRange>,
+): ConfigReads {
+  const reads: ConfigReads = {};
+  const titleOf = (sheetId: number) => [...sheetOfTab.values()].find((s) => s.sheetId === sheetId)?.title;
+  const named = workbook.namedRanges.find((n) => n.name === 'CompanyName');
+  const tabOfNamed = named && workbook.tabs.find((t) => t.name === named.tab);
+  const live = liveNamed.get('CompanyName');
+  const compiledSheet = tabOfNamed && sheetOfTab.get(tabOfNamed.key);
+  const range = live ?? (named && compiledSheet ? gridRange(compiledSheet.sheetId, named.range) : undefined);
+  const title = range ? titleOf(range.sheetId ?? 0) : undefined;
+  if (range && title !== undefined) {
+    const a1 = `${quoteSheet(title)}!${columnLetter((range.startColumnIndex ?? 0) + 1)}${(range.startRowIndex ?? 0) + 1}`;
+    reads.company = {
+      a1,
+      range: {
+        ...range,
+        endRowIndex: (range.startRowIndex ?? 0) + 1,
+        endColumnIndex: (range.startColumnIndex ?? 0) + 1,
+      },
+    };
+  }
+  for (const tab of workbook.tabs) {
+    const table = termsTable(tab);
+    const sheet = sheetOfTab.get(tab.key);
+    if (!table || !sheet) continue;
+    const first = columnLetter(table.col);
+    const last = columnLetter(table.col + TERMS_HEADERS.length - 1);
+    reads.terms = {
+      a1: `${quoteSheet(sheet.title)}!${first}${table.headerRow}:${last}`,
+      sheet,
+      headerRow: table.headerRow,
+      col: table.col,
+    };
+    break;
+  }
+  return reads;
+}
+
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/**
+ * The requests that bring the config-driven cells in line, compared with what the workbook holds: the title,
+ * the company cell, and the default-terms table (rewritten over the rows the old table used, found by their
+ * partnership type names, so nothing below it is touched); when the chosen types changed, the type dropdown
+ * of every table column that lists them too. Values only: no format, no other cell.
+ */
+export function configRequests(
+  workbook: DesiredWorkbook,
+  desiredTitle: string,
+  live: {
+    title: string;
+    reads: ConfigReads;
+    /** The values read for `reads.company` and `reads.terms` (FORMULA rendering), as values.batchGet gives them. */
+    company?: unknown[][];
+    terms?: unknown[][];
+    sheetOfTab: ReadonlyMap<string, LiveSheet>;
+    columnIndexes: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  },
+): { requests: sheets_v4.Schema$Request[]; updated: string[]; skipped: string[] } {
+  const requests: sheets_v4.Schema$Request[] = [];
+  const updated: string[] = [];
+  const skipped: string[] = [];
+  if (live.title !== desiredTitle) {
+    requests.push({ updateSpreadsheetProperties: { properties: { title: desiredTitle }, fields: 'title' } });
+    updated.push('title');
+  }
+
+  const named = workbook.namedRanges.find((n) => n.name === 'CompanyName');
+  const companyCell = named && cellAt(workbook, named.tab, named.range);
+  if (live.reads.company && companyCell?.value !== undefined) {
+    const want = companyCell.value;
+    if (text(live.company?.[0]?.[0]) !== text(want)) {
+      requests.push({
+        updateCells: {
+          range: live.reads.company.range,
+          rows: [{ values: [{ userEnteredValue: { stringValue: String(want) } }] }],
+          fields: 'userEnteredValue',
+        },
+      });
+      updated.push('company name');
+    }
+  }
+
+  const termsTab = workbook.tabs.find((t) => termsTable(t));
+  const desired = termsTab ? termsTable(termsTab) : null;
+  const reads = live.reads.terms;
+  if (desired && reads) {
+    const [header = [], ...below] = live.terms ?? [];
+    const typeNames = new Set<string>(Object.values(PARTNERSHIP_TYPE_NAMES));
+    if (TERMS_HEADERS.some((h, i) => text(header[i]) !== h)) {
+      skipped.push(`${reads.sheet.title}: default terms (their header row moved; edit them by hand)`);
+    } else {
+      let oldCount = 0;
+      while (oldCount < below.length && typeNames.has(text(below[oldCount]?.[0]))) oldCount++;
+      const current = below.slice(0, oldCount).map((row) => TERMS_HEADERS.map((_, i) => text(row?.[i])));
+      if (JSON.stringify(current) !== JSON.stringify(desired.rows)) {
+        const startRow = reads.headerRow; // 0-based index of the first row under the header
+        const height = Math.max(oldCount, desired.rows.length);
+        const needed = startRow + height - reads.sheet.rowCount;
+        if (needed > 0) {
+          requests.push({
+            appendDimension: { sheetId: reads.sheet.sheetId, dimension: 'ROWS', length: needed },
+          });
+        }
+        const rows: sheets_v4.Schema$RowData[] = Array.from({ length: height }, (_, r) => ({
+          values: TERMS_HEADERS.map((_, c) => {
+            const value = desired.rows[r]?.[c];
+            return value === undefined ? {} : { userEnteredValue: { stringValue: value } };
+          }),
+        }));
+        requests.push({
+          updateCells: {
+            range: {
+              sheetId: reads.sheet.sheetId,
+              startRowIndex: startRow,
+              endRowIndex: startRow + height,
+              startColumnIndex: reads.col - 1,
+              endColumnIndex: reads.col - 1 + TERMS_HEADERS.length,
+            },
+            rows,
+            fields: 'userEnteredValue',
+          },
+        });
+        updated.push('default terms');
+      }
+      const typesOf = (rows: string[][]) => [...new Set(rows.map((row) => row[0] ?? ''))];
+      const types = typesOf(desired.rows);
+      if (JSON.stringify(typesOf(current)) !== JSON.stringify(types))
+        requests.push(...typeListRequests(workbook, types, live.sheetOfTab, live.columnIndexes));
+    }
+  }
+  return { requests, updated, skipped };
+}
+
+/** The compiled cell at `range` ("$I$5") on the tab named `tabName`. */
+function cellAt(workbook: DesiredWorkbook, tabName: string, range: string): DesiredCell | undefined {
+  const tab = workbook.tabs.find((t) => t.name === tabName);
+  const g = gridRange(0, range);
+  return tab?.cells.find(
+    (c) => c.row === (g.startRowIndex ?? 0) + 1 && c.col === (g.startColumnIndex ?? 0) + 1,
+  );
+}
+
+/** The dropdown of every table column whose options are the partnership types, set to `types`. */
+function typeListRequests(
+  workbook: DesiredWorkbook,
+  types: string[],
+  sheetOfTab: ReadonlyMap<string, LiveSheet>,
+  columnIndexes: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): sheets_v4.Schema$Request[] {
+  const typeNames = new Set<string>(Object.values(PARTNERSHIP_TYPE_NAMES));
+  const requests: sheets_v4.Schema$Request[] = [];
+  for (const tab of workbook.tabs) {
+    const sheet = sheetOfTab.get(tab.key);
+    if (!sheet || !tab.table) continue;
+    for (const v of tab.validations) {
+      if (!v.list?.every((option) => typeNames.has(option))) continue;
+      const compiled = gridRange(sheet.sheetId, v.range);
+      const letter = columnLetter((compiled.startColumnIndex ?? 0) + 1);
+      const key = tab.table.columns.find((c) => c.letter === letter)?.key;
+      const index = key === undefined ? undefined : columnIndexes.get(tab.key)?.get(key);
+      if (index === undefined) continue;
+      const rule: sheets_v4.Schema$DataValidationRule = {
+        condition: { type: 'ONE_OF_LIST', values: types.map((userEnteredValue) => ({ userEnteredValue })) },
+        strict: true,
+        showCustomUi: true,
+      };
+      requests.push({
+        setDataValidation: {
+          range: { ...compiled, startColumnIndex: index, endColumnIndex: index + 1 },
+          rule,
+        },
+      });
+    }
+  }
+  return requests;
 }

@@ -57,6 +57,34 @@ export const DRIVE_SCOPES = { read: READ_SCOPES, write: WRITE_SCOPES };
 
 /** Drive's per-property limit: key and value together at most 124 bytes of UTF-8. */
 const PROPERTY_BYTES = 124;
+/** Drive's property counts: 30 public, 30 private per app, 100 in all per file. */
+const PROPERTY_COUNTS = { public: 30, privatePerApp: 30, total: 100 } as const;
+
+/** 400 when a file would carry more properties than Drive allows (counts from the properties guide). */
+function checkPropertyCounts(
+  file: Pick<DriveFileModel, 'properties' | 'appProperties'>,
+  clientId: string,
+): void {
+  const publicCount = Object.keys(file.properties).length;
+  const mine = Object.keys(file.appProperties[clientId] ?? {}).length;
+  const total =
+    publicCount + Object.values(file.appProperties).reduce((n, props) => n + Object.keys(props).length, 0);
+  const over =
+    publicCount > PROPERTY_COUNTS.public
+      ? `more than ${PROPERTY_COUNTS.public} public properties`
+      : mine > PROPERTY_COUNTS.privatePerApp
+        ? `more than ${PROPERTY_COUNTS.privatePerApp} private properties for this app`
+        : total > PROPERTY_COUNTS.total
+          ? `more than ${PROPERTY_COUNTS.total} properties in all`
+          : undefined;
+  if (over) {
+    throw apiError('drive', 400, `The file would have ${over}.`, {
+      reason: 'badRequest',
+      location: mine > PROPERTY_COUNTS.privatePerApp ? 'appProperties' : 'properties',
+      locationType: 'other',
+    });
+  }
+}
 
 export interface DriveHooks {
   /** A Google Sheets file was created through Drive: make its spreadsheet. */
@@ -238,6 +266,7 @@ export class DriveState {
       const mine: Record<string, string> = {};
       this.mergeProperties(mine, input.appProperties, 'appProperties');
       if (Object.keys(mine).length) file.appProperties[principal.clientId] = mine;
+      checkPropertyCounts(file, principal.clientId);
     } catch (error) {
       this.files.delete(file.id);
       throw error;
@@ -358,6 +387,7 @@ export class DriveState {
     const mine = { ...(next.appProperties[principal.clientId] ?? {}) };
     this.mergeProperties(mine, body.appProperties, 'appProperties');
     next.appProperties[principal.clientId] = mine;
+    checkPropertyCounts(next, principal.clientId);
     const add = request.query.get('addParents');
     const remove = request.query.get('removeParents');
     if (remove) next.parents = next.parents.filter((p) => !remove.split(',').includes(p));

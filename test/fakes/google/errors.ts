@@ -225,7 +225,7 @@ export function quotaExceeded(
   kind: 'read' | 'write',
   scope: 'user' | 'project',
   projectNumber: string,
-  retryAfterSeconds: number,
+  retryAfterSeconds: number | undefined,
 ): GoogleHttpError {
   const metric = kind === 'read' ? 'Read requests' : 'Write requests';
   const limitName = `${metric} per minute${scope === 'user' ? ' per user' : ''}`;
@@ -252,7 +252,7 @@ export function quotaExceeded(
           ],
         },
       ],
-      headers: { 'retry-after': String(retryAfterSeconds) },
+      headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
     },
   );
 }

@@ -24,6 +24,8 @@ export interface FakeGoogleOptions extends GoogleStateOptions {
   appsScriptApi?: AppsScriptApiMode;
   /** Sheets request-size limit in bytes (default 2,000,000). */
   maxRequestBytes?: number;
+  /** Keep each request's JSON body and query string in `calls` (CallRecord.body/query). */
+  recordBodies?: boolean;
 }
 
 export interface FakeGoogleClients {
@@ -76,6 +78,7 @@ export function createFakeGoogle(options: FakeGoogleOptions = {}): FakeGoogle {
   if (options.appsScriptApi) state.script.mode = options.appsScriptApi;
   if (options.maxRequestBytes !== undefined) state.maxRequestBytes = options.maxRequestBytes;
   const server = createGoogleServer(state);
+  server.recordBodies = options.recordBodies ?? false;
   const client = state.auth.defaultClient;
 
   const fake: FakeGoogle = {

@@ -7,6 +7,11 @@ export interface QuotaOptions {
   perUserPerMinute?: number;
   /** Requests per minute for the whole project (Google: 300). */
   perProjectPerMinute?: number;
+  /**
+   * Send Retry-After (seconds to the next minute) on the 429 (default true). The usage-limits page names
+   * no Retry-After, only exponential backoff; `false` answers without it, to test a client's own backoff.
+   */
+  retryAfter?: boolean;
 }
 
 /** Off by default so unrelated tests run fast; `enable()` turns on Google's 60/300 limits. */
@@ -28,6 +33,7 @@ export class SheetsQuota {
     this.options = {
       perUserPerMinute: o.perUserPerMinute ?? 60,
       perProjectPerMinute: o.perProjectPerMinute ?? 300,
+      retryAfter: o.retryAfter ?? true,
     };
     this.windows.clear();
   }
@@ -42,7 +48,9 @@ export class SheetsQuota {
     if (!this.options) return;
     const now = this.clock.now();
     const minute = Math.floor(now / 60_000) * 60_000;
-    const retryAfter = Math.max(1, Math.ceil((minute + 60_000 - now) / 1000));
+    const retryAfter = this.options.retryAfter
+      ? Math.max(1, Math.ceil((minute + 60_000 - now) / 1000))
+      : undefined;
     const count = (key: string) => {
       let w = this.windows.get(key);
       if (!w || w.start !== minute) {

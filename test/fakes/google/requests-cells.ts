@@ -79,10 +79,58 @@ function checkPaths(paths: string[]): void {
   }
 }
 
+const NUMBER_FORMAT_TYPES = [
+  'TEXT',
+  'NUMBER',
+  'PERCENT',
+  'CURRENCY',
+  'DATE',
+  'TIME',
+  'DATE_TIME',
+  'SCIENTIFIC',
+];
+
+/** A Color's channels are "a value in the interval [0, 1]" (Color reference). */
+function checkColor(color: sheets_v4.Schema$Color | null | undefined, where: string): void {
+  if (!color) return;
+  for (const channel of ['red', 'green', 'blue', 'alpha'] as const) {
+    const v = color[channel];
+    if (v != null && (typeof v !== 'number' || v < 0 || v > 1)) {
+      fail(`${where}.${channel} must be in the interval [0, 1], got ${String(v)}.`);
+    }
+  }
+}
+
+/**
+ * CellFormat rules from the reference: NumberFormat.type "When writing, this field must be set" (and is
+ * a NumberFormatType); every Color channel is in [0, 1].
+ */
+export function checkCellFormat(format: sheets_v4.Schema$CellFormat | null | undefined, where: string): void {
+  if (!format) return;
+  const number = format.numberFormat;
+  if (number) {
+    if (!number.type || number.type === 'NUMBER_FORMAT_TYPE_UNSPECIFIED')
+      fail(`${where}.numberFormat.type must be set when writing a number format.`);
+    if (!NUMBER_FORMAT_TYPES.includes(number.type)) {
+      fail(
+        `Invalid value at '${where}.number_format.type' (type.googleapis.com/google.apps.sheets.v4.NumberFormatType), "${number.type}"`,
+      );
+    }
+  }
+  checkColor(format.backgroundColor, `${where}.backgroundColor`);
+  checkColor(format.backgroundColorStyle?.rgbColor, `${where}.backgroundColorStyle.rgbColor`);
+  checkColor(format.textFormat?.foregroundColor, `${where}.textFormat.foregroundColor`);
+  checkColor(
+    format.textFormat?.foregroundColorStyle?.rgbColor,
+    `${where}.textFormat.foregroundColorStyle.rgbColor`,
+  );
+}
+
 function checkRows(rows: sheets_v4.Schema$RowData[] | undefined, where: string): void {
   (rows ?? []).forEach((row, r) => {
     (row.values ?? []).forEach((cell, c) => {
       checkExtendedValue(cell.userEnteredValue, `${where}.rows[${r}].values[${c}]`);
+      checkCellFormat(cell.userEnteredFormat, `${where}.rows[${r}].values[${c}].userEnteredFormat`);
     });
   });
 }
@@ -148,6 +196,7 @@ export function repeatCell(request: sheets_v4.Schema$RepeatCellRequest, { book }
   checkPaths(paths);
   const rect = checkGridRange(book, request.range);
   checkExtendedValue(request.cell?.userEnteredValue, 'requests.cell');
+  checkCellFormat(request.cell?.userEnteredFormat, 'cell.userEnteredFormat');
   for (let r = rect.startRow; r < rect.endRow; r++) {
     for (let c = rect.startCol; c < rect.endCol; c++) writeCell(rect.sheet, r, c, request.cell, paths);
   }
@@ -204,22 +253,51 @@ const CONDITION_VALUES: Record<string, [min: number, max: number]> = {
   DATE_NOT_BETWEEN: [2, 2],
   DATE_IS_VALID: [0, 0],
   ONE_OF_RANGE: [1, 1],
-  ONE_OF_LIST: [1, 500],
+  // "ConditionType.ONE_OF_LIST supports an arbitrary number of values" (BooleanCondition.values).
+  ONE_OF_LIST: [1, Number.POSITIVE_INFINITY],
   BLANK: [0, 0],
   NOT_BLANK: [0, 0],
   CUSTOM_FORMULA: [1, 1],
   BOOLEAN: [0, 2],
 };
 
-/** Checks a BooleanCondition's type and value count (shared with conditional formats). */
+/**
+ * Which feature each ConditionType works in, as the ConditionType reference states it ("Supported by data
+ * validation", "Supported by conditional formatting and filters", "Supported by filters on data source
+ * objects"). Types not listed are supported by data validation, conditional formatting and filters.
+ */
+const CONDITION_FEATURES: Record<string, readonly ('dataValidation' | 'conditionalFormat')[]> = {
+  TEXT_IS_EMAIL: ['dataValidation'],
+  TEXT_IS_URL: ['dataValidation'],
+  DATE_BETWEEN: ['dataValidation'],
+  DATE_IS_VALID: ['dataValidation'],
+  ONE_OF_RANGE: ['dataValidation'],
+  ONE_OF_LIST: ['dataValidation'],
+  BOOLEAN: ['dataValidation'],
+  BLANK: ['conditionalFormat'],
+  NOT_BLANK: ['conditionalFormat'],
+  TEXT_STARTS_WITH: ['conditionalFormat'],
+  TEXT_ENDS_WITH: ['conditionalFormat'],
+  TEXT_NOT_EQ: [],
+  DATE_NOT_EQ: [],
+};
+
+/** Checks a BooleanCondition's type, value count and the feature it is used in (data validation or CF). */
 export function checkCondition(
   condition: sheets_v4.Schema$BooleanCondition | undefined,
   what: string,
   book: SpreadsheetModel,
+  feature: 'dataValidation' | 'conditionalFormat' = 'dataValidation',
 ): void {
   if (!condition?.type) fail(`${what}.condition.type is required`);
   const counts = CONDITION_VALUES[condition.type];
   if (!counts) fail(`Invalid value at '${what}.condition.type': "${condition.type}"`);
+  const supported = CONDITION_FEATURES[condition.type];
+  if (supported && !supported.includes(feature)) {
+    fail(
+      `${what}.condition: ${condition.type} is not supported by ${feature === 'dataValidation' ? 'data validation' : 'conditional formatting'}.`,
+    );
+  }
   const n = condition.values?.length ?? 0;
   if (n < counts[0] || n > counts[1]) {
     fail(
@@ -246,7 +324,7 @@ export function setDataValidation(
   { book }: RequestContext,
 ): Reply {
   const rect = checkGridRange(book, request.range);
-  if (request.rule) checkCondition(request.rule.condition, 'rule', book);
+  if (request.rule) checkCondition(request.rule.condition, 'rule', book, 'dataValidation');
   for (let r = rect.startRow; r < rect.endRow; r++) {
     for (let c = rect.startCol; c < rect.endCol; c++) {
       const cell: CellModel = { ...(getCell(rect.sheet, r, c) ?? {}) };

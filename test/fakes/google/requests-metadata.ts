@@ -1,5 +1,6 @@
 // Developer metadata: create/update/delete requests and DataFilter lookups (shared with developerMetadata.search).
 import type { sheets_v4 } from '@googleapis/sheets';
+import type { Principal } from './auth.js';
 import { notModelled } from './errors.js';
 import { requireSheet } from './ranges.js';
 import { applyMask, fail, maskPaths, type RequestContext } from './request-context.js';
@@ -55,6 +56,36 @@ function normalizeLocation(book: SpreadsheetModel, location: Location | undefine
   };
 }
 
+/**
+ * The developer project a caller acts for. PROJECT-visible metadata "is only visible to and accessible by
+ * the developer project that created the metadata" (DeveloperMetadataVisibility); the fake treats each
+ * OAuth client as its own project (stricter than Google when two clients share one Cloud project).
+ */
+export function projectOf(principal: Principal): string {
+  return principal.clientId;
+}
+
+/** Whether `principal` may see (and match, update or delete) a metadata entry. */
+export function canSeeMetadata(book: SpreadsheetModel, meta: Meta, principal: Principal): boolean {
+  if (meta.visibility !== 'PROJECT') return true;
+  const owner = book.metadataOwners?.[String(meta.metadataId)];
+  return owner === undefined || owner === projectOf(principal);
+}
+
+/** The spreadsheet as `principal` sees it: other projects' PROJECT-visible metadata left out. */
+export function metadataView(book: SpreadsheetModel, principal: Principal): SpreadsheetModel {
+  return {
+    ...book,
+    developerMetadata: book.developerMetadata.filter((m) => canSeeMetadata(book, m, principal)),
+  };
+}
+
+function recordOwner(book: SpreadsheetModel, meta: Meta, principal: Principal): void {
+  if (meta.visibility !== 'PROJECT' || meta.metadataId == null) return;
+  book.metadataOwners ??= {};
+  book.metadataOwners[String(meta.metadataId)] = projectOf(principal);
+}
+
 function checkVisibility(visibility: string | null | undefined): string {
   if (visibility !== 'DOCUMENT' && visibility !== 'PROJECT') {
     fail(`developerMetadata.visibility must be DOCUMENT or PROJECT (got ${visibility ?? 'nothing'}).`);
@@ -64,7 +95,7 @@ function checkVisibility(visibility: string | null | undefined): string {
 
 export function createDeveloperMetadata(
   request: sheets_v4.Schema$CreateDeveloperMetadataRequest,
-  { book, ids }: RequestContext,
+  { book, ids, principal }: RequestContext,
 ): Reply {
   const input = request.developerMetadata;
   if (!input) fail('developerMetadata is required');
@@ -83,6 +114,7 @@ export function createDeveloperMetadata(
   const stored: Meta = { metadataId: id, metadataKey: input.metadataKey, location, visibility };
   if (input.metadataValue != null) stored.metadataValue = input.metadataValue;
   book.developerMetadata.push(stored);
+  recordOwner(book, stored, principal);
   return { createDeveloperMetadata: { developerMetadata: structuredClone(stored) } };
 }
 
@@ -160,18 +192,20 @@ export function searchMetadata(
 
 export function deleteDeveloperMetadata(
   request: sheets_v4.Schema$DeleteDeveloperMetadataRequest,
-  { book }: RequestContext,
+  { book, principal }: RequestContext,
 ): Reply {
   if (!request.dataFilter) fail('dataFilter is required');
   const filter = request.dataFilter;
-  const deleted = book.developerMetadata.filter((m) => matchesFilter(m, filter));
+  const deleted = book.developerMetadata.filter(
+    (m) => canSeeMetadata(book, m, principal) && matchesFilter(m, filter),
+  );
   book.developerMetadata = book.developerMetadata.filter((m) => !deleted.includes(m));
   return { deleteDeveloperMetadata: { deletedDeveloperMetadata: structuredClone(deleted) } };
 }
 
 export function updateDeveloperMetadata(
   request: sheets_v4.Schema$UpdateDeveloperMetadataRequest,
-  { book }: RequestContext,
+  { book, principal }: RequestContext,
 ): Reply {
   const paths = maskPaths(request.fields);
   const filters = request.dataFilters ?? [];
@@ -179,7 +213,7 @@ export function updateDeveloperMetadata(
   const source = request.developerMetadata ?? {};
   const updated: Meta[] = [];
   for (const meta of book.developerMetadata) {
-    if (!filters.some((f) => matchesFilter(meta, f))) continue;
+    if (!canSeeMetadata(book, meta, principal) || !filters.some((f) => matchesFilter(meta, f))) continue;
     const next = structuredClone(meta) as Record<string, unknown>;
     applyMask(
       next,
@@ -191,6 +225,7 @@ export function updateDeveloperMetadata(
     typed.location = normalizeLocation(book, typed.location);
     Object.assign(meta, typed);
     for (const key of Object.keys(meta)) if (!(key in typed)) delete (meta as Record<string, unknown>)[key];
+    recordOwner(book, meta, principal);
     updated.push(structuredClone(meta));
   }
   return { updateDeveloperMetadata: { developerMetadata: updated } };

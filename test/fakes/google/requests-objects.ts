@@ -2,7 +2,7 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { chartSources, checkGridRange, requireSheet } from './ranges.js';
 import { fail, type RequestContext } from './request-context.js';
-import { checkCondition } from './requests-cells.js';
+import { checkCellFormat, checkCondition } from './requests-cells.js';
 import { addSheet } from './requests-sheets.js';
 import { sheetById } from './sheets-state.js';
 
@@ -23,9 +23,10 @@ export function addConditionalFormatRule(
   if (!!rule.booleanRule === !!rule.gradientRule)
     fail('Exactly one of booleanRule or gradientRule must be set.');
   if (rule.booleanRule) {
-    checkCondition(rule.booleanRule.condition, 'rule.booleanRule', book);
+    checkCondition(rule.booleanRule.condition, 'rule.booleanRule', book, 'conditionalFormat');
     if (!rule.booleanRule.format) fail('rule.booleanRule.format is required');
     checkConditionalFormat(rule.booleanRule.format);
+    checkCellFormat(rule.booleanRule.format, 'rule.booleanRule.format');
   }
   if (rule.gradientRule && (!rule.gradientRule.minpoint || !rule.gradientRule.maxpoint)) {
     fail('rule.gradientRule needs a minpoint and a maxpoint');
@@ -185,11 +186,52 @@ export function deleteNamedRange(
   return undefined;
 }
 
+const BASIC_CHART_TYPES = ['BAR', 'LINE', 'AREA', 'COLUMN', 'SCATTER', 'COMBO', 'STEPPED_AREA'];
+const LEGEND_POSITIONS = [
+  'BASIC_CHART_LEGEND_POSITION_UNSPECIFIED',
+  'BOTTOM_LEGEND',
+  'LEFT_LEGEND',
+  'RIGHT_LEGEND',
+  'TOP_LEGEND',
+  'NO_LEGEND',
+];
+
+/**
+ * BasicChartSpec rules from the reference: chartType and legendPosition are enums; "Only a single domain
+ * is supported"; a series' targetAxis must be a minor axis for the chart type (BasicChartAxisPosition:
+ * BOTTOM_AXIS is a minor axis only for bar charts, LEFT_AXIS and RIGHT_AXIS for the other types).
+ */
+function checkBasicChart(spec: sheets_v4.Schema$BasicChartSpec): void {
+  const where = 'chart.spec.basic_chart';
+  if (spec.chartType != null && !BASIC_CHART_TYPES.includes(spec.chartType)) {
+    fail(
+      `Invalid value at '${where}.chart_type' (type.googleapis.com/google.apps.sheets.v4.BasicChartType), "${spec.chartType}"`,
+    );
+  }
+  if (spec.legendPosition != null && !LEGEND_POSITIONS.includes(spec.legendPosition)) {
+    fail(
+      `Invalid value at '${where}.legend_position' (type.googleapis.com/google.apps.sheets.v4.BasicChartLegendPosition), "${spec.legendPosition}"`,
+    );
+  }
+  if ((spec.domains?.length ?? 0) > 1) fail('Only a single domain is supported for basic charts.');
+  const minor = spec.chartType === 'BAR' ? ['BOTTOM_AXIS'] : ['LEFT_AXIS', 'RIGHT_AXIS'];
+  (spec.series ?? []).forEach((series, i) => {
+    const axis = series.targetAxis;
+    if (axis == null || axis === 'BASIC_CHART_AXIS_POSITION_UNSPECIFIED') return;
+    if (!minor.includes(axis)) {
+      fail(
+        `${where}.series[${i}].target_axis ${axis} is not a valid minor axis for a ${spec.chartType} chart.`,
+      );
+    }
+  });
+}
+
 export function addChart(request: sheets_v4.Schema$AddChartRequest, context: RequestContext): Reply {
   const { book, ids } = context;
   const input = request.chart;
   if (!input) fail('chart is required');
   if (!input.spec) fail('chart.spec is required');
+  if (input.spec.basicChart) checkBasicChart(input.spec.basicChart);
   for (const source of chartSources(input.spec)) checkGridRange(book, source, 'chart.spec source');
   const position = input.position;
   if (!position) fail('chart.position is required');

@@ -5,7 +5,7 @@ import type { Principal } from './auth.js';
 import { applyBatchUpdate } from './batch-update.js';
 import { apiError, entityNotFound, invalidArgument, notModelled } from './errors.js';
 import { applyFields, type FieldMask, parseFields, selects } from './fields.js';
-import { matchesFilter, searchMetadata } from './requests-metadata.js';
+import { matchesFilter, metadataView, searchMetadata } from './requests-metadata.js';
 import { renderSpreadsheet } from './sheets-render.js';
 import { cloneBook, type SpreadsheetModel } from './sheets-state.js';
 import type { GoogleState } from './state.js';
@@ -56,7 +56,7 @@ const ROUTES: Record<string, Route> = {
       const ranges = ctx.request.query.getAll('ranges').map((r) => resolve(b, r));
       const wantsData =
         bool(ctx.request, 'includeGridData') || (mask !== undefined && selects(mask, ['sheets', 'data']));
-      return renderSpreadsheet(b, {
+      return renderSpreadsheet(metadataView(b, ctx.principal), {
         engine: ctx.state.engine,
         ...(ranges.length ? { ranges } : {}),
         ...(wantsData ? { gridData: ranges.length ? ranges : 'all' } : {}),
@@ -83,7 +83,7 @@ const ROUTES: Record<string, Route> = {
       };
       if (input.includeSpreadsheetInResponse) {
         const ranges = (input.responseRanges ?? []).map((r) => resolve(next, r));
-        out.updatedSpreadsheet = renderSpreadsheet(next, {
+        out.updatedSpreadsheet = renderSpreadsheet(metadataView(next, ctx.principal), {
           engine: ctx.state.engine,
           ...(input.responseIncludeGridData ? { gridData: ranges.length ? ranges : 'all' } : {}),
         });
@@ -299,16 +299,17 @@ const ROUTES: Record<string, Route> = {
       const b = book(ctx, false);
       const input = body<sheets_v4.Schema$SearchDeveloperMetadataRequest>(ctx.request);
       if (!input.dataFilters?.length) throw invalidArgument('Must specify at least one data filter.');
-      return searchMetadata(b, input.dataFilters);
+      return searchMetadata(metadataView(b, ctx.principal), input.dataFilters);
     },
   },
   'developerMetadata.get': {
     method: 'GET',
     name: 'GetDeveloperMetadata',
-    write: false,
+    // The reference accepts only drive, drive.file or spreadsheets here (no read-only scope), as for search.
+    write: true,
     quota: 'read',
     run: (ctx) => {
-      const b = book(ctx, false);
+      const b = metadataView(book(ctx, false), ctx.principal);
       const id = Number(ctx.range);
       const found = b.developerMetadata.find((m) =>
         matchesFilter(m, { developerMetadataLookup: { metadataId: id } }),

@@ -41,6 +41,8 @@ export interface SpreadsheetModel {
   developerMetadata: sheets_v4.Schema$DeveloperMetadata[];
   /** Bumped on every committed change; formula results are cached per revision. */
   revision: number;
+  /** metadataId → the developer project (OAuth client) that made each PROJECT-visible entry. */
+  metadataOwners?: Record<string, string>;
 }
 
 /** What a cell evaluates to (formula results come from the formula engine). */

@@ -146,7 +146,25 @@ export class GoogleState {
           `Invalid sheets[${index}]: A sheet with the name "${title}" already exists. Please enter another name.`,
         );
       }
-      const sheetId = props.sheetId ?? (index === 0 ? 0 : this.ids.sheetId());
+      // SheetProperties.sheetId: "Must be non-negative"; AddSheetRequest: "It is an error to specify the ID
+      // of a sheet that already exists". Ids the fake picks avoid every id the request names.
+      const named = specs.map((s) => s.properties?.sheetId).filter((id): id is number => id != null);
+      if (props.sheetId != null && props.sheetId < 0) {
+        throw apiError(
+          'sheets',
+          400,
+          `Invalid sheets[${index}].properties.sheetId: Sheet id must be non-negative.`,
+        );
+      }
+      if (props.sheetId != null && book.sheets.some((s) => s.properties.sheetId === props.sheetId)) {
+        throw apiError(
+          'sheets',
+          400,
+          `Invalid sheets[${index}]: Sheet with id ${props.sheetId} already exists.`,
+        );
+      }
+      let sheetId = props.sheetId ?? (index === 0 && !named.includes(0) ? 0 : this.ids.sheetId());
+      while (props.sheetId == null && named.includes(sheetId)) sheetId = this.ids.sheetId();
       const sheet = newSheet({ ...props, sheetId, title, index });
       for (const data of spec.data ?? []) {
         (data.rowData ?? []).forEach((row, r) => {
