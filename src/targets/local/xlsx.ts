@@ -67,9 +67,7 @@ function writeCell(sheet: ExcelJS.Worksheet, c: DesiredCell): void {
  * ExcelJS keeps one validation per range on `worksheet.dataValidations` (its typings omit it); a rule per
  * cell would write hundreds of copies. Checked at run time instead of cast.
  */
-function hasRangeValidations(
-  sheet: ExcelJS.Worksheet,
-): sheet is ExcelJS.Worksheet & {
+function hasRangeValidations(sheet: ExcelJS.Worksheet): sheet is ExcelJS.Worksheet & {
   dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void };
 } {
   const holder: unknown = Reflect.get(sheet, 'dataValidations');

@@ -328,7 +328,9 @@ export class NotionApplier {
       if (!relation || typeof relation !== 'object' || !('dual_property' in relation)) continue;
       const dual = relation.dual_property as { synced_property_id?: string; synced_property_name?: string };
       if (!dual.synced_property_id || dual.synced_property_name === prop.dual) continue;
-      const rename: UpdateDataSourceParameters['properties'] = { [dual.synced_property_id]: { name: prop.dual } };
+      const rename: UpdateDataSourceParameters['properties'] = {
+        [dual.synced_property_id]: { name: prop.dual },
+      };
       await this.write(
         (c) => c.dataSources.update({ data_source_id: this.dataSourceId(prop.target), properties: rename }),
         true,
