@@ -236,6 +236,28 @@ describe('install --target sheets (library)', () => {
     expect(parseConfig({ program: { time_zone: 'asia/tokyo' } }, 'x').program.time_zone).toBe('Asia/Tokyo');
   });
 
+  it('fills the workbook by the sheet IDs Sheets reports, not the ones it asked for', async () => {
+    // The reference does not promise create keeps requested sheetIds: a fake that picks its own proves
+    // that tabs, named ranges and charts are placed by the IDs read back from the create.
+    const reassigning = createFakeGoogle({ createKeepsSheetIds: false });
+    await reassigning.listen();
+    try {
+      const result = await installWorkbook(apiOf(reassigning), ws, source);
+      const got = await apiOf(reassigning).sheets.spreadsheets.get({
+        spreadsheetId: result.spreadsheetId,
+        fields: 'sheets(properties(sheetId,title),charts(spec(title))),namedRanges(name,range(sheetId))',
+      });
+      const idOf = new Map(got.data.sheets?.map((sh) => [sh.properties?.title, sh.properties?.sheetId]));
+      expect([...idOf.values()]).not.toEqual(WORKBOOK_TABS.map((_, i) => i + 1));
+      const weights = got.data.namedRanges?.find((n) => n.name === 'Weights');
+      expect(weights?.range?.sheetId).toBe(idOf.get('Settings'));
+      const dashboard = got.data.sheets?.find((sh) => sh.properties?.title === 'Dashboard');
+      expect(dashboard?.charts).toHaveLength(5);
+    } finally {
+      await reassigning.close();
+    }
+  });
+
   it('makes zero writes when installed again with nothing changed', async () => {
     fake.clearLog();
     const again = await installWorkbook(api(), ws, source);

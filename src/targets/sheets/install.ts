@@ -5,6 +5,7 @@ import type { script_v1 } from '@googleapis/script';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { programLocale, programTimeZone } from '../../config/schema.js';
+import { PnError } from '../../platform/errors.js';
 import type { GoogleApi } from './google-api.js';
 import {
   batches,
@@ -70,7 +71,32 @@ interface WorkbookRead {
   meta: Map<string, string>;
   sheetOfTab: Map<string, LiveSheet>;
   maxSheetId: number;
+  /** Every tab's sheet ID by its title (a workbook created but never filled has no tab metadata yet). */
+  sheetIdByTitle: Map<string, number>;
   namedRanges: Map<string, sheets_v4.Schema$GridRange>;
+}
+
+function sheetIdsByTitle(sheets: sheets_v4.Schema$Sheet[] | undefined): Map<string, number> {
+  return new Map(
+    (sheets ?? []).flatMap((sh) =>
+      sh.properties?.title != null && sh.properties.sheetId != null
+        ? [[sh.properties.title, sh.properties.sheetId] as const]
+        : [],
+    ),
+  );
+}
+
+/** A tab's sheet ID as Sheets reported it; a tab that is missing means the workbook was changed by hand. */
+function sheetIdLookup(ids: Map<string, number>): (tabName: string) => number {
+  return (tabName) => {
+    const id = ids.get(tabName);
+    if (id === undefined) {
+      throw new PnError('API_ERROR', `the new workbook has no "${tabName}" tab`, {
+        hint: 'move the half-made workbook to the trash in Google Drive and run install again',
+      });
+    }
+    return id;
+  };
 }
 
 async function readWorkbook(api: GoogleApi, spreadsheetId: string): Promise<WorkbookRead> {
@@ -99,6 +125,7 @@ async function readWorkbook(api: GoogleApi, spreadsheetId: string): Promise<Work
     ),
     sheetOfTab,
     maxSheetId: Math.max(0, ...(book.data.sheets ?? []).map((sh) => sh.properties?.sheetId ?? 0)),
+    sheetIdByTitle: sheetIdsByTitle(book.data.sheets),
     namedRanges: new Map(
       (book.data.namedRanges ?? []).flatMap((n) => (n.name && n.range ? [[n.name, n.range] as const] : [])),
     ),
@@ -188,6 +215,7 @@ export async function installWorkbook(
   let batchUpdates = 0;
   let read = spreadsheetId ? await readWorkbook(api, spreadsheetId) : undefined;
   let meta = read?.meta ?? new Map<string, string>();
+  let createdSheetIds = read?.sheetIdByTitle ?? new Map<string, number>();
 
   if (spreadsheetId && !meta.has(METADATA_WORKBOOK)) {
     // Created but never filled (an interrupted install): fill it now.
@@ -200,10 +228,14 @@ export async function installWorkbook(
       locale: programLocale(ws.config),
     });
     const created = await api.call('creating the workbook', false, true, () =>
-      api.sheets.spreadsheets.create({ requestBody, fields: 'spreadsheetId' }),
+      api.sheets.spreadsheets.create({
+        requestBody,
+        fields: 'spreadsheetId,sheets.properties(sheetId,title)',
+      }),
     );
     spreadsheetId = created.data.spreadsheetId ?? undefined;
     if (!spreadsheetId) throw new Error('Sheets created a workbook without an ID');
+    createdSheetIds = sheetIdsByTitle(created.data.sheets);
     action = 'created';
   }
   const id = spreadsheetId;
@@ -212,7 +244,7 @@ export async function installWorkbook(
     await api.call('tagging the workbook in Drive', true, true, () =>
       api.drive.files.update({ fileId: id, requestBody: tag }),
     );
-    const requests = workbookRequests(ws.workbook, ws.version);
+    const requests = workbookRequests(ws.workbook, ws.version, sheetIdLookup(createdSheetIds));
     // A workbook created by an earlier, interrupted install takes the title the config gives now.
     if (read && read.title !== title)
       requests.unshift({ updateSpreadsheetProperties: { properties: { title }, fields: 'title' } });

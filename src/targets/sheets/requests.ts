@@ -110,7 +110,7 @@ export interface WorkbookSettings {
 
 /**
  * The spreadsheet create body: title, time zone, locale and every tab with its size and frozen header rows
- * (sheet IDs 1..n).
+ * (sheet IDs 1..n asked for; the IDs Sheets reports back are the ones used).
  */
 export function createBody(
   workbook: DesiredWorkbook,
@@ -386,14 +386,25 @@ function chartRequests(
   return requests;
 }
 
-/** Every request that fills a freshly created workbook, in order; sheet IDs are 1..n as in `createBody`. */
-export function workbookRequests(workbook: DesiredWorkbook, version: string): sheets_v4.Schema$Request[] {
-  const sheetIdOf = (key: string) => workbook.tabs.findIndex((t) => t.key === key) + 1;
-  const requests: sheets_v4.Schema$Request[] = workbook.tabs.flatMap((tab, i) => tabRequests(tab, i + 1));
+/**
+ * Every request that fills a freshly created workbook, in order. `sheetIdOfTab` gives each tab's sheet ID
+ * as Sheets reported it after the create (tab name -> ID): the create names IDs 1..n, but nothing in the
+ * reference promises they are kept, so they are read back, never assumed.
+ */
+export function workbookRequests(
+  workbook: DesiredWorkbook,
+  version: string,
+  sheetIdOfTab: (tabName: string) => number,
+): sheets_v4.Schema$Request[] {
+  const sheetIdOf = (key: string) => sheetIdOfTab(workbook.tabs.find((t) => t.key === key)!.name);
+  const requests: sheets_v4.Schema$Request[] = workbook.tabs.flatMap((tab) =>
+    tabRequests(tab, sheetIdOfTab(tab.name)),
+  );
   for (const named of workbook.namedRanges) {
-    const sheetId = workbook.tabs.findIndex((t) => t.name === named.tab) + 1;
     requests.push({
-      addNamedRange: { namedRange: { name: named.name, range: gridRange(sheetId, named.range) } },
+      addNamedRange: {
+        namedRange: { name: named.name, range: gridRange(sheetIdOfTab(named.tab), named.range) },
+      },
     });
   }
   requests.push(...chartRequests(workbook, sheetIdOf));

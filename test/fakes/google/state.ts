@@ -21,6 +21,12 @@ export interface GoogleStateOptions {
   clientId?: string;
   clientSecret?: string;
   projectNumber?: string;
+  /**
+   * Whether spreadsheets.create keeps the sheetIds the request names (default true). The reference lets a
+   * request name them but does not promise they are kept (CONFORMANCE.md, unverified): `false` makes the
+   * fake pick its own, so tests prove the client reads the IDs back instead of assuming them.
+   */
+  createKeepsSheetIds?: boolean;
 }
 
 const SHEETS_FULL_READ = new Set<string>([
@@ -64,10 +70,13 @@ export class GoogleState {
   /** Requests to Sheets larger than this answer 400 (Google recommends ≤2 MB; see errors.payloadTooLarge). */
   maxRequestBytes = 2_000_000;
 
+  private readonly keepsSheetIds: boolean;
+
   constructor(options: GoogleStateOptions = {}) {
     this.clock = options.clock ?? new FakeClock();
     this.ids = new IdSource(options.seed ?? 1);
     this.projectNumber = options.projectNumber ?? '123456789012';
+    this.keepsSheetIds = options.createKeepsSheetIds ?? true;
     const user = options.user ?? 'admin@example.com';
     this.auth = new AuthState(
       this.ids,
@@ -137,7 +146,10 @@ export class GoogleState {
     };
     book.properties.title = input.properties?.title ?? file.name;
     specs.forEach((spec, index) => {
-      const props = spec.properties ?? {};
+      const asked: sheets_v4.Schema$SheetProperties = spec.properties ?? {};
+      const props: sheets_v4.Schema$SheetProperties = this.keepsSheetIds
+        ? asked
+        : { ...asked, sheetId: null };
       const title = props.title ?? `Sheet${index + 1}`;
       if (book.sheets.some((s) => s.properties.title.toLowerCase() === title.toLowerCase())) {
         throw apiError(
