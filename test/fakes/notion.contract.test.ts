@@ -526,6 +526,7 @@ describe('blocks', () => {
       notion.blocks.update({ block_id: todo!.id, paragraph: { rich_text: text('x') } }),
     );
     expect(error.code).toBe(APIErrorCode.ValidationError);
+    expect(error.message).toContain('does not match the existing block type to_do');
   });
 });
 

@@ -13,6 +13,26 @@ export interface RouteContext {
   /** The user id the request acts as (the integration's bot). */
   actor: string;
   queryResultLimit: number;
+  /** The Notion-Version header of the request (one the router accepted). */
+  version: string;
+}
+
+/** API versions whose rules the fake follows, oldest first. */
+export const API_VERSIONS = ['2025-09-03', '2026-03-11', '2026-12-01'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+/** Whether a request's Notion-Version is `version` or later (dates compare as strings). */
+export function since(ctx: { version: string }, version: ApiVersion): boolean {
+  return ctx.version >= version;
+}
+
+/**
+ * `filter_properties` from the query string: repeated parameters, one property each
+ * (`?filter_properties=title&filter_properties=p1`). Values are not split on commas: the SDK sends
+ * property ids URL-decoded, and a decoded id may hold a comma.
+ */
+export function filterProperties(query: URLSearchParams): string[] {
+  return query.getAll('filter_properties').filter(Boolean);
 }
 
 export function pathId(raw: string | undefined, name: string): string {

@@ -54,6 +54,100 @@ const OTHER_TYPES = [
   'tab',
 ] as const;
 const BLOCK_TYPES: readonly string[] = [...TEXT_TYPES, ...OTHER_TYPES];
+
+/** The languages a code block takes (block reference, `code`; the SDK's LanguageRequest). */
+export const CODE_LANGUAGES: readonly string[] = [
+  'abap',
+  'abc',
+  'agda',
+  'arduino',
+  'ascii art',
+  'assembly',
+  'bash',
+  'basic',
+  'bnf',
+  'c',
+  'c#',
+  'c++',
+  'clojure',
+  'coffeescript',
+  'coq',
+  'css',
+  'dart',
+  'dhall',
+  'diff',
+  'docker',
+  'ebnf',
+  'elixir',
+  'elm',
+  'erlang',
+  'f#',
+  'flow',
+  'fortran',
+  'gherkin',
+  'glsl',
+  'go',
+  'graphql',
+  'groovy',
+  'haskell',
+  'hcl',
+  'html',
+  'idris',
+  'java',
+  'javascript',
+  'json',
+  'julia',
+  'kotlin',
+  'latex',
+  'less',
+  'lisp',
+  'livescript',
+  'llvm ir',
+  'lua',
+  'makefile',
+  'markdown',
+  'markup',
+  'matlab',
+  'mathematica',
+  'mermaid',
+  'nix',
+  'notion formula',
+  'objective-c',
+  'ocaml',
+  'pascal',
+  'perl',
+  'php',
+  'plain text',
+  'powershell',
+  'prolog',
+  'protobuf',
+  'purescript',
+  'python',
+  'r',
+  'racket',
+  'reason',
+  'ruby',
+  'rust',
+  'sass',
+  'scala',
+  'scheme',
+  'scss',
+  'shell',
+  'smalltalk',
+  'solidity',
+  'sql',
+  'swift',
+  'toml',
+  'typescript',
+  'vb.net',
+  'verilog',
+  'vhdl',
+  'visual basic',
+  'webassembly',
+  'xml',
+  'yaml',
+  'java/c/c++/c#',
+];
 const PARENT_TYPES = new Set<string>([...TEXT_TYPES, 'synced_block', 'column_list', 'column', 'table']);
 
 /** Whether children can be appended under a block of this type. */
@@ -87,6 +181,14 @@ function linkTarget(
   const id = normalizeId(body[key]);
   if (!id) throw bodyInvalid(`${at}.${key}`, `should be a valid uuid, instead was ${describe(body[key])}`);
   return key === 'page_id' ? { type: 'page_id', page_id: id } : { type: 'database_id', database_id: id };
+}
+
+function codeLanguage(value: unknown, path: string): string {
+  const language = expectString(value, path);
+  if (!CODE_LANGUAGES.includes(language)) {
+    throw bodyInvalid(path, `should be one of the code block languages, instead was ${describe(value)}`);
+  }
+  return language;
 }
 
 /** The response form of one block's own content (children are handled by the caller). */
@@ -143,7 +245,7 @@ function blockContent(
         code: {
           rich_text: text(),
           caption: caption(state, body, at),
-          language: expectString(body.language, `${at}.language`) as Extract<
+          language: codeLanguage(body.language, `${at}.language`) as Extract<
             BlockContent,
             { type: 'code' }
           >['code']['language'],

@@ -115,10 +115,24 @@ export function normalizeDate(value: unknown, path: string): DateValue {
   return { start, end, time_zone: timeZone };
 }
 
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const EMOJI_START = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3)/u;
+
+/** An emoji icon is one emoji (the SDK types list them one by one); a word or two emoji is a 400. */
+type Emoji = Extract<PageIcon, { type: 'emoji' }>['emoji'];
+
+function emoji(value: unknown, path: string): Emoji {
+  const text = expectString(value, path);
+  if ([...graphemes.segment(text)].length !== 1 || !EMOJI_START.test(text)) {
+    throw bodyInvalid(path, `should be an emoji, instead was ${describe(value)}`);
+  }
+  return text as Emoji;
+}
+
 export function normalizeIcon(value: unknown, path: string): PageIcon | null {
   if (value === null || value === undefined) return null;
   const icon = expectRecord(value, path);
-  if (typeof icon.emoji === 'string') return { type: 'emoji', emoji: icon.emoji };
+  if (icon.emoji !== undefined) return { type: 'emoji', emoji: emoji(icon.emoji, `${path}.emoji`) };
   if (isRecord(icon.external)) {
     return {
       type: 'external',

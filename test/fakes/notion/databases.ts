@@ -12,9 +12,11 @@ import {
 import { archivedEdit, bodyInvalid, describe, notFound, validationError, workspaceParent } from './errors.js';
 import { normalizeRichText, plainText } from './rich-text.js';
 import {
+  checkFormulaReferences,
   linkDualRelation,
   type ParsedConfig,
   parseConfig,
+  renameFormulaReferences,
   renderProperty,
   unlinkDualRelation,
 } from './schema.js';
@@ -26,6 +28,7 @@ import {
   notionTime,
   type PropertyRecord,
 } from './state.js';
+import { createDefaultView } from './views.js';
 
 const MAX_PROPERTY_NAME = 100;
 
@@ -79,6 +82,8 @@ function parseSchema(state: NotionState, value: unknown, path: string): Draft[] 
       `A data source must have exactly one title property, instead had ${titles} (${path}).`,
     );
   }
+  const records = drafts.map((d) => d.record);
+  for (const draft of drafts) checkFormulaReferences(draft.record, records, `${path}.${draft.record.name}`);
   // Keep the caller's order (rollups were parsed last only to resolve their relation).
   const order = new Map(entries.map(([name], index) => [name, index]));
   return drafts.sort((a, b) => order.get(a.record.name)! - order.get(b.record.name)!);
@@ -153,10 +158,13 @@ export function createDatabase(
     icon: normalizeIcon(body.icon, 'body.icon'),
     cover: normalizeCover(body.cover, 'body.cover'),
     dataSourceIds: [],
+    viewIds: [],
   };
+  // A database is a block: it counts against the Free workspace block limit.
+  state.checkBlockLimit(1);
   // createDataSource validates the whole schema before it stores anything, so a bad request changes nothing.
   const properties = initial.properties ?? { Name: { title: {} } };
-  createDataSource(
+  const dataSource = createDataSource(
     state,
     database,
     { properties, title: undefined, icon: undefined },
@@ -164,6 +172,8 @@ export function createDatabase(
     actor,
   );
   state.databases.set(database.id, database);
+  createDefaultView(state, database, dataSource.id, actor);
+  state.countBlocks(1);
   if (parent.type === 'page_id') {
     const page = state.pages.get(parent.page_id)!;
     page.children.push(database.id);
@@ -194,6 +204,9 @@ export function updateDataSource(
   const removed: PropertyRecord[] = [];
   const retyped = new Set<string>();
   const duals: Draft[] = [];
+  /** Properties whose configuration this request sets, and the renames it makes. */
+  const configured = new Map<PropertyRecord, string>();
+  const renames: [from: string, to: string][] = [];
   if (body.properties !== undefined) {
     const changes = expectRecord(body.properties, 'body.properties');
     for (const [key, raw] of Object.entries(changes)) {
@@ -227,9 +240,11 @@ export function updateDataSource(
           config: parsed.config,
         };
         next.push(record);
+        configured.set(record, at);
         if (parsed.dual) duals.push({ record, dual: parsed.dual });
         continue;
       }
+      if (newName !== undefined && newName !== existing.name) renames.push([existing.name, newName]);
       if (newName !== undefined) existing.name = newName;
       if (change.description !== undefined)
         existing.description = description(change.description, `${at}.description`);
@@ -246,11 +261,20 @@ export function updateDataSource(
         parsed.config.syncedPropertyId = existing.config.syncedPropertyId;
       }
       existing.config = parsed.config;
+      configured.set(existing, at);
       if (parsed.dual && (parsed.config.type !== 'relation' || !parsed.config.syncedPropertyId)) {
         duals.push({ record: existing, dual: parsed.dual });
       }
     }
   }
+
+  // Notion's formulas refer to properties by id, so a rename carries over into the formulas that use it.
+  for (const property of next) {
+    if (property.config.type === 'formula' && !configured.has(property)) {
+      property.config.expression = renameFormulaReferences(property.config.expression, renames);
+    }
+  }
+  for (const [property, at] of configured) checkFormulaReferences(property, next, at);
 
   // Everything validated: apply.
   for (const gone of removed) unlinkDualRelation(state, gone);

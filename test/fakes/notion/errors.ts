@@ -41,6 +41,22 @@ export function bodyInvalid(path: string, expectation: string): NotionApiError {
   return validationError(`body failed validation: ${path} ${expectation}.`);
 }
 
+/** `body failed validation: body.after should be not present, instead was \`"…"\`.` */
+export function notPresent(path: string, value: unknown): NotionApiError {
+  return bodyInvalid(path, `should be not present, instead was ${describe(value)}`);
+}
+
+/**
+ * The Free workspace block limit, once its grace period has run out. The reference
+ * (/reference/workspace-block-limits) says such writes fail; the exact status and code are not
+ * documented where the fake's authors could read them (CONFORMANCE.md lists this as unverified).
+ */
+export function blockLimitError(limit: number): NotionApiError {
+  return validationError(
+    `This workspace has reached its limit of ${limit} blocks and its grace period has ended. Upgrade the workspace's plan, or remove members, to add more content.`,
+  );
+}
+
 export function tooLong(path: string, limit: number, actual: number): NotionApiError {
   return bodyInvalid(`${path}.length`, `should be ≤ \`${limit}\`, instead was \`${actual}\``);
 }

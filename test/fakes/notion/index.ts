@@ -6,6 +6,7 @@ import {
   type PageObjectResponse,
 } from '@notionhq/client';
 import { type CallRecord, FakeServer, type FaultPlan } from '../harness.js';
+import { API_VERSIONS } from './access.js';
 import { renderChild } from './blocks.js';
 import { createDatabase, renderDataSource } from './databases.js';
 import { faultBody } from './errors.js';
@@ -19,11 +20,19 @@ import { type Clock, NotionState, normalizeId } from './state.js';
 export { NotionApiError } from './errors.js';
 export { MAX_PAGE_SIZE, QUERY_RESULT_LIMIT } from './query.js';
 export { type Endpoint, endpointOf, MAX_BODY_BYTES, type RateLimit } from './server.js';
-export type { Clock } from './state.js';
+export type { Clock, ViewRecord } from './state.js';
 export { FakeClock, NotionState, notionTime } from './state.js';
+export { DEFAULT_VIEW_NAME } from './views.js';
 
-/** The Notion-Version the fake speaks: the SDK 5.x default (`Client.defaultNotionVersion`). */
+/** The Notion-Version the SDK 5.x sends by default (`Client.defaultNotionVersion`). */
 export const NOTION_VERSION = '2025-09-03';
+/**
+ * Every Notion-Version the fake accepts by default, each with its own rules (see CONFORMANCE.md):
+ * from 2026-03-11 `archived` is gone from requests and responses and `after` from Append block children;
+ * from 2026-12-01 Search and Query a data source return only the title property unless
+ * `filter_properties` names others.
+ */
+export const NOTION_VERSIONS: readonly string[] = [...API_VERSIONS];
 export const FAKE_TOKEN = 'ntn_fake_integration_token';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof Client>[0]>;
@@ -35,11 +44,31 @@ export interface FakeNotionOptions {
   clock?: Clock;
   /** Token-bucket rate limit; off by default so unrelated tests run fast. Notion's is about { rate: 3, burst: ~10 }. */
   rateLimit?: RateLimit | false;
-  /** Accepted Notion-Version values; anything else is a 400. */
+  /** Accepted Notion-Version values (default NOTION_VERSIONS); anything else is a 400. */
   versions?: string[];
+  /**
+   * Writing one side of a two-way relation also bumps the other page's `last_edited_time` (default
+   * true). The reference does not say; true is the harder case for a client that detects edits by time.
+   */
+  dualRelationBumpsOther?: boolean;
+  /**
+   * How the synced side of a two-way relation is named: `as_requested` (default) uses
+   * `dual_property.synced_property_name`; `generated` ignores it (the reference does not promise it is
+   * honoured), so a client must read the name back from the data source.
+   */
+  syncedPropertyNames?: 'as_requested' | 'generated';
+  /**
+   * The Free workspace block limit (Notion: 1,000 lifetime blocks for a Free workspace with more than
+   * one member). Off unless set. Pages, blocks and databases count; deleting gives nothing back.
+   */
+  blockLimit?: number;
+  /** Grace period after the write that reaches `blockLimit` (Notion: three days); default 0, already over. */
+  blockLimitGraceMs?: number;
   /** Results one query can reach (Notion: 10,000). */
   queryResultLimit?: number;
   workspaceName?: string;
+  /** Keep each request's JSON body and query string in `calls` (CallRecord.body/query). */
+  recordBodies?: boolean;
 }
 
 export interface SeedPageInput {
@@ -103,7 +132,8 @@ function id(raw: string): string {
 }
 
 /**
- * A stateful fake of the Notion API (version 2025-09-03) on 127.0.0.1.
+ * A stateful fake of the Notion API (versions 2025-09-03, 2026-03-11 and 2026-12-01) on 127.0.0.1.
+ * Every rule it enforces is traced to Notion's reference in CONFORMANCE.md beside this file.
  *
  *   const fake = createFakeNotion({ clock: new FakeClock() });
  *   await fake.listen();
@@ -115,20 +145,28 @@ function id(raw: string): string {
  *   await fake.close();
  */
 export function createFakeNotion(options: FakeNotionOptions = {}): FakeNotion {
-  const state = new NotionState({ clock: options.clock, workspaceName: options.workspaceName });
+  const state = new NotionState({
+    clock: options.clock,
+    workspaceName: options.workspaceName,
+    dualRelationBumpsOther: options.dualRelationBumpsOther,
+    syncedPropertyNames: options.syncedPropertyNames,
+    blockLimit: options.blockLimit,
+    blockLimitGraceMs: options.blockLimitGraceMs,
+  });
   const token = options.token ?? FAKE_TOKEN;
   let server: FakeServer;
   const router = new NotionRouter(
     state,
     {
       tokens: [token],
-      versions: options.versions ?? [NOTION_VERSION],
+      versions: options.versions ?? [...NOTION_VERSIONS],
       queryResultLimit: options.queryResultLimit ?? QUERY_RESULT_LIMIT,
       rateLimit: options.rateLimit ?? false,
     },
     () => server.baseUrl,
   );
   server = new FakeServer('notion', (request) => router.handle(request), { faultBody, isCreate });
+  server.recordBodies = options.recordBodies ?? false;
 
   const asMember = <T>(fn: () => T): T => {
     state.bypassSharing = true;

@@ -83,6 +83,8 @@ export function createPage(state: NotionState, body: Record<string, unknown>, ac
   }
   const icon = normalizeIcon(body.icon, 'body.icon');
   const cover = normalizeCover(body.cover, 'body.cover');
+  // The page is a block, and so is each child: all count against the Free workspace block limit.
+  state.checkBlockLimit(1 + total);
 
   const page: PageRecord = {
     ...state.stamp(state.ids.next('page'), actor),
@@ -102,8 +104,9 @@ export function createPage(state: NotionState, body: Record<string, unknown>, ac
     }
   }
   state.pages.set(page.id, page);
-  commitValues(state, page, dataSource, prepared);
+  commitValues(state, page, dataSource, prepared, actor);
   insertBlocks(state, page.id, children, { type: 'end' }, actor);
+  state.countBlocks(1 + total);
   if (parent.type === 'page_id') {
     const parentPage = state.pages.get(parent.page_id)!;
     parentPage.children.push(page.id);
@@ -146,7 +149,7 @@ export function updatePage(
     throw bodyInvalid('body.is_locked', 'should be a boolean');
 
   if (typeof trash === 'boolean') page.inTrash = trash;
-  commitValues(state, page, dataSource, prepared);
+  commitValues(state, page, dataSource, prepared, actor);
   if (icon !== undefined) page.icon = icon;
   if (cover !== undefined) page.cover = cover;
   if (typeof body.is_locked === 'boolean') page.isLocked = body.is_locked;

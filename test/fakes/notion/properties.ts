@@ -13,6 +13,7 @@ import {
   type PropertyRecord,
   type SelectOption,
   type StoredValue,
+  safeDecode,
 } from './state.js';
 
 export type PagePropertyValue = PageObjectResponse['properties'][string];
@@ -103,6 +104,15 @@ function choose(
     options.find((o) => o.name === name) ??
     pending.find((p) => p.property === property && p.option.name === name)?.option;
   if (known) return known.id;
+  const clash =
+    options.find((o) => o.name.toLowerCase() === name.toLowerCase()) ??
+    pending.find((p) => p.property === property && p.option.name.toLowerCase() === name.toLowerCase())
+      ?.option;
+  if (clash) {
+    throw validationError(
+      `Select option "${name}" differs only by case from the existing option "${clash.name}" of ${property.name} (${path}.name).`,
+    );
+  }
   if (!allowNew)
     throw validationError(
       `Invalid status option. Status option "${name}" does not exist for ${property.name}.`,
@@ -257,6 +267,7 @@ export function commitValues(
   page: PageRecord,
   dataSource: DataSourceRecord | undefined,
   prepared: PreparedWrite,
+  actor: string,
 ): void {
   for (const { property, option } of prepared.newOptions) {
     if (property.config.type === 'select' || property.config.type === 'multi_select') {
@@ -271,7 +282,14 @@ export function commitValues(
       value.type === 'relation'
     ) {
       const previous = page.values.get(id);
-      syncRelation(state, page.id, property, previous?.type === 'relation' ? previous.ids : [], value.ids);
+      syncRelation(
+        state,
+        page.id,
+        property,
+        previous?.type === 'relation' ? previous.ids : [],
+        value.ids,
+        actor,
+      );
     }
     page.values.set(id, value);
   }
@@ -284,16 +302,22 @@ function syncRelation(
   property: PropertyRecord,
   before: string[],
   after: string[],
+  actor: string,
 ): void {
   if (property.config.type !== 'relation' || !property.config.syncedPropertyId) return;
+  // Whether the other side's last_edited_time moves is not documented; `dualRelationBumpsOther` picks.
+  const bump = (other: PageRecord) => {
+    if (state.dualRelationBumpsOther) state.touch(other, actor);
+  };
   const syncedId = property.config.syncedPropertyId;
   const removed = before.filter((id) => !after.includes(id));
   const added = after.filter((id) => !before.includes(id));
   for (const id of removed) {
     const other = state.pages.get(id);
     const current = other?.values.get(syncedId);
-    if (other && current?.type === 'relation') {
+    if (other && current?.type === 'relation' && current.ids.includes(pageId)) {
       other.values.set(syncedId, { type: 'relation', ids: current.ids.filter((x) => x !== pageId) });
+      bump(other);
     }
   }
   for (const id of added) {
@@ -301,7 +325,10 @@ function syncRelation(
     if (!other) continue;
     const current = other.values.get(syncedId);
     const ids = current?.type === 'relation' ? current.ids : [];
-    if (!ids.includes(pageId)) other.values.set(syncedId, { type: 'relation', ids: [...ids, pageId] });
+    if (!ids.includes(pageId)) {
+      other.values.set(syncedId, { type: 'relation', ids: [...ids, pageId] });
+      bump(other);
+    }
   }
 }
 
@@ -472,10 +499,11 @@ export function renderProperties(
   }
   const dataSource = state.dataSources.get(page.parent.data_source_id)!;
   const wanted = only && only.length > 0 ? new Set(only) : undefined;
+  // Ids may arrive URL-encoded or decoded (the SDK decodes them); names are accepted too (unverified).
+  const named = (p: PropertyRecord) =>
+    !wanted || wanted.has(p.id) || wanted.has(safeDecode(p.id)) || wanted.has(p.name);
   return Object.fromEntries(
-    dataSource.properties
-      .filter((p) => !wanted || wanted.has(p.id) || wanted.has(p.name))
-      .map((p) => [p.name, renderValue(state, dataSource, page, p)]),
+    dataSource.properties.filter(named).map((p) => [p.name, renderValue(state, dataSource, page, p)]),
   );
 }
 

@@ -11,7 +11,14 @@ import type {
   UpdateBlockResponse,
   UpdatePageResponse,
 } from '@notionhq/client';
-import { type RouteContext, requireBlockLike, requireBody, requirePage } from './access.js';
+import {
+  filterProperties,
+  type RouteContext,
+  requireBlockLike,
+  requireBody,
+  requirePage,
+  since,
+} from './access.js';
 import {
   BLOCKS_PER_REQUEST,
   canHaveChildren,
@@ -22,17 +29,10 @@ import {
   renderChild,
   updateBlock,
 } from './blocks.js';
-import { archivedEdit, validationError } from './errors.js';
+import { archivedEdit, notPresent, validationError } from './errors.js';
 import { createPage, propertyItem, updatePage } from './pages.js';
 import { renderPage } from './properties.js';
 import { pageSize, slice } from './query.js';
-
-function filterProperties(query: URLSearchParams): string[] {
-  return query
-    .getAll('filter_properties')
-    .flatMap((v) => v.split(','))
-    .filter(Boolean);
-}
 
 export function createPageRoute(ctx: RouteContext): CreatePageResponse {
   const page = createPage(ctx.state, ctx.body, ctx.actor);
@@ -144,8 +144,13 @@ export function appendChildrenRoute(ctx: RouteContext): AppendBlockChildrenRespo
       `body failed validation: a request can hold at most ${BLOCKS_PER_REQUEST} blocks, instead had ${total}.`,
     );
   }
+  // 2026-03-11 replaced the flat `after` with `position: { type: 'after_block', after_block: { id } }`.
+  if (since(ctx, '2026-03-11') && ctx.body.after !== undefined)
+    throw notPresent('body.after', ctx.body.after);
   const position = parsePosition(ctx.body, container.children);
+  ctx.state.checkBlockLimit(total);
   const created = insertBlocks(ctx.state, container.id, blocks, position, ctx.actor);
+  ctx.state.countBlocks(total);
   if (target.block) ctx.state.touch(target.block, ctx.actor);
   const page = ctx.state.containingPage(container.id);
   if (page) ctx.state.touch(page, ctx.actor);

@@ -11,7 +11,14 @@ import type {
   UpdateDatabaseResponse,
   UpdateDataSourceResponse,
 } from '@notionhq/client';
-import { type RouteContext, requireBody, requireDatabase, requireDataSource } from './access.js';
+import {
+  filterProperties,
+  type RouteContext,
+  requireBody,
+  requireDatabase,
+  requireDataSource,
+  since,
+} from './access.js';
 import { expectRecord } from './common.js';
 import {
   createDatabase,
@@ -26,6 +33,7 @@ import { renderPage } from './properties.js';
 import { compileFilter, compileSorts, pageSize, slice } from './query.js';
 import { plainText, titleOf } from './rich-text.js';
 import { normalizeId, type PageRecord } from './state.js';
+import { createDefaultView } from './views.js';
 
 export function usersMeRoute(ctx: RouteContext): GetSelfResponse {
   return ctx.state.users.get(ctx.state.botId)!;
@@ -62,6 +70,8 @@ export function createDataSourceRoute(ctx: RouteContext): CreateDataSourceRespon
     'body',
     ctx.actor,
   );
+  // create-a-data-source: a standard table view is created alongside the new data source.
+  createDefaultView(ctx.state, database, record.id, ctx.actor);
   ctx.state.touch(database, ctx.actor);
   return renderDataSource(ctx.state, record);
 }
@@ -99,7 +109,7 @@ export function queryDataSourceRoute(ctx: RouteContext): QueryDataSourceResponse
     }
   }
   rows.sort(compare);
-  const only = ctx.query.getAll('filter_properties');
+  const only = listedProperties(ctx);
   const result = slice(rows, ctx.body.start_cursor, size, 'body.start_cursor', ctx.queryResultLimit);
   const response: QueryDataSourceResponse = {
     object: 'list',
@@ -112,6 +122,16 @@ export function queryDataSourceRoute(ctx: RouteContext): QueryDataSourceResponse
   if (result.capped)
     response.request_status = { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' };
   return response;
+}
+
+/**
+ * The properties each page of a list (query, search) carries: those `filter_properties` names; without
+ * it, every property before 2026-12-01 and only the title from 2026-12-01 on.
+ */
+function listedProperties(ctx: RouteContext): string[] {
+  const only = filterProperties(ctx.query);
+  if (only.length > 0) return only;
+  return since(ctx, '2026-12-01') ? ['title'] : [];
 }
 
 type SearchResult = SearchResponse['results'][number];
@@ -129,6 +149,7 @@ export function searchRoute(ctx: RouteContext): SearchResponse {
   const trash = filter.in_trash === true;
   const sort = body.sort === undefined ? undefined : expectRecord(body.sort, 'body.sort');
   const direction = sort?.direction === 'ascending' ? 1 : -1;
+  const only = listedProperties(ctx);
   const candidates: { id: string; edited: number; render: () => SearchResult }[] = [];
   if (filter.value !== 'data_source') {
     for (const page of state.pages.values()) {
@@ -137,7 +158,7 @@ export function searchRoute(ctx: RouteContext): SearchResponse {
       candidates.push({
         id: page.id,
         edited: page.lastEditedTime,
-        render: (): PageObjectResponse => renderPage(state, page),
+        render: (): PageObjectResponse => renderPage(state, page, only),
       });
     }
   }

@@ -127,7 +127,54 @@ function parseOptions(
       description: typeof option.description === 'string' ? option.description : null,
     });
   });
+  const seen = new Map<string, string>();
+  for (const option of result) {
+    const key = option.name.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw validationError(
+        `Select option names must be unique, ignoring case: "${earlier}" and "${option.name}" (${path}).`,
+      );
+    }
+    seen.set(key, option.name);
+  }
   return result;
+}
+
+/**
+ * `prop("Name")` references of a formula expression. `x.prop("Name")` (a property of a related page or
+ * of `current` inside map/filter) names another data source's property and is not one of them.
+ */
+const PROP_REFERENCE = /(?<![.\w])prop\(\s*"((?:[^"\\]|\\.)*)"\s*\)/g;
+
+export function formulaReferences(expression: string): string[] {
+  return [...expression.matchAll(PROP_REFERENCE)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
+}
+
+/** A formula may only name properties of its own data source (as the request leaves it). */
+export function checkFormulaReferences(
+  property: PropertyRecord,
+  siblings: readonly PropertyRecord[],
+  path: string,
+): void {
+  if (property.config.type !== 'formula') return;
+  for (const name of formulaReferences(property.config.expression)) {
+    if (!siblings.some((p) => p.name === name)) {
+      throw validationError(
+        `Formula of ${property.name} refers to prop("${name}"), which is not a property of this data source (${path}.formula.expression).`,
+      );
+    }
+  }
+}
+
+/** The expression with renamed properties' references following the rename (each name mapped once). */
+export function renameFormulaReferences(expression: string, renames: readonly [string, string][]): string {
+  if (renames.length === 0) return expression;
+  const map = new Map(renames);
+  return expression.replace(PROP_REFERENCE, (whole, raw: string) => {
+    const to = map.get(raw.replace(/\\(.)/g, '$1'));
+    return to === undefined ? whole : `prop("${to.replace(/["\\]/g, '\\$&')}")`;
+  });
 }
 
 export function optionName(value: unknown, path: string): string {
@@ -210,13 +257,15 @@ export function parseConfig(
     }
     case 'status': {
       if (previous?.type === 'status') {
-        const options = parseOptions(
-          state,
-          body.options,
-          `${at}.options`,
-          previous.options.map((o) => ({ ...o })),
-        );
-        return { config: { type, options, groups: previous.groups } };
+        // update-data-source-properties: a status property's options cannot be changed through the API.
+        if (body.options !== undefined) {
+          throw validationError(
+            `The options of a status property cannot be updated via the API (${at}.options).`,
+          );
+        }
+        return {
+          config: { type, options: previous.options.map((o) => ({ ...o })), groups: previous.groups },
+        };
       }
       if (body.options === undefined) return { config: { type, ...defaultStatus(state) } };
       const options = parseOptions(state, body.options, `${at}.options`);
@@ -312,11 +361,12 @@ export function linkDualRelation(
 ): void {
   if (property.config.type !== 'relation') return;
   const target = state.dataSources.get(property.config.dataSourceId)!;
+  const wanted = state.syncedPropertyNames === 'as_requested' ? syncedName : undefined;
   const synced: PropertyRecord = {
     id: state.ids.nextShort('p'),
     name: uniqueName(
       target,
-      syncedName ?? `Related to ${plainText(source.title) || 'Untitled'} (${property.name})`,
+      wanted ?? `Related to ${plainText(source.title) || 'Untitled'} (${property.name})`,
     ),
     description: null,
     config: { type: 'relation', dataSourceId: source.id, syncedPropertyId: property.id },

@@ -1,7 +1,14 @@
 // The fake's HTTP front: explicit routing table, Notion-Version and bearer checks, payload limits, rate limiting.
 import { type FakeRequest, type FakeResponse, TokenBucket } from '../harness.js';
-import type { RouteContext } from './access.js';
-import { missingVersion, NotionApiError, rateLimited, unauthorized, validationError } from './errors.js';
+import { type RouteContext, since } from './access.js';
+import {
+  missingVersion,
+  NotionApiError,
+  notPresent,
+  rateLimited,
+  unauthorized,
+  validationError,
+} from './errors.js';
 import {
   appendChildrenRoute,
   createPageRoute,
@@ -25,7 +32,13 @@ import {
   usersMeRoute,
 } from './routes-data.js';
 import type { NotionState } from './state.js';
-import { createViewRoute, listViewsRoute, retrieveViewRoute } from './views.js';
+import {
+  createViewRoute,
+  deleteViewRoute,
+  listViewsRoute,
+  retrieveViewRoute,
+  updateViewRoute,
+} from './views.js';
 
 /** Endpoint names follow the SDK's method names, so a test counts `pages.create` as it reads in product code. */
 export type Endpoint =
@@ -49,6 +62,8 @@ export type Endpoint =
   | 'blocks.children.append'
   | 'views.create'
   | 'views.retrieve'
+  | 'views.update'
+  | 'views.delete'
   | 'views.list';
 
 interface Route {
@@ -90,6 +105,8 @@ export const ROUTES: readonly Route[] = [
   route('PATCH', `blocks/${ID}/children`, 'blocks.children.append', appendChildrenRoute, true),
   route('POST', 'views', 'views.create', createViewRoute, true),
   route('GET', `views/${ID}`, 'views.retrieve', retrieveViewRoute),
+  route('PATCH', `views/${ID}`, 'views.update', updateViewRoute),
+  route('DELETE', `views/${ID}`, 'views.delete', deleteViewRoute),
   route('GET', 'views', 'views.list', listViewsRoute),
 ];
 
@@ -148,9 +165,10 @@ export class NotionRouter {
     const requestId = this.state.ids.next('request');
     try {
       const body = this.dispatch(request);
+      const version = request.headers['notion-version'] ?? '';
       return {
         status: 200,
-        body: { ...body, request_id: requestId },
+        body: { ...(since({ version }, '2026-03-11') ? withoutArchived(body) : body), request_id: requestId },
         headers: { 'x-notion-request-id': requestId },
       };
     } catch (error) {
@@ -197,14 +215,36 @@ export class NotionRouter {
     ) {
       throw validationError('body failed validation: body should be an object.');
     }
+    const body = (request.body as Record<string, unknown> | undefined) ?? {};
+    // 2026-03-11 removed `archived` (a deprecated alias of `in_trash`) from every request.
+    if (since({ version }, '2026-03-11') && body.archived !== undefined) {
+      throw notPresent('body.archived', body.archived);
+    }
     return found.route.handle({
       state: this.state,
       params: found.params,
-      body: (request.body as Record<string, unknown> | undefined) ?? {},
+      body,
       query: request.query,
       baseUrl: this.baseUrl(),
       actor: this.state.botId,
       queryResultLimit: this.options.queryResultLimit,
+      version,
     });
   }
+}
+
+const TRASHABLE = new Set(['page', 'database', 'data_source', 'block']);
+
+/** A response as 2026-03-11 and later send it: pages, databases, data sources and blocks carry no `archived`. */
+export function withoutArchived<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutArchived) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  const record = value as Record<string, unknown>;
+  const drop = TRASHABLE.has(String(record.object)) && 'in_trash' in record;
+  for (const [key, inner] of Object.entries(record)) {
+    if (drop && key === 'archived') continue;
+    out[key] = withoutArchived(inner);
+  }
+  return out as T;
 }

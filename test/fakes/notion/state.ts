@@ -1,4 +1,5 @@
 // The fake Notion workspace's in-memory model: records, deterministic ids, the clock, users and sharing.
+
 import type {
   BlockObjectResponse,
   DataSourceObjectResponse,
@@ -8,6 +9,7 @@ import type {
   RichTextItemResponse,
   UserObjectResponse,
 } from '@notionhq/client';
+import { blockLimitError } from './errors.js';
 
 /** Shapes taken from the SDK's own types, so the model cannot drift from what the API returns. */
 export type DateValue = NonNullable<DatePropertyItemObjectResponse['date']>;
@@ -56,6 +58,7 @@ const KIND_PREFIX = {
   database: 'dddddddd',
   data_source: 'eeeeeeee',
   request: 'ffffffff',
+  view: '77777777',
   workspace: '99999999',
 } as const;
 export type IdKind = keyof typeof KIND_PREFIX;
@@ -223,6 +226,8 @@ export interface DatabaseRecord extends Stamped {
   icon: PageIcon | null;
   cover: PageCover | null;
   dataSourceIds: string[];
+  /** The database's views in tab order. */
+  viewIds: string[];
 }
 
 export interface DataSourceRecord extends Stamped {
@@ -232,6 +237,22 @@ export interface DataSourceRecord extends Stamped {
   icon: PageIcon | null;
   /** In schema order. */
   properties: PropertyRecord[];
+}
+
+/** A view of a database (API 2025-09-03+), scoped to one of its data sources. */
+export interface ViewRecord {
+  id: string;
+  dataSourceId: string;
+  databaseId: string;
+  name: string;
+  type: 'table' | 'board' | 'list' | 'calendar' | 'timeline' | 'gallery';
+  configuration: Record<string, unknown> | null;
+  sorts: unknown[] | null;
+  filter: Record<string, unknown> | null;
+  createdTime: number;
+  createdBy: string;
+  lastEditedTime: number;
+  lastEditedBy: string;
 }
 
 export interface BlockRecord extends Stamped {
@@ -246,6 +267,14 @@ export interface BlockRecord extends Stamped {
 export interface NotionStateOptions {
   clock?: Clock;
   workspaceName?: string;
+  /** Writing one side of a two-way relation also bumps the other page's last_edited_time (default true). */
+  dualRelationBumpsOther?: boolean;
+  /** Name the synced side of a two-way relation as requested, or as Notion would without a name (default as requested). */
+  syncedPropertyNames?: 'as_requested' | 'generated';
+  /** Lifetime block limit of a Free workspace with more than one member (Notion: 1,000); off when undefined. */
+  blockLimit?: number;
+  /** Grace period after the write that reaches the block limit (Notion: three days); default 0, already expired. */
+  blockLimitGraceMs?: number;
 }
 
 export class NotionState {
@@ -257,6 +286,8 @@ export class NotionState {
   readonly databases = new Map<string, DatabaseRecord>();
   readonly dataSources = new Map<string, DataSourceRecord>();
   readonly blocks = new Map<string, BlockRecord>();
+  /** Views in creation order; each database also keeps its own tab order in `DatabaseRecord.viewIds`. */
+  readonly views = new Map<string, ViewRecord>();
   readonly users = new Map<string, UserObjectResponse>();
   /** Ids the integration was given access to; everything below them is shared too. */
   readonly shared = new Set<string>();
@@ -265,8 +296,21 @@ export class NotionState {
   /** A person who edits in the Notion app (used by test helpers that simulate human edits). */
   readonly personId: string;
 
+  readonly dualRelationBumpsOther: boolean;
+  readonly syncedPropertyNames: 'as_requested' | 'generated';
+  readonly blockLimit: number | undefined;
+  readonly blockLimitGraceMs: number;
+  /** Blocks (pages, content blocks, databases) ever created in the workspace; deleting them gives none back. */
+  blocksCreated = 0;
+  /** When the lifetime block count first reached `blockLimit` (the grace period starts then). */
+  blockLimitReachedAt: number | undefined;
+
   constructor(options: NotionStateOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.dualRelationBumpsOther = options.dualRelationBumpsOther ?? true;
+    this.syncedPropertyNames = options.syncedPropertyNames ?? 'as_requested';
+    this.blockLimit = options.blockLimit;
+    this.blockLimitGraceMs = options.blockLimitGraceMs ?? 0;
     this.workspaceName = options.workspaceName ?? 'Fake workspace';
     this.workspaceId = this.ids.next('workspace');
     this.botId = this.ids.next('user');
@@ -350,6 +394,30 @@ export class NotionState {
       current = this.blocks.get(current)?.parentId;
     }
     return undefined;
+  }
+
+  /**
+   * Checks that a request may create `count` more blocks under the Free workspace block limit: once the
+   * lifetime count has reached the limit and the grace period has run out, it may not. Members editing
+   * in the app (seed helpers) are not stopped, but what they create still counts.
+   */
+  checkBlockLimit(count: number): void {
+    if (this.blockLimit === undefined || count === 0 || this.bypassSharing) return;
+    if (this.blockLimitReachedAt === undefined) return;
+    if (this.now() < this.blockLimitReachedAt + this.blockLimitGraceMs) return;
+    throw blockLimitError(this.blockLimit);
+  }
+
+  /** Counts created blocks; the write that first reaches the limit succeeds and starts the grace period. */
+  countBlocks(count: number): void {
+    this.blocksCreated += count;
+    if (
+      this.blockLimit !== undefined &&
+      this.blockLimitReachedAt === undefined &&
+      this.blocksCreated >= this.blockLimit
+    ) {
+      this.blockLimitReachedAt = this.now();
+    }
   }
 
   /** Marks an object edited now by `actor`. */
