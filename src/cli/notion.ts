@@ -14,10 +14,17 @@ function throttleFrom(env: NodeJS.ProcessEnv): Throttle | undefined {
   return Number.isFinite(rate) && rate > 0 ? new Throttle(rate, Math.max(1, Math.ceil(rate))) : undefined;
 }
 
+/** A positive number from an environment variable (test hooks such as $PARTNERNOMICS_NOTION_TIMEOUT_MS). */
+export function positiveNumber(raw: string | undefined): number | undefined {
+  const n = Number(raw);
+  return raw && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 export function notionApiFor(ctx: CommandContext, token: string): NotionApi {
   return new NotionApi({
     token,
     baseUrl: ctx.io.env.PARTNERNOMICS_NOTION_URL || undefined,
+    timeoutMs: positiveNumber(ctx.io.env.PARTNERNOMICS_NOTION_TIMEOUT_MS),
     throttle: throttleFrom(ctx.io.env),
     hooks: {
       onWait: ({ seconds, reason }) => {

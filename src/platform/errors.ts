@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'AUTH_FAILED'
   | 'NOT_SHARED'
   | 'API_ERROR'
+  | 'UNREACHABLE'
+  | 'BUSY'
   | 'INTERNAL';
 
 const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([

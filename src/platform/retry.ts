@@ -7,6 +7,11 @@ export interface HttpFailure {
   status: number | undefined;
   /** Seconds from a Retry-After header, when the service sent one. */
   retryAfterSeconds: number | undefined;
+  /**
+   * The host could not be reached at all (DNS failure, connection refused, offline): nothing was sent, and
+   * waiting a few seconds will not help, so it is not retried; the caller says so at once.
+   */
+  unreachable?: boolean;
 }
 
 export interface RetryPolicy {
@@ -54,7 +59,7 @@ export async function withRetry<T>(
       return await call();
     } catch (error) {
       const failure = options.classify(error);
-      if (!failure) throw error;
+      if (!failure || failure.unreachable) throw error;
       const isRateLimit = failure.status === 429 || failure.status === 529;
       const isServer = failure.status === undefined || (failure.status >= 500 && failure.status !== 529);
       if (isRateLimit && rateLimited < policy.maxRateLimitRetries) {

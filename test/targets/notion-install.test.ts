@@ -34,6 +34,7 @@ const fastApi = () =>
     baseUrl: fake.baseUrl,
     throttle: new Throttle(10_000, 10_000),
     policy: { maxRateLimitRetries: 8, maxServerRetries: 4, baseDelayMs: 1 },
+    settleMs: 1,
   });
 
 /** The workspace under a root as a comparable shape: databases with their property names and row titles and bodies. */
@@ -96,7 +97,11 @@ describe('install --target notion (CLI)', () => {
     expect(report.created).toHaveLength(
       2 + desired.databases.length + views + desired.databases.reduce((n, d) => n + d.rows.length, 0),
     );
-    expect(planReport.effect).toEqual({ create: report.created.length, update: report.updated.length });
+    expect(planReport.effect).toEqual({
+      create: report.created.length,
+      update: report.updated.length,
+      trash: report.trashed.length,
+    });
     expect(report.writes).toBe(
       fake.calls.filter((c) => c.method !== 'GET' && !/\/query$/.test(c.path)).length,
     );
@@ -211,8 +216,10 @@ describe('upgrades and drift', () => {
     expect(effectCounts(planned.plan.ops)).toEqual({
       create: result.created.length,
       update: result.updated.length,
+      trash: 0,
     });
-    expect(result.writes).toBe(4); // property, option, page, registry
+    // property, option, page; the registry saved after the schema stage and at the end; the lock taken and released
+    expect(result.writes).toBe(8);
     const again = await planNotionInstall(fastApi(), upgraded, root, false);
     expect(again.plan.ops).toEqual([]);
   });
@@ -232,7 +239,7 @@ describe('upgrades and drift', () => {
     ]);
     const result = await applyNotionInstall(fastApi(), renamed, planned);
     // A rename is an update in the plan's summary and in the run's result alike.
-    expect(effectCounts(planned.plan.ops)).toEqual({ create: 0, update: 1 });
+    expect(effectCounts(planned.plan.ops)).toEqual({ create: 0, update: 1, trash: 0 });
     expect(result.updated).toHaveLength(1);
     const icp = snapshot(root).dbs.find((d) => d.title === 'ICP Customers')!;
     expect(icp.properties).toContain('Annual company revenue');

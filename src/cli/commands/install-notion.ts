@@ -1,10 +1,9 @@
 // `plan`/`install --target notion`: discover the workspace under --root, print the plan, apply it in stages.
 import { Presets, SingleBar } from 'cli-progress';
-import { PnError } from '../../platform/errors.js';
-import { applyNotionInstall, planNotionInstall } from '../../targets/notion/install.js';
+import { applyNotionInstall, planNotionInstall, refuseDestructive } from '../../targets/notion/install.js';
 import { effectCounts, type NotionPlan } from '../../targets/notion/plan.js';
 import type { Printer } from '../io.js';
-import { requireNotionApi } from '../notion.js';
+import { positiveNumber, requireNotionApi } from '../notion.js';
 import type { InstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 import type { desiredWorkspace } from '../workspace.js';
@@ -54,29 +53,33 @@ export async function runNotion(
     if (emitJson) p.json({ ok: true, command: 'plan', ...summary, ops: planned.plan.ops });
     return { hubId: planned.actual.hub?.id ?? null, ...summary, ops: planned.plan.ops };
   }
-  if (planned.plan.destructive.length > 0 && !options.force) {
-    throw new PnError(
-      'OUTPUT_CONFLICT',
-      `${planned.plan.destructive.length} page(s) were edited in Notion after install and the blueprint changed them; nothing was written`,
-      {
-        hint: 'run install again with --force to replace them, or leave them as they are by keeping the blueprint',
-      },
-    );
-  }
+  refuseDestructive(planned);
   const bar =
     ctx.io.interactive && !ctx.global().json && planned.plan.ops.length > 0
       ? new SingleBar({ format: '  {stage} {bar} {value}/{total}', hideCursor: true }, Presets.shades_classic)
       : null;
   bar?.start(planned.plan.ops.length, 0, { stage: '' });
   let lastStage = '';
-  const result = await applyNotionInstall(api, compiled.ws, planned, (progress) => {
-    if (bar) bar.update(progress.done, { stage: progress.stage.padEnd(16) });
-    else if (progress.stage !== lastStage && progress.stage !== 'done') p.line(`  ${progress.stage}…`);
-    lastStage = progress.stage;
-  });
+  const result = await applyNotionInstall(
+    api,
+    compiled.ws,
+    planned,
+    (progress) => {
+      if (bar) bar.update(progress.done, { stage: progress.stage.padEnd(16) });
+      else if (progress.stage !== lastStage && progress.stage !== 'done') p.line(`  ${progress.stage}…`);
+      lastStage = progress.stage;
+    },
+    {
+      // Test hooks: the install lock's lifetime and how long to wait for another install.
+      ttlMs: positiveNumber(ctx.io.env.PARTNERNOMICS_LOCK_TTL_MS),
+      maxWaitMs: positiveNumber(ctx.io.env.PARTNERNOMICS_LOCK_WAIT_MS),
+      onWait: ({ holder, until }) =>
+        ctx.io.stderr(`  another install (${holder}) holds the lock until ${until}; waiting for it…\n`),
+    },
+  );
   bar?.stop();
   p.line(
-    `Done: ${result.created.length} created, ${result.updated.length} updated, ${result.writes} API writes.`,
+    `Done: ${result.created.length} created, ${result.updated.length} updated${result.trashed.length ? `, ${result.trashed.length} duplicate(s) moved to the trash` : ''}, ${result.writes} API writes.`,
   );
   const manual = compiled.ws.manualSteps.filter((s) => s.target === 'notion').map((s) => s.step);
   p.line('Manual steps (the API cannot do these; they are also on the hub page):');
@@ -87,8 +90,11 @@ export async function runNotion(
     writes: result.writes,
     created: result.created,
     updated: result.updated,
+    trashed: result.trashed,
     manualSteps: manual,
   };
-  if (emitJson) p.json({ ok: true, command: 'install', ...done });
+  const hubUrl = result.hubId ? `https://www.notion.so/${result.hubId.replace(/-/g, '')}` : null;
+  if (hubUrl) p.line(`Notion hub: ${hubUrl}`);
+  if (emitJson) p.json({ ok: true, command: 'install', ...done, hubUrl });
   return done;
 }

@@ -24,6 +24,8 @@ export interface ActualRow {
   pageId: string;
   title: string;
   createdByUs: boolean;
+  /** Someone other than this integration edited it last. */
+  editedByPerson: boolean;
   lastEditedTime: string;
   page: PageObjectResponse;
 }
@@ -44,6 +46,22 @@ export interface ActualDatabase {
   views: ActualView[];
 }
 
+/**
+ * A blueprint object that exists more than once among what this integration created: a create whose
+ * response was lost and that landed after it was looked up, or two runs at once. `keepId` holds the
+ * workspace; the copy `id` is trashed if nobody but us edited it.
+ */
+export interface Duplicate {
+  kind: 'hub' | 'database' | 'row' | 'view';
+  key: string;
+  title: string;
+  keepId: string;
+  id: string;
+  /** Known from discovery for rows: a person edited the copy (it is then never trashed without asking). */
+  editedByPerson?: boolean;
+  dataSourceId?: string;
+}
+
 export interface ActualWorkspace {
   rootId: string;
   botId: string;
@@ -53,6 +71,7 @@ export interface ActualWorkspace {
   /** The registry could not be read (edited by hand): objects were matched by title. */
   registryDamaged: boolean;
   databases: Map<string, ActualDatabase>;
+  duplicates: Duplicate[];
 }
 
 function plainTitle(items: readonly { plain_text: string }[]): string {
@@ -107,6 +126,7 @@ async function rowsOf(
         pageId: result.id,
         title: titleProp?.type === 'title' ? plainTitle(titleProp.title) : '',
         createdByUs: result.created_by.id === botId,
+        editedByPerson: result.last_edited_by.id !== botId,
         lastEditedTime: result.last_edited_time,
         page: result,
       });
@@ -162,9 +182,12 @@ async function readDatabase(
   }
   const ds = await api.call(true, (c) => c.dataSources.retrieve({ data_source_id: dataSourceId! }));
   if (!isFullDataSource(ds)) return undefined;
-  const views = db.views.some((v) => !actual.registry.entries[viewKey(db.key, v.name)])
-    ? await listViews(api, dataSourceId)
-    : [];
+  // Listed when a view is not recorded, or a view create's outcome was unknown (it may have landed twice).
+  const views =
+    db.views.some((v) => !actual.registry.entries[viewKey(db.key, v.name)]) ||
+    (actual.registry.unsettled ?? []).some((k) => db.views.some((v) => viewKey(db.key, v.name) === k))
+      ? await listViews(api, dataSourceId)
+      : [];
   const properties = schemaOf(ds);
   const readIds = db.properties.flatMap((p) => {
     const found = properties.get(p.name);
@@ -204,15 +227,24 @@ export async function discover(
     registry: emptyRegistry(),
     registryDamaged: false,
     databases: new Map(),
+    duplicates: [],
   };
   const ours = (b: BlockObjectResponse) => b.created_by.id === me.id;
-  const hubBlock = (await childBlocks(api, rootId)).find(
+  const hubBlocks = (await childBlocks(api, rootId)).filter(
     (b) => b.type === 'child_page' && ours(b) && b.child_page.title === desired.hub.title,
   );
-  if (!hubBlock) return actual;
+  if (!hubBlocks.length) return actual;
+  const { hubBlock, hubChildren } = await chooseHub(api, hubBlocks, ours);
   actual.hub = { id: hubBlock.id };
+  for (const extra of hubBlocks.filter((b) => b.id !== hubBlock.id))
+    actual.duplicates.push({
+      kind: 'hub',
+      key: desired.hub.key,
+      title: desired.hub.title,
+      keepId: hubBlock.id,
+      id: extra.id,
+    });
 
-  const hubChildren = await childBlocks(api, hubBlock.id);
   const registryBlock = hubChildren.find(
     (b) => b.type === 'child_page' && ours(b) && b.child_page.title === REGISTRY_TITLE,
   );
@@ -234,7 +266,96 @@ export async function discover(
   );
   desired.databases.forEach((db, i) => {
     const read = found[i];
-    if (read) actual.databases.set(db.key, read);
+    if (!read) return;
+    actual.databases.set(db.key, read);
+    for (const extra of dbBlocks)
+      if (
+        extra.type === 'child_database' &&
+        extra.child_database.title === db.title &&
+        extra.id !== read.databaseId
+      )
+        actual.duplicates.push({
+          kind: 'database',
+          key: db.key,
+          title: db.title,
+          keepId: read.databaseId,
+          id: extra.id,
+        });
+    actual.duplicates.push(
+      ...rowDuplicates(db, read, actual.registry),
+      ...viewDuplicates(db, read, actual.registry),
+    );
   });
   return actual;
+}
+
+/**
+ * Among several hubs with our title (a lost create that landed later), the one holding the registry, else
+ * the one with the most children, else the oldest: the others are copies.
+ */
+async function chooseHub(
+  api: NotionApi,
+  hubBlocks: BlockObjectResponse[],
+  ours: (b: BlockObjectResponse) => boolean,
+): Promise<{ hubBlock: BlockObjectResponse; hubChildren: BlockObjectResponse[] }> {
+  const read = await Promise.all(
+    hubBlocks.map(async (b) => ({ hubBlock: b, hubChildren: await childBlocks(api, b.id) })),
+  );
+  const score = (h: (typeof read)[number]) =>
+    (h.hubChildren.some((c) => c.type === 'child_page' && ours(c) && c.child_page.title === REGISTRY_TITLE)
+      ? 1_000_000
+      : 0) + h.hubChildren.length;
+  return read.sort(
+    (a, b) => score(b) - score(a) || a.hubBlock.created_time.localeCompare(b.hubBlock.created_time),
+  )[0]!;
+}
+
+/** Seed rows that exist twice among the rows we created: the registry's copy (else the oldest) stays. */
+function rowDuplicates(
+  db: DesiredWorkspace['databases'][number],
+  read: ActualDatabase,
+  registry: Registry,
+): Duplicate[] {
+  const out: Duplicate[] = [];
+  for (const row of db.rows) {
+    const copies = read.rows.filter((r) => r.createdByUs && r.title === row.title);
+    if (copies.length < 2) continue;
+    const keep = copies.find((r) => r.pageId === registry.entries[row.key]?.id) ?? copies[0]!;
+    for (const copy of copies.filter((r) => r !== keep))
+      out.push({
+        kind: 'row',
+        key: row.key,
+        title: row.title,
+        keepId: keep.pageId,
+        id: copy.pageId,
+        editedByPerson: copy.editedByPerson,
+        dataSourceId: read.dataSourceId,
+      });
+    // The copy is not a row of this database for planning purposes.
+    read.rows = read.rows.filter((r) => r === keep || !copies.includes(r));
+  }
+  return out;
+}
+
+/** Views listed under a blueprint name more than once: the registry's (else the first) stays. */
+function viewDuplicates(
+  db: DesiredWorkspace['databases'][number],
+  read: ActualDatabase,
+  registry: Registry,
+): Duplicate[] {
+  const out: Duplicate[] = [];
+  for (const view of db.views) {
+    const copies = read.views.filter((v) => v.name === view.name);
+    if (copies.length < 2) continue;
+    const keep = copies.find((v) => v.id === registry.entries[viewKey(db.key, view.name)]?.id) ?? copies[0]!;
+    for (const copy of copies.filter((v) => v !== keep))
+      out.push({
+        kind: 'view',
+        key: viewKey(db.key, view.name),
+        title: view.name,
+        keepId: keep.id,
+        id: copy.id,
+      });
+  }
+  return out;
 }

@@ -39,6 +39,23 @@ export interface NotionApiOptions {
   clock?: Clock;
   policy?: RetryPolicy;
   hooks?: RetryHooks;
+  /** How long one request may take before it counts as failed with an unknown outcome (default 60 s). */
+  timeoutMs?: number;
+  /** The window over which a create with an unknown outcome is looked up again (default: the timeout). */
+  settleMs?: number;
+}
+
+/** Network errors that mean the host was never reached: retrying in a few seconds will not help. */
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/** The error code under a fetch failure (undici puts the system error in `cause`, sometimes nested). */
+export function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = Reflect.get(e, 'code');
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    e = Reflect.get(e, 'cause');
+  }
+  return undefined;
 }
 
 /** What the retry layer needs to know of a failed call; null for errors that are not HTTP or network failures. */
@@ -49,11 +66,17 @@ export function classify(error: unknown): HttpFailure | null {
     return { status: error.status, retryAfterSeconds: Number.isFinite(seconds) ? seconds : undefined };
   }
   if (error instanceof RequestTimeoutError) return { status: undefined, retryAfterSeconds: undefined };
-  if (
-    error instanceof TypeError &&
-    /fetch failed|socket|ECONNRESET|terminated/i.test(`${error.message} ${String(error.cause)}`)
-  ) {
-    return { status: undefined, retryAfterSeconds: undefined };
+  // A 2xx whose body is not JSON (malformed or empty): the request was handled, its result is unknown.
+  if (error instanceof SyntaxError) return { status: undefined, retryAfterSeconds: undefined };
+  if (error instanceof TypeError) {
+    const code = networkCode(error);
+    if (code && UNREACHABLE_CODES.has(code))
+      return { status: undefined, retryAfterSeconds: undefined, unreachable: true };
+    if (
+      code ||
+      /fetch failed|socket|terminated|other side closed/i.test(`${error.message} ${String(error.cause)}`)
+    )
+      return { status: undefined, retryAfterSeconds: undefined };
   }
   return null;
 }
@@ -61,9 +84,18 @@ export function classify(error: unknown): HttpFailure | null {
 export class NotionApi {
   readonly client: Client;
   private readonly throttle: Throttle;
+  /**
+   * How long a request that timed out or lost its connection may still land on Notion's side: the SDK
+   * gives up after the timeout, but the request can be held upstream and applied later. A create with
+   * such an outcome is looked up again over this window before it is sent a second time.
+   */
+  readonly settleMs: number;
+  readonly clock: Clock;
 
   constructor(private readonly options: NotionApiOptions) {
     const clock = options.clock ?? realClock;
+    this.clock = clock;
+    this.settleMs = options.settleMs ?? options.timeoutMs ?? 60_000;
     this.throttle = options.throttle ?? sharedThrottle(clock);
     const throttled: typeof fetch = async (input, init) => {
       await this.throttle.acquire();
@@ -75,6 +107,7 @@ export class NotionApi {
       notionVersion: NOTION_VERSION,
       fetch: throttled,
       retry: false,
+      timeoutMs: options.timeoutMs ?? 60_000,
       // The SDK's own logging would bypass the CLI's output (and its secret scrubbing); errors reach us instead.
       logger: () => undefined,
     });
@@ -129,6 +162,12 @@ export class NotionApi {
   }
 }
 
+/** A message as one line of at most 200 characters: an HTML error page never reaches the terminal. */
+function firstLine(message: string): string {
+  const line = message.split(/\r?\n/, 1)[0]!.trim();
+  return /<[a-z!]/i.test(line) ? 'an HTML error page' : line.slice(0, 200);
+}
+
 /** Notion's errors as one line that says what to do; the token itself never appears. */
 export function mapNotionError(error: unknown, doing: string, objectId?: string): PnError {
   if (error instanceof PnError) return error;
@@ -163,7 +202,7 @@ export function mapNotionError(error: unknown, doing: string, objectId?: string)
       default:
         return new PnError(
           'API_ERROR',
-          `Notion answered ${'status' in error ? error.status : ''} ${error.code} while ${doing}: ${error.message}`,
+          `Notion answered ${'status' in error ? error.status : ''} ${error.code} while ${doing}: ${firstLine(error.message)}`,
           {
             hint: 'run the same command again: it resumes where it stopped; add --debug for details',
             cause: error,
@@ -172,9 +211,27 @@ export function mapNotionError(error: unknown, doing: string, objectId?: string)
     }
   }
   const failure = classify(error);
+  if (failure?.unreachable) {
+    return new PnError('UNREACHABLE', `cannot reach Notion (${networkCode(error)}) while ${doing}`, {
+      hint: 'check the network connection, DNS or proxy, then run the same command again: it resumes where it stopped',
+      cause: error,
+    });
+  }
+  if (error instanceof RequestTimeoutError) {
+    return new PnError('API_ERROR', `Notion did not answer in time while ${doing}`, {
+      hint: 'run the same command again: it resumes where it stopped, and looks up anything it may have created',
+      cause: error,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new PnError('API_ERROR', `Notion sent a response that is not valid JSON while ${doing}`, {
+      hint: 'run the same command again: it resumes where it stopped, and looks up anything it may have created',
+      cause: error,
+    });
+  }
   if (failure) {
-    return new PnError('API_ERROR', `could not reach Notion while ${doing}`, {
-      hint: 'check the network connection and run the same command again',
+    return new PnError('API_ERROR', `the connection to Notion failed while ${doing}`, {
+      hint: 'check the network connection and run the same command again: it resumes where it stopped',
       cause: error,
     });
   }

@@ -7,10 +7,11 @@ import type {
   UpdateViewResponse,
 } from '@notionhq/client';
 import type { DesiredDatabase, DesiredRow, DesiredWorkspace } from '../../blueprint/desired.js';
-import { type ActualWorkspace, listViews } from './actual.js';
-import { classify, type NotionApi } from './api.js';
+import { PnError } from '../../platform/errors.js';
+import { type ActualWorkspace, type Duplicate, listViews } from './actual.js';
+import { classify, mapNotionError, type NotionApi } from './api.js';
 import { appendBatches, markdownToBlocks } from './blocks.js';
-import { bodyHash, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
+import { bodyHash, describeOp, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
 import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
 import { REGISTRY_TITLE, type Registry, serializeRegistry, viewKey } from './registry.js';
 import { createViewRequest, takeOverViewRequest } from './views.js';
@@ -26,6 +27,8 @@ export interface ApplyResult {
   writes: number;
   created: string[];
   updated: string[];
+  /** Second copies of blueprint objects moved to the trash (see Duplicate). */
+  trashed: string[];
 }
 
 /** How far our clock may run ahead of Notion's when asking for the pages edited since this run began. */
@@ -36,8 +39,16 @@ const MAX_CREATE_ATTEMPTS = 4;
 
 function isUnknownOutcome(error: unknown): boolean {
   const failure = classify(error);
-  return failure !== null && (failure.status === undefined || failure.status >= 500);
+  return failure !== null && !failure.unreachable && (failure.status === undefined || failure.status >= 500);
 }
+
+/** No answer at all (a timeout, a dropped connection): the request may still be held and land later. */
+function mayLandLater(error: unknown): boolean {
+  return classify(error)?.status === undefined;
+}
+
+/** Lookups spread over the settle window after a create that may land later. */
+const SETTLE_LOOKUPS = 4;
 
 const text = (content: string) => [{ type: 'text' as const, text: { content: content.slice(0, 2000) } }];
 
@@ -53,6 +64,7 @@ export class NotionApplier {
   private writes = 0;
   private readonly created: string[] = [];
   private readonly updated: string[] = [];
+  private readonly trashed: string[] = [];
   private readonly rowIds = new Map<string, string>();
   private readonly links: { pageId: string; db: DesiredDatabase; row: DesiredRow }[] = [];
   /** Pages this run wrote or linked to, by page ID -> blueprint database key (see recordLastEdited). */
@@ -68,6 +80,7 @@ export class NotionApplier {
     private readonly registry: Registry,
     private readonly onProgress: (p: ApplyProgress) => void = () => undefined,
     private readonly now: () => Date = () => new Date(),
+    private readonly hooks: { beforeOp?: () => Promise<void> } = {},
   ) {
     this.hubId = actual.hub?.id ?? null;
     this.registryPage = actual.registryPage;
@@ -82,9 +95,17 @@ export class NotionApplier {
     }
   }
 
+  /** Marks a key whose create had an unknown outcome: later runs list its views to find a late copy. */
+  private unsettle(key: string): void {
+    const keys = new Set(this.registry.unsettled ?? []);
+    keys.add(key);
+    this.registry.unsettled = [...keys].sort();
+  }
+
   /** Counts a finished operation the way the plan summary counts it (OP_EFFECT), so the two always agree. */
   private done(op: NotionOp, key: string): void {
-    (OP_EFFECT[op.kind] === 'create' ? this.created : this.updated).push(key);
+    const effect = OP_EFFECT[op.kind];
+    (effect === 'create' ? this.created : effect === 'update' ? this.updated : this.trashed).push(key);
   }
 
   /** One mutating call; `idempotent` only for writes that set values (updates), never for creates or appends. */
@@ -144,6 +165,8 @@ export class NotionApplier {
         return;
       } catch (error) {
         if (attempt >= MAX_CREATE_ATTEMPTS - 1 || !isUnknownOutcome(error)) throw error;
+        // An append that got no answer may still be applied: let it land before counting what is there.
+        if (mayLandLater(error)) await this.api.clock.sleep(this.api.settleMs);
         have = await this.countChildren(pageId);
       }
     }
@@ -162,16 +185,36 @@ export class NotionApplier {
   private async createOnce(
     create: () => Promise<string>,
     find: () => Promise<string | undefined>,
+    onUnknown?: () => void,
   ): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await create();
       } catch (error) {
         if (attempt >= MAX_CREATE_ATTEMPTS - 1 || !isUnknownOutcome(error)) throw error;
-        const found = await find();
+        onUnknown?.();
+        const found = await this.lookUpAfter(error, find);
         if (found) return found;
       }
     }
+  }
+
+  /**
+   * Looks a create up after an unknown outcome. A request that got no answer may be held upstream and
+   * applied after the lookup, so then the lookup is repeated over the settle window before a second create.
+   */
+  private async lookUpAfter(
+    error: unknown,
+    find: () => Promise<string | undefined>,
+  ): Promise<string | undefined> {
+    const found = await find();
+    if (found || !mayLandLater(error)) return found;
+    for (let i = 0; i < SETTLE_LOOKUPS; i++) {
+      await this.api.clock.sleep(this.api.settleMs / SETTLE_LOOKUPS);
+      const late = await find();
+      if (late) return late;
+    }
+    return undefined;
   }
 
   private async createPage(
@@ -336,6 +379,49 @@ export class NotionApplier {
         true,
       );
       this.schemas.delete(prop.target);
+    }
+  }
+
+  /**
+   * Moves a second copy of a blueprint object to the trash, after checking that nobody but this
+   * integration put anything in it; a copy that holds someone's work stops the run instead.
+   */
+  private async trashDuplicate(dup: Duplicate): Promise<void> {
+    const held = (detail: string) =>
+      new PnError('OUTPUT_CONFLICT', `"${dup.title}" exists twice and the second copy ${detail}`, {
+        hint: `merge the two by hand in Notion and move one to the trash (copy ${dup.id}), then run install again`,
+      });
+    switch (dup.kind) {
+      case 'view':
+        await this.write((c) => c.views.delete({ view_id: dup.id }), true);
+        return;
+      case 'row':
+        await this.write((c) => c.pages.update({ page_id: dup.id, in_trash: true }), true);
+        return;
+      case 'hub': {
+        const page = await this.api.call(true, (c) =>
+          c.pages.retrieve({ page_id: dup.id, filter_properties: ['title'] }),
+        );
+        if ('last_edited_by' in page && page.last_edited_by.id !== this.actual.botId)
+          throw held('was edited by a person');
+        for await (const block of this.api.children(dup.id))
+          if ('created_by' in block && block.created_by.id !== this.actual.botId)
+            throw held('holds content a person added');
+        await this.write((c) => c.pages.update({ page_id: dup.id, in_trash: true }), true);
+        return;
+      }
+      case 'database': {
+        const database = await this.api.call(true, (c) => c.databases.retrieve({ database_id: dup.id }));
+        for (const source of 'data_sources' in database ? database.data_sources : []) {
+          const rows = await this.api.call(true, (c) =>
+            c.dataSources.query({ data_source_id: source.id, filter_properties: ['title'], page_size: 100 }),
+          );
+          if (rows.results.some((r) => 'last_edited_by' in r && r.last_edited_by.id !== this.actual.botId))
+            throw held('holds rows a person edited');
+        }
+        await this.write((c) => c.databases.update({ database_id: dup.id, in_trash: true }), true);
+        return;
+      }
     }
   }
 
@@ -518,6 +604,7 @@ export class NotionApplier {
                 )
               ).id,
             async () => (await listViews(this.api, dataSourceId)).find((v) => v.name === view.name)?.id,
+            () => this.unsettle(viewKey(op.dbKey, view.name)),
           );
         }
         this.registry.entries[viewKey(op.dbKey, view.name)] = { id, kind: 'view' };
@@ -588,6 +675,11 @@ export class NotionApplier {
         this.done(op, row.key);
         return;
       }
+      case 'trash-duplicate': {
+        await this.trashDuplicate(op.duplicate);
+        this.done(op, `${op.duplicate.key} (copy ${op.duplicate.id})`);
+        return;
+      }
       case 'replace-body': {
         const db = this.db(op.dbKey);
         const row = db.rows.find((r) => r.key === op.rowKey)!;
@@ -637,20 +729,41 @@ export class NotionApplier {
     const ops = orderOps(plan.ops);
     const runStart = this.now();
     this.recordExistingProperties();
+    let stage = '';
     for (const [i, op] of ops.entries()) {
+      if (op.kind !== stage) {
+        // Progress is saved at every stage, so a resumed run starts where this one stopped.
+        if (stage) await this.saveRegistry();
+        stage = op.kind;
+      }
       this.onProgress({ stage: op.kind, done: i, total: ops.length });
-      await this.run(op);
-    }
-    for (const link of this.links) {
-      const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
-      const { properties } = this.rowProperties(link.db, link.row, relationKeys);
-      if (Object.keys(properties).length) {
-        await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
+      await this.hooks.beforeOp?.();
+      try {
+        await this.run(op);
+      } catch (error) {
+        throw mapNotionError(error, describeOp(op, this.desired));
       }
     }
-    await this.recordLastEdited(runStart);
-    await this.saveRegistry();
+    try {
+      for (const link of this.links) {
+        const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
+        const { properties } = this.rowProperties(link.db, link.row, relationKeys);
+        if (Object.keys(properties).length) {
+          await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
+        }
+      }
+      await this.recordLastEdited(runStart);
+      await this.saveRegistry();
+    } catch (error) {
+      throw mapNotionError(error, 'linking rows and saving the registry');
+    }
     this.onProgress({ stage: 'done', done: ops.length, total: ops.length });
-    return { hubId: this.hubId, writes: this.writes, created: this.created, updated: this.updated };
+    return {
+      hubId: this.hubId,
+      writes: this.writes,
+      created: this.created,
+      updated: this.updated,
+      trashed: this.trashed,
+    };
   }
 }

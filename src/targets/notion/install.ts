@@ -1,13 +1,16 @@
-// The Notion target: discover what is there, plan the difference (pure), apply it in stages.
+// The Notion target: discover what is there, plan the difference (pure), apply it in stages under the install lock.
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
+import { PnError } from '../../platform/errors.js';
 import { type ActualWorkspace, discover } from './actual.js';
 import type { NotionApi } from './api.js';
 import { type ApplyProgress, type ApplyResult, NotionApplier } from './apply.js';
+import { InstallLease, type LeaseOptions } from './lease.js';
 import { type NotionPlan, planNotion } from './plan.js';
 
 export interface NotionPlanResult {
   actual: ActualWorkspace;
   plan: NotionPlan;
+  force: boolean;
 }
 
 export async function planNotionInstall(
@@ -17,15 +20,51 @@ export async function planNotionInstall(
   force: boolean,
 ): Promise<NotionPlanResult> {
   const actual = await discover(api, rootId, desired);
-  return { actual, plan: planNotion(desired, actual, { force }) };
+  return { actual, plan: planNotion(desired, actual, { force }), force };
 }
 
+/** Pages edited in Notion that the blueprint would replace: nothing is written without --force. */
+export function refuseDestructive(planned: NotionPlanResult): void {
+  const count = planned.plan.destructive.length;
+  if (count === 0 || planned.force) return;
+  throw new PnError(
+    'OUTPUT_CONFLICT',
+    `${count} page(s) were edited in Notion after install and the blueprint changed them; nothing was written`,
+    {
+      hint: 'run install again with --force to replace them, or leave them as they are by keeping the blueprint',
+    },
+  );
+}
+
+/**
+ * Applies a plan. A plan with nothing to do writes nothing (no lock either). Otherwise the run takes the
+ * install lock under the root page, then reads and plans again under it (another install may have written
+ * since the first read), renews the lock as it goes and releases it at the end.
+ */
 export async function applyNotionInstall(
   api: NotionApi,
   desired: DesiredWorkspace,
   planned: NotionPlanResult,
   onProgress?: (p: ApplyProgress) => void,
+  lease: LeaseOptions = {},
 ): Promise<ApplyResult> {
-  const registry = structuredClone(planned.actual.registry);
-  return new NotionApplier(api, desired, planned.actual, registry, onProgress).apply(planned.plan);
+  refuseDestructive(planned);
+  if (planned.plan.ops.length === 0) {
+    return { hubId: planned.actual.hub?.id ?? null, writes: 0, created: [], updated: [], trashed: [] };
+  }
+  const lock = new InstallLease(api, planned.actual.rootId, planned.actual.botId, lease);
+  await lock.acquire();
+  try {
+    const current = await planNotionInstall(api, desired, planned.actual.rootId, planned.force);
+    refuseDestructive(current);
+    const registry = structuredClone(current.actual.registry);
+    const applier = new NotionApplier(api, desired, current.actual, registry, onProgress, undefined, {
+      beforeOp: () => lock.renewIfDue(),
+    });
+    const result = await applier.apply(current.plan);
+    await lock.release();
+    return { ...result, writes: result.writes + lock.writes };
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
 }

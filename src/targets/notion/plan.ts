@@ -7,7 +7,7 @@ import type {
   DesiredWorkspace,
   PlainValue,
 } from '../../blueprint/desired.js';
-import type { ActualDatabase, ActualRow, ActualWorkspace } from './actual.js';
+import type { ActualDatabase, ActualRow, ActualWorkspace, Duplicate } from './actual.js';
 import { fromPropertyValue } from './properties.js';
 import { viewKey } from './registry.js';
 import { reusesDefaultView } from './views.js';
@@ -36,10 +36,12 @@ export type NotionOp =
       properties: string[];
       force: boolean;
     }
-  | { kind: 'replace-body'; dbKey: string; rowKey: string; pageId: string; force: boolean };
+  | { kind: 'replace-body'; dbKey: string; rowKey: string; pageId: string; force: boolean }
+  /** A second copy of a blueprint object that only this integration touched: moved to the trash. */
+  | { kind: 'trash-duplicate'; duplicate: Duplicate };
 
 export interface Finding {
-  kind: 'drift' | 'conflict' | 'kept-deleted';
+  kind: 'drift' | 'conflict' | 'kept-deleted' | 'duplicate';
   key: string;
   detail: string;
 }
@@ -237,6 +239,17 @@ export function planNotion(
   options: { force: boolean },
 ): NotionPlan {
   const plan: NotionPlan = { ops: [], findings: [], destructive: [], unchanged: 0 };
+  for (const duplicate of actual.duplicates) {
+    if (duplicate.editedByPerson) {
+      plan.findings.push({
+        kind: 'duplicate',
+        key: duplicate.key,
+        detail: `"${duplicate.title}" exists twice and a person edited the second copy; merge them by hand and move one to the trash`,
+      });
+    } else {
+      plan.ops.push({ kind: 'trash-duplicate', duplicate });
+    }
+  }
   if (!actual.hub) plan.ops.push({ kind: 'create-hub' });
   else plan.unchanged += 1;
   if (!actual.registryPage) plan.ops.push({ kind: 'create-registry' });
@@ -275,7 +288,7 @@ export function planNotion(
  * What each operation does, as both the plan summary and the apply result count it. A Record over every
  * kind, so a new kind cannot be left out of the counts.
  */
-export const OP_EFFECT: Record<NotionOp['kind'], 'create' | 'update'> = {
+export const OP_EFFECT: Record<NotionOp['kind'], 'create' | 'update' | 'trash'> = {
   'create-hub': 'create',
   'create-registry': 'create',
   'create-database': 'create',
@@ -287,11 +300,12 @@ export const OP_EFFECT: Record<NotionOp['kind'], 'create' | 'update'> = {
   'adopt-row': 'update',
   'update-row': 'update',
   'replace-body': 'update',
+  'trash-duplicate': 'trash',
 };
 
 /** How many objects the plan creates and updates. */
-export function effectCounts(ops: readonly NotionOp[]): { create: number; update: number } {
-  const counts = { create: 0, update: 0 };
+export function effectCounts(ops: readonly NotionOp[]): { create: number; update: number; trash: number } {
+  const counts = { create: 0, update: 0, trash: 0 };
   for (const op of ops) counts[OP_EFFECT[op.kind]] += 1;
   return counts;
 }
@@ -308,6 +322,7 @@ const STAGE_ORDER: Record<NotionOp['kind'], number> = {
   'create-row': 6,
   'update-row': 7,
   'replace-body': 8,
+  'trash-duplicate': 9,
 };
 
 /** Apply order: hub, registry, databases, plain properties, relations, formulas and rollups, rows, updates. */
@@ -320,4 +335,35 @@ export function orderOps(ops: readonly NotionOp[]): NotionOp[] {
     .map((op, i) => ({ op, i }))
     .sort((a, b) => stageRank(a.op) - stageRank(b.op) || a.i - b.i)
     .map((x) => x.op);
+}
+
+/** What an operation is doing, for error messages: "creating database Partners". */
+export function describeOp(op: NotionOp, desired: DesiredWorkspace): string {
+  const db = 'dbKey' in op ? desired.databases.find((d) => d.key === op.dbKey) : undefined;
+  const row = 'rowKey' in op ? db?.rows.find((r) => r.key === op.rowKey) : undefined;
+  switch (op.kind) {
+    case 'create-hub':
+      return `creating the hub page "${desired.hub.title}"`;
+    case 'create-registry':
+      return 'creating the registry page';
+    case 'create-database':
+      return `creating database ${db?.title}`;
+    case 'add-options':
+      return `adding options to ${db?.title}.${op.property}`;
+    case 'rename-property':
+      return `renaming property "${op.from}" of ${db?.title}`;
+    case 'add-properties':
+      return `adding ${op.stage} properties to ${db?.title}`;
+    case 'create-view':
+      return `creating view "${op.name}" of ${db?.title}`;
+    case 'create-row':
+    case 'adopt-row':
+      return `creating "${row?.title}" in ${db?.title}`;
+    case 'update-row':
+      return `updating "${row?.title}" in ${db?.title}`;
+    case 'replace-body':
+      return `replacing the body of "${row?.title}"`;
+    case 'trash-duplicate':
+      return `moving a second copy of "${op.duplicate.title}" to the trash`;
+  }
 }

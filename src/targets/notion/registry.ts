@@ -24,6 +24,11 @@ const registrySchema = z.object({
   registryVersion: z.literal(1),
   blueprintVersion: z.string(),
   entries: z.record(z.string(), entrySchema),
+  /**
+   * Keys of objects whose create had an unknown outcome (a timeout, a dropped connection): a late landing
+   * could make a second copy, so the next runs look for one (views are not listed otherwise).
+   */
+  unsettled: z.array(z.string()).optional(),
 });
 export type Registry = z.infer<typeof registrySchema>;
 

@@ -1,0 +1,246 @@
+// Notion install under a hostile network, in-process: slow creates, late landings, bad bodies, offline, two runs at once.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/blueprint/compile.js';
+import { loadBlueprint } from '../../src/blueprint/load.js';
+import { parseConfig } from '../../src/config/load.js';
+import { PnError } from '../../src/platform/errors.js';
+import { Throttle } from '../../src/platform/throttle.js';
+import { NotionApi, type NotionApiOptions } from '../../src/targets/notion/api.js';
+import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
+import { createFakeNotion } from '../fakes/notion/index.js';
+import { views as fakeViews } from '../fakes/notion/views.js';
+import { cli, tempDir } from '../helpers.js';
+
+const fake = createFakeNotion();
+const desired = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
+
+beforeAll(() => fake.listen());
+afterAll(() => fake.close());
+
+const apiWith = (options: Partial<NotionApiOptions> = {}) =>
+  new NotionApi({
+    token: fake.token,
+    baseUrl: fake.baseUrl,
+    throttle: new Throttle(10_000, 10_000),
+    policy: { maxRateLimitRetries: 8, maxServerRetries: 4, baseDelayMs: 1 },
+    settleMs: 1,
+    ...options,
+  });
+
+async function install(root: string, options: Partial<NotionApiOptions> = {}) {
+  const api = apiWith(options);
+  return applyNotionInstall(api, desired, await planNotionInstall(api, desired, root, false));
+}
+
+/** Every blueprint object under a root, counted by title: a duplicate shows as a count of 2. */
+function census(root: string) {
+  const hubs = fake
+    .childrenOf(root)
+    .filter((b) => b.type === 'child_page' && !/install lock/.test(b.child_page.title));
+  const counts = new Map<string, number>();
+  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const hub of hubs) {
+    add(`hub ${hub.type === 'child_page' ? hub.child_page.title : ''}`);
+    for (const child of fake.childrenOf(hub.id)) {
+      if (child.type !== 'child_database') continue;
+      add(`db ${child.child_database.title}`);
+      const dsId = fake.state.databases.get(child.id)!.dataSourceIds[0]!;
+      for (const row of fake.rows(dsId)) {
+        const title = Object.values(row.properties).find((p) => p.type === 'title');
+        add(
+          `row ${child.child_database.title}/${title?.type === 'title' ? title.title.map((t) => t.plain_text).join('') : ''}`,
+        );
+      }
+      for (const view of fakeViews(fake.state).values())
+        if (view.databaseId === child.id) add(`view ${child.child_database.title}/${view.name}`);
+    }
+  }
+  return counts;
+}
+
+const duplicatesIn = (counts: Map<string, number>) => [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+
+describe('a create that is slow to land', () => {
+  it('is looked up again over the settle window, not created twice', async () => {
+    const root = fake.seedRootPage('Slow create');
+    // The first database create is held 400 ms, then applied; the client gives up after 150 ms.
+    fake.server.reject({ method: 'POST', path: /^\/v1\/databases$/, delayMs: 400, times: 1 });
+    try {
+      await install(root, { timeoutMs: 150, settleMs: 1200 });
+    } finally {
+      fake.server.clearRejections();
+    }
+    const counts = census(root);
+    expect(duplicatesIn(counts)).toEqual([]);
+    expect([...counts.keys()].filter((k) => k.startsWith('db '))).toHaveLength(desired.databases.length);
+  });
+
+  it('that lands after the run gave up is found by the next run and its empty copy trashed', async () => {
+    const root = fake.seedRootPage('Late landing');
+    fake.server.reject({ method: 'POST', path: /^\/v1\/databases$/, delayMs: 700, times: 1 });
+    try {
+      await install(root, { timeoutMs: 100, settleMs: 200 });
+    } finally {
+      fake.server.clearRejections();
+    }
+    await new Promise((r) => setTimeout(r, 800)); // the held create lands: two copies of one database
+    expect(duplicatesIn(census(root))).toContain('db QLP Roadmap');
+    const next = await install(root);
+    expect(next.trashed).toHaveLength(1);
+    expect(duplicatesIn(census(root))).toEqual([]);
+    expect((await install(root)).writes).toBe(0);
+  });
+});
+
+describe('a second copy someone edited', () => {
+  it('is reported and left alone, never trashed', async () => {
+    const root = fake.seedRootPage('Edited copy');
+    await install(root);
+    const api = apiWith();
+    const planned = await planNotionInstall(api, desired, root, false);
+    const roadmap = planned.actual.databases.get('db.roadmap')!;
+    const row = roadmap.rows[0]!;
+    // A copy made by the integration (as a late create would), then edited by a person.
+    const copy = await api.client.pages.create({
+      parent: { data_source_id: roadmap.dataSourceId },
+      properties: {
+        [desired.databases.find((d) => d.key === 'db.roadmap')!.properties[0]!.name]: {
+          title: [{ text: { content: row.title } }],
+        },
+      },
+    });
+    fake.editPage(copy.id, {});
+    const again = await planNotionInstall(api, desired, root, false);
+    expect(again.plan.findings.filter((f) => f.kind === 'duplicate').map((f) => f.detail)).toEqual([
+      `"${row.title}" exists twice and a person edited the second copy; merge them by hand and move one to the trash`,
+    ]);
+    expect(again.plan.ops.filter((o) => o.kind === 'trash-duplicate')).toEqual([]);
+  });
+});
+
+describe('bad bodies and no network', () => {
+  it('retries a read whose body is empty, and looks up a create whose body is cut short', async () => {
+    const root = fake.seedRootPage('Bad bodies');
+    fake.server.reject({ method: 'GET', path: /\/children$/, response: { status: 200, raw: '' }, times: 1 });
+    fake.server.reject({ method: 'POST', path: /^\/v1\/pages$/, apply: true, truncateTo: 12, times: 2 });
+    try {
+      await install(root);
+    } finally {
+      fake.server.clearRejections();
+    }
+    expect(duplicatesIn(census(root))).toEqual([]);
+    expect((await install(root)).writes).toBe(0);
+  });
+
+  it('says in one line that Notion could not be reached, at once, without retrying', async () => {
+    let waits = 0;
+    // A port that was just listening and no longer is: connection refused.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const offline = new NotionApi({
+      token: fake.token,
+      baseUrl: `http://127.0.0.1:${port}`,
+      hooks: { onWait: () => void waits++ },
+    });
+    const error = await planNotionInstall(offline, desired, fake.seedRootPage('Offline'), false).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(PnError);
+    expect((error as PnError).code).toBe('UNREACHABLE');
+    expect((error as PnError).oneLine()).toMatch(
+      /^cannot reach Notion \(ECONNREFUSED\) while checking the token — check the network/,
+    );
+    expect(waits).toBe(0);
+  });
+
+  it('turns an HTML error page into one line with no HTML in it, under --json too', async () => {
+    const root = fake.seedRootPage('HTML 502');
+    const html =
+      '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>\n';
+    fake.server.reject({ method: 'POST', path: /^\/v1\/databases$/, response: { status: 502, raw: html } });
+    try {
+      const run = await cli(['--json', 'install', '--target', 'notion', '--root', root], {
+        env: {
+          NOTION_TOKEN: fake.token,
+          PARTNERNOMICS_NOTION_URL: fake.baseUrl,
+          PARTNERNOMICS_HOME: tempDir(),
+          PARTNERNOMICS_NOTION_RATE: '500',
+        },
+      });
+      expect(run.code).toBe(1);
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/<html|<!DOCTYPE|Bad Gateway<\/h1>/i);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      const error = JSON.parse(run.stdout);
+      expect(error.error.message).toMatch(/^Notion answered 502 .* while creating database QLP Roadmap/);
+    } finally {
+      fake.server.clearRejections();
+    }
+  });
+});
+
+describe('two installs at once', () => {
+  it('write one workspace: the second waits for the first, then finds nothing to do', async () => {
+    const root = fake.seedRootPage('Concurrent');
+    const [a, b] = await Promise.all([install(root), install(root)]);
+    expect(duplicatesIn(census(root))).toEqual([]);
+    // One of them did the work; the other planned again under the lock and found it done.
+    expect([a.created.length, b.created.length].sort((x, y) => x - y)[0]).toBe(0);
+    expect(
+      fake.childrenOf(root).filter((c) => c.type === 'child_page' && /install lock/.test(c.child_page.title)),
+    ).toEqual([]);
+  });
+
+  it('take over a lock left by a killed run on this machine at once', async () => {
+    const root = fake.seedRootPage('Stale lock');
+    const api = apiWith();
+    // A lock page from a process that no longer exists (pid 2^22 + 1 is above Linux's pid_max).
+    await api.client.pages.create({
+      parent: { page_id: root },
+      properties: {
+        title: {
+          title: [
+            {
+              text: {
+                content: `Partnernomics install lock · ${(await import('node:os'))
+                  .hostname()
+                  .replace(/[^A-Za-z0-9-]/g, '')
+                  .slice(
+                    0,
+                    24,
+                  )}.4194305.abcdef · until 2099-01-01T00:00:00.000Z (delete this page if no install is running)`,
+              },
+            },
+          ],
+        },
+      },
+    });
+    await install(root);
+    expect(duplicatesIn(census(root))).toEqual([]);
+    expect(
+      fake.childrenOf(root).filter((c) => c.type === 'child_page' && /install lock/.test(c.child_page.title)),
+    ).toEqual([]);
+  });
+});
+
+describe('a resumed install', () => {
+  it('starts from the progress saved at each stage, not from scratch', async () => {
+    const root = fake.seedRootPage('Resume');
+    const api = apiWith();
+    const planned = await planNotionInstall(api, desired, root, false);
+    // Killed as the rows stage begins: databases, properties and views are done and recorded.
+    await applyNotionInstall(api, desired, planned, (p) => {
+      if (p.stage === 'create-row') throw new Error('killed');
+    }).catch(() => undefined);
+    fake.clearLog();
+    const resumed = await planNotionInstall(apiWith(), desired, root, false);
+    // The registry knew every view: none had to be listed again to be found.
+    expect(fake.server.count('GET', /^\/v1\/views/)).toBe(0);
+    expect(resumed.plan.ops.filter((o) => o.kind === 'create-view' || o.kind === 'create-database')).toEqual(
+      [],
+    );
+  });
+});
