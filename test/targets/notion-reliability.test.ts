@@ -244,3 +244,35 @@ describe('a resumed install', () => {
     );
   });
 });
+
+describe('a two-way relation whose synced side Notion names itself', () => {
+  it('is renamed to the blueprint name, so the rollups that name it are created', async () => {
+    const generated = createFakeNotion({ syncedPropertyNames: 'generated' });
+    await generated.listen();
+    try {
+      const root = generated.seedRootPage('Generated names');
+      const api = new NotionApi({
+        token: generated.token,
+        baseUrl: generated.baseUrl,
+        throttle: new Throttle(10_000, 10_000),
+        settleMs: 1,
+      });
+      await applyNotionInstall(api, desired, await planNotionInstall(api, desired, root, false));
+      const hub = generated
+        .childrenOf(root)
+        .find((b) => b.type === 'child_page' && !/lock/.test(b.child_page.title))!;
+      const partners = generated
+        .childrenOf(hub.id)
+        .find((b) => b.type === 'child_database' && b.child_database.title === 'Partners')!;
+      const names = Object.keys(
+        generated.dataSource(generated.state.databases.get(partners.id)!.dataSourceIds[0]!).properties,
+      );
+      expect(names).toEqual(
+        expect.arrayContaining(['Term sheets', '90-day plans', 'PBRs', 'Revenue to date']),
+      );
+      expect(names.filter((n) => n.startsWith('Related to'))).toEqual([]);
+    } finally {
+      await generated.close();
+    }
+  });
+});
