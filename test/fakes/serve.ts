@@ -1,4 +1,7 @@
 // `npm run fakes`: serves the fake Notion and Google APIs on 127.0.0.1 so the CLI can be pointed at them by hand.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFakeGoogle } from './google/index.js';
 import { createFakeNotion } from './notion/index.js';
@@ -27,6 +30,19 @@ if (faultRate > 0) {
 }
 const root = notion.seedRootPage('Partnernomics test root');
 const tokens = google.issueToken(['drive.file', 'script.projects']);
+// A Desktop-app client file like the one Google Cloud console downloads, for `login google --client-file`.
+const clientFile = join(mkdtempSync(join(tmpdir(), 'pn-fake-google-')), 'client_secret_fake.json');
+writeFileSync(
+  clientFile,
+  JSON.stringify({
+    installed: {
+      client_id: google.clientId,
+      client_secret: google.clientSecret,
+      token_uri: google.tokenUrl,
+      redirect_uris: ['http://localhost'],
+    },
+  }),
+);
 
 console.log(`Fake Notion  ${notionUrl}   token ${notion.token}`);
 console.log(`  a root page shared with the integration: ${root}`);
@@ -37,7 +53,17 @@ console.log(
 console.log('');
 console.log('Point the CLI at them (these are test credentials of the fakes, not secrets):');
 console.log(`  export PARTNERNOMICS_NOTION_URL=${notionUrl} NOTION_TOKEN=${notion.token}`);
+console.log(
+  `  export PARTNERNOMICS_GOOGLE_URL=${google.rootUrl} PARTNERNOMICS_GOOGLE_TOKEN_URL=${google.tokenUrl}`,
+);
+console.log(
+  `  export GOOGLE_OAUTH_CLIENT_ID=${google.clientId} GOOGLE_OAUTH_CLIENT_SECRET=${google.clientSecret} GOOGLE_REFRESH_TOKEN=${tokens.refreshToken}`,
+);
 console.log(`  npx partnernomics doctor --root ${root}`);
+console.log(`  npx partnernomics install --target all --root ${root}`);
+console.log(
+  `Or sign in to the fake as a person would: npx partnernomics login google --client-file ${clientFile} --no-browser`,
+);
 console.log('');
 console.log(
   `Faults: ${faultRate > 0 ? `${faultRate * 100}% of requests (seed ${seed})` : 'none'} · rate limit: ${values['rate-limit'] ? 'on' : 'off'} · Sheets quota: ${values.quota ? 'on' : 'off'}. Ctrl+C stops.`,
