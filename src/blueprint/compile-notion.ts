@@ -1,7 +1,7 @@
 // Compiles the Notion blueprint: databases with resolved properties, seed rows and example rows.
 import type { Config } from '../config/schema.js';
 import { scorePartners } from '../domain/scoring.js';
-import { PARTNERSHIP_TYPE_NAMES, ROLES, SOURCING_CHANNEL_NAMES, SOURCING_CHANNELS } from '../domain/types.js';
+import { PARTNERSHIP_TYPE_NAMES, SOURCING_CHANNEL_NAMES, SOURCING_CHANNELS } from '../domain/types.js';
 import type {
   DesiredDatabase,
   DesiredPage,
@@ -12,13 +12,14 @@ import type {
   SyncMapping,
 } from './desired.js';
 import type { Blueprint } from './load.js';
+import { roleLabels } from './people.js';
 import type { NotionBlueprint } from './schema.js';
-import { type ScheduledRoadmapEntry, scheduledRoadmap } from './view.js';
+import { labelledRaci, type ScheduledRoadmapEntry, scheduledRoadmap } from './view.js';
 
 type DbSpec = NotionBlueprint['databases'][number];
 
 function resolveOptions(options: string | string[], config: Config): string[] {
-  if (options === '$roles') return [...ROLES];
+  if (options === '$roles') return roleLabels(config.team);
   if (options === '$types') return config.partnership_types.map((t) => PARTNERSHIP_TYPE_NAMES[t]);
   if (options === '$channels') return SOURCING_CHANNELS.map((c) => SOURCING_CHANNEL_NAMES[c]);
   return [...(options as string[])];
@@ -62,14 +63,16 @@ function roadmapMarkdown(
   entry: ScheduledRoadmapEntry,
   all: ScheduledRoadmapEntry[],
   pages: DesiredPage[],
+  team: Config['team'],
 ): string {
+  const raci = labelledRaci(entry.raci, team);
   const title = (key: string) => all.find((e) => e.key === key)?.title ?? key;
   const pageTitle = (key: string) =>
     pages.find((p) => p.templateKey === key)?.title.replace(/ — .*$/, '') ?? key;
   const lines = [
     `${entry.purpose}`,
     '',
-    `**When:** ${entry.start_date} to ${entry.due_date} (${entry.duration_days} days). **Responsible:** ${entry.raci.responsible}. **Accountable:** ${entry.raci.accountable}.`,
+    `**When:** ${entry.start_date} to ${entry.due_date} (${entry.duration_days} days). **Responsible:** ${raci.responsible}. **Accountable:** ${raci.accountable}.`,
     '',
     '## Inputs',
     ...entry.inputs.map((i) => `- ${i}`),
@@ -78,10 +81,10 @@ function roadmapMarkdown(
     ...entry.outputs.map((o) => `- ${o.artifact} (worksheet: **${pageTitle(o.worksheet)}** in Playbooks)`),
     '',
     '## Who does what',
-    `- Responsible: ${entry.raci.responsible}`,
-    `- Accountable: ${entry.raci.accountable}`,
-    `- Consulted: ${entry.raci.consulted.join(', ') || 'nobody'}`,
-    `- Informed: ${entry.raci.informed.join(', ') || 'nobody'}`,
+    `- Responsible: ${raci.responsible}`,
+    `- Accountable: ${raci.accountable}`,
+    `- Consulted: ${raci.consulted.join(', ') || 'nobody'}`,
+    `- Informed: ${raci.informed.join(', ') || 'nobody'}`,
     '',
     '## Sequence',
     `- Depends on: ${
@@ -110,32 +113,40 @@ function roadmapRows(bp: Blueprint, config: Config, pages: DesiredPage[]): Desir
     kind: 'relation',
     rowKeys: keys.filter((k) => included.has(k)).map((k) => `row.roadmap.${k}`),
   });
-  return entries.map((e) => ({
-    key: `row.roadmap.${e.key}`,
-    title: e.title,
-    example: false,
-    markdown: roadmapMarkdown(e, entries, pages),
-    values: {
-      name: text(e.title),
-      number: { kind: 'number', value: e.number },
-      kind: { kind: 'select', value: e.kind === 'step' ? 'QLP step' : 'Extension' },
-      status: { kind: 'select', value: 'Not started' },
-      responsible: { kind: 'select', value: e.raci.responsible },
-      accountable: { kind: 'select', value: e.raci.accountable },
-      start: { kind: 'date', value: e.start_date },
-      due: { kind: 'date', value: e.due_date },
-      duration: { kind: 'number', value: e.duration_days },
-      depends_on: rel(e.depends_on),
-      parallel_with: rel(e.parallel_with),
-      quality_gate: text(e.quality_gate.map((g) => `☐ ${g}`).join('\n')),
-      outputs: text(e.outputs.map((o) => o.artifact).join('\n')),
-    },
-  }));
+  return entries.map((e) => {
+    const raci = labelledRaci(e.raci, config.team);
+    return {
+      key: `row.roadmap.${e.key}`,
+      title: e.title,
+      example: false,
+      markdown: roadmapMarkdown(e, entries, pages, config.team),
+      values: {
+        name: text(e.title),
+        number: { kind: 'number', value: e.number },
+        kind: { kind: 'select', value: e.kind === 'step' ? 'QLP step' : 'Extension' },
+        status: { kind: 'select', value: 'Not started' },
+        responsible: { kind: 'select', value: raci.responsible },
+        accountable: { kind: 'select', value: raci.accountable },
+        start: { kind: 'date', value: e.start_date },
+        due: { kind: 'date', value: e.due_date },
+        duration: { kind: 'number', value: e.duration_days },
+        depends_on: rel(e.depends_on),
+        parallel_with: rel(e.parallel_with),
+        quality_gate: text(e.quality_gate.map((g) => `☐ ${g}`).join('\n')),
+        outputs: text(e.outputs.map((o) => o.artifact).join('\n')),
+      },
+    };
+  });
+}
+
+/** The Playbooks row that holds a page: page.term-sheet.co-sell → row.playbooks.term-sheet.co-sell. */
+export function playbookRowKey(pageKey: string): string {
+  return `row.playbooks.${pageKey.replace(/^page\./, '')}`;
 }
 
 function playbookRows(pages: DesiredPage[], roadmapKeys: Set<string>): DesiredRow[] {
   return pages.map((p) => ({
-    key: `row.playbooks.${p.key.replace(/^page\./, '')}`,
+    key: playbookRowKey(p.key),
     title: p.title,
     example: false,
     markdown: p.markdown,
@@ -151,7 +162,7 @@ function playbookRows(pages: DesiredPage[], roadmapKeys: Set<string>): DesiredRo
   }));
 }
 
-/** A workbook example cell as the Notion property value the sync would write for it. */
+/** A workbook example cell as the Notion property value it stands for (fields paired in sync.yaml). */
 function toPlain(
   prop: DesiredProperty,
   raw: string | number | undefined,
@@ -175,7 +186,7 @@ function toPlain(
   }
 }
 
-/** Example rows for synced databases, taken from the workbook's example rows through the sync map. */
+/** Example rows for the databases paired with a workbook tab (sync.yaml), taken from that tab's example rows. */
 function exampleRows(
   databases: DesiredDatabase[],
   workbook: DesiredWorkbook,
@@ -227,7 +238,7 @@ function exampleRows(
   }
 }
 
-/** What the sync brings back from Partner Scoring for the example partners, computed by the domain. */
+/** Score, Rank and Recommendation as the Partner Scoring tab computes them for the example partners (domain code). */
 function addSheetOwnedScores(rows: DesiredRow[], bp: Blueprint): void {
   const model = {
     criteria: bp.scoring.criteria,

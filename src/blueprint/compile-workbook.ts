@@ -214,7 +214,7 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
   const protectedRanges: DesiredTab['protectedRanges'] = [
     {
       range: `A1:${columnLetter(lastCol)}${spec.header_rows}`,
-      description: 'Headers: the sync finds columns by these',
+      description: 'Headers: the Partnernomics menu finds columns by these',
     },
   ];
   for (const col of table.columns) {
@@ -227,7 +227,8 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
     if (col.kind === 'id')
       protectedRanges.push({
         range: dataRange(col.letter),
-        description: 'Notion page IDs: rows are matched by these',
+        description:
+          'Notion page IDs: paste one from the page link to tie a row to its page, or leave it blank',
       });
     if (col.kind === 'formula')
       protectedRanges.push({ range: dataRange(col.letter), description: `${col.header} is computed` });

@@ -2,38 +2,64 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { PARTNERSHIP_TYPE_NAMES } from '../domain/types.js';
-import { compileDatabases, resolveSyncMap } from './compile-notion.js';
+import { compileDatabases, playbookRowKey, resolveSyncMap } from './compile-notion.js';
 import { compileWorkbook } from './compile-workbook.js';
 import type { DesiredDatabase, DesiredPage, DesiredWorkspace } from './desired.js';
 import type { Blueprint } from './load.js';
 import { manualSteps } from './manual-steps.js';
+import { roleLabel } from './people.js';
 import { renderPages } from './render.js';
 
-function hubMarkdown(config: Config, databases: DesiredDatabase[], pages: DesiredPage[]): string {
+/**
+ * Where the hub links to, for targets that write files (the local export): a database's CSV, a row's page,
+ * and the database reference page. The Notion target leaves them out: its databases are children of the hub.
+ */
+export interface HubLinks {
+  database(key: string): string | undefined;
+  row(key: string): string | undefined;
+  reference?: string;
+}
+
+const NO_LINKS: HubLinks = { database: () => undefined, row: () => undefined };
+
+/** The hub page's body: what the system is, how to use it today, the dated roadmap, the databases and pages. */
+export function hubMarkdown(
+  config: Config,
+  databases: DesiredDatabase[],
+  pages: DesiredPage[],
+  links: HubLinks = NO_LINKS,
+): string {
   const roadmap = databases.find((d) => d.key === 'db.roadmap')?.rows ?? [];
   const date = (v: unknown) =>
     v && typeof v === 'object' && 'value' in v ? String((v as { value: unknown }).value ?? '') : '';
+  const link = (text: string, target: string | undefined) => (target ? `[${text}](${target})` : text);
   const lines = [
     `This is ${config.company.name}'s partner program operating system: the 10-step Quick Launch Program and its six extensions, set up for ${config.partnership_types.map((t) => PARTNERSHIP_TYPE_NAMES[t]).join(', ')} partnerships, starting ${config.program.start_date}.`,
     '',
     '## How to use it',
     '- **Teams** work here: each roadmap step has an owner, a due date and a quality gate; partners move through one pipeline from sourced candidate to active partner; every PBR, referral and to-do is a row with an owner.',
-    '- **Leaders** read the Sheets workbook: partner scores, the PBR scoreboard in red/yellow/green, the program dashboard and the quarterly leadership report.',
-    '- **The sync** carries ratings, stages and monthly metrics from here to Sheets, and brings score, rank, recommendation and status back. Do not edit Score, Rank or Recommendation by hand: Sheets owns them.',
+    '- **Leaders** read the workbook: partner scores, the PBR scoreboard in red/yellow/green, the program dashboard and the quarterly leadership report.',
+    `- **How the numbers reach the workbook:** the ${roleLabel('Partner Manager', config.team)} types each candidate's ratings on its Partner Scoring tab, and ${roleLabel('RevOps', config.team)} enters each month's Monthly Metrics rows on the Metrics tab and the ICP Customers list on ICP Analysis, typed in or pasted from a CSV export of the database. The workbook computes Score, Rank and Recommendation: copy them onto each partner's row here, and never work them out by hand.`,
     '',
     '## The 90-day roadmap',
     '| Step | Responsible | Start | Due |',
     '|---|---|---|---|',
     ...roadmap.map((r) => {
       const resp = r.values.responsible?.kind === 'select' ? (r.values.responsible.value ?? '') : '';
-      return `| ${r.title} | ${resp} | ${date(r.values.start)} | ${date(r.values.due)} |`;
+      return `| ${link(r.title, links.row(r.key))} | ${resp} | ${date(r.values.start)} | ${date(r.values.due)} |`;
     }),
     '',
     '## Databases',
-    ...databases.map((d) => `- **${d.title}** — ${d.description}`),
+    ...databases.map((d) => `- ${link(`**${d.title}**`, links.database(d.key))} — ${d.description}`),
+    ...(links.reference
+      ? [
+          '',
+          `Every database's property types, options, relations, formulas and rollups are on the ${link('Database reference', links.reference)} page.`,
+        ]
+      : []),
     '',
     '## Playbooks and worksheets',
-    ...pages.map((p) => `- ${p.title}`),
+    ...pages.map((p) => `- ${link(p.title, links.row(playbookRowKey(p.key)))}`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -52,5 +78,10 @@ export function compile(bp: Blueprint, config: Config): DesiredWorkspace {
   };
   const body = { config, hub, databases, pages, workbook, sync, renames: bp.renames.properties };
   const version = `${bp.notion.version}.${bp.workbook.version}-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}`;
-  return { version, types: config.partnership_types, manualSteps: manualSteps(databases), ...body };
+  return {
+    version,
+    types: config.partnership_types,
+    manualSteps: manualSteps(databases, hub.title),
+    ...body,
+  };
 }

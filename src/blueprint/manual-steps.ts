@@ -4,7 +4,7 @@ import type { DesiredDatabase, ManualStep } from './desired.js';
 export const NOTION_MANUAL_STEPS: readonly string[] = [
   'Share the hub page with your team (Share → Invite): the API cannot invite people or set permissions.',
   'Assign people in the Owner and Handoff owner properties: the API can only set people it can already see in the workspace.',
-  'Create database templates if you want one-click new PBRs and 90-day plans: the API cannot author templates (the sync fills the structure into new empty pages instead).',
+  "Create database templates if you want one-click new PBRs and 90-day plans: the API cannot author templates. Until you do, copy the Partner Business Review agenda, or the First 90-Days Plan for the partner's type, from Playbooks into each new row.",
   'Add automations and buttons you want (e.g. notify the handoff owner when a referral is submitted): the API cannot create them.',
   'Pin the QLP Roadmap timeline and the Partners board to your sidebar: favourites and sidebar order are per person.',
 ];
@@ -14,10 +14,24 @@ export const SHEETS_MANUAL_STEPS: readonly string[] = [
   'Approve the Apps Script authorization prompt the first time someone opens the Partnernomics menu: Google requires each user to consent.',
 ];
 
-export const LOCAL_MANUAL_STEPS: readonly string[] = [
-  'Notion: Settings → Import → Text & Markdown, choose notion-import.zip. The hub page, playbook pages and roadmap pages import with their content.',
-  'Notion: each database imports from its CSV (Import → CSV, or drag the CSV onto the hub page). Then set the property types listed in notion/DATABASES.md: CSV import makes every column text or select.',
-  'Notion: recreate the relations between databases listed in notion/DATABASES.md (Partners ↔ Term Sheets, Referrals, Monthly Metrics, and the rest): CSV import cannot carry relations.',
+/**
+ * The one way the local export enters Notion: the zip, whole. It holds the hub page, every database and
+ * every page, laid out as Notion's own Markdown & CSV export is, so nothing else is imported on its own.
+ */
+export function notionImportStep(hubTitle: string): string {
+  return `Notion: open Settings → Import → Text & Markdown and choose notion-import.zip as it is, without unzipping it. It arrives as one page, ${hubTitle}, holding every database with its rows and every roadmap and playbook page, each linked from that page. Import nothing else, and import the zip once: each import makes a new copy.`;
+}
+
+/** The zip import, then what a CSV cannot carry, done by hand in the imported hub. */
+export function localNotionSteps(hubTitle: string): string[] {
+  return [
+    notionImportStep(hubTitle),
+    'Notion: set the property types. A CSV carries values but not types, so open the Database reference page inside the hub and set each property of each database to the type it lists (click the property name → Edit property → Type).',
+    "Notion: turn the relation columns into relations. Each arrives as text holding the related rows' titles (Partner, Depends on, Roadmap steps and the rest): change its type to Relation to the database the Database reference page names, then link any row whose title did not match. Add the formulas and rollups it lists last: a rollup needs its relation first.",
+  ];
+}
+
+export const LOCAL_SHEETS_STEPS: readonly string[] = [
   'Google Sheets: upload Partnernomics.xlsx to Google Drive and open it with Google Sheets (File → Save as Google Sheets). Formulas, named ranges, dropdowns and red/yellow/green formats carry over.',
   'Google Sheets: add the Dashboard charts (pipeline and revenue by month, partners by stage) from the Dashboard tables, or install with --target sheets, which creates them: the xlsx writer cannot create charts.',
   'Apps Script: in the uploaded sheet open Extensions → Apps Script, paste apps-script/Code.js and replace the manifest with apps-script/appsscript.json (Project Settings → show appsscript.json), then reload the sheet for the Partnernomics menu.',
@@ -41,11 +55,16 @@ export function viewSteps(databases: readonly DesiredDatabase[]): string[] {
   );
 }
 
-export function manualSteps(databases: readonly DesiredDatabase[]): ManualStep[] {
+/** Local steps (the import, then the views it cannot create, then the workbook), then each API target's. */
+export function manualSteps(databases: readonly DesiredDatabase[], hubTitle: string): ManualStep[] {
   return [
-    ...LOCAL_MANUAL_STEPS.map((step) => ({ target: 'local' as const, step })),
+    ...localNotionSteps(hubTitle).map((step) => ({ target: 'local' as const, step })),
+    ...viewSteps(databases).map((step) => ({
+      target: 'local' as const,
+      step: `Notion: ${step.charAt(0).toLowerCase()}${step.slice(1)}`,
+    })),
+    ...LOCAL_SHEETS_STEPS.map((step) => ({ target: 'local' as const, step })),
     ...NOTION_MANUAL_STEPS.map((step) => ({ target: 'notion' as const, step })),
-    ...viewSteps(databases).map((step) => ({ target: 'local' as const, step })),
     ...SHEETS_MANUAL_STEPS.map((step) => ({ target: 'sheets' as const, step })),
   ];
 }

@@ -4,6 +4,7 @@ import { scheduleRoadmap } from '../domain/schedule.js';
 import { PARTNERSHIP_TYPE_NAMES, type PartnershipTypeKey, SOURCING_CHANNEL_NAMES } from '../domain/types.js';
 import type { Kpi, PartnershipType, RoadmapEntry } from './content-schema.js';
 import type { Blueprint } from './load.js';
+import { peopleView, roleLabel } from './people.js';
 
 const SPP_COMPONENT_NAMES: Record<string, string> = {
   executive_summary: 'Executive summary',
@@ -35,13 +36,22 @@ export function formatKpiTarget(kpi: Pick<Kpi, 'unit' | 'target'>): string {
   }
 }
 
-export type ViewType = PartnershipType & Record<string, unknown>;
+/** A partnership type as pages see it: display fields added, and every role of ours shown with its person. */
+export type ViewType = Omit<PartnershipType, 'launch'> & Record<string, unknown>;
 
-function viewType(type: PartnershipType, index: number, count: number): ViewType {
+function viewType(type: PartnershipType, index: number, count: number, team: Config['team']): ViewType {
   return {
     ...type,
     first: index === 0,
     last: index === count - 1,
+    launch: {
+      ...type.launch,
+      role_pairing: type.launch.role_pairing.map((p) => ({ ...p, ours: roleLabel(p.ours, team) })),
+      phases: type.launch.phases.map((phase) => ({
+        ...phase,
+        milestones: phase.milestones.map((m) => ({ ...m, owner_role: roleLabel(m.owner_role, team) })),
+      })),
+    },
     recruitment: {
       ...type.recruitment,
       sourcing_channels: type.recruitment.sourcing_channels.map((c) => ({
@@ -85,9 +95,20 @@ export function scheduledRoadmap(bp: Blueprint, config: Config): ScheduledRoadma
   }));
 }
 
+/** A roadmap entry's RACI with each role as "Role (Name)" where the config names someone. */
+export function labelledRaci(raci: RoadmapEntry['raci'], team: Config['team']) {
+  const label = (role: RoadmapEntry['raci']['responsible']) => roleLabel(role, team);
+  return {
+    responsible: label(raci.responsible),
+    accountable: label(raci.accountable),
+    consulted: raci.consulted.map(label),
+    informed: raci.informed.map(label),
+  };
+}
+
 export function buildView(bp: Blueprint, config: Config): Record<string, unknown> {
   const chosen = config.partnership_types;
-  const types = chosen.map((key, i) => viewType(bp.types[key], i, chosen.length));
+  const types = chosen.map((key, i) => viewType(bp.types[key], i, chosen.length, config.team));
   const has = Object.fromEntries(
     Object.keys(PARTNERSHIP_TYPE_NAMES).map((k) => [
       k.replace(/-/g, '_'),
@@ -103,17 +124,18 @@ export function buildView(bp: Blueprint, config: Config): Record<string, unknown
     targets: config.targets,
     types,
     has,
-    roadmap: scheduledRoadmap(bp, config),
+    roadmap: scheduledRoadmap(bp, config).map((e) => ({ ...e, raci: labelledRaci(e.raci, config.team) })),
     scoring: {
       ...bp.scoring,
       criteria: bp.scoring.criteria.map((c, i) => ({ ...c, number: i + 1 })),
     },
     fit: bp.fit,
     roles: config.team.map((m) => ({ role: m.role, person: m.name ?? '' })),
+    ...peopleView(config.team),
   };
 }
 
 export function viewTypeFor(bp: Blueprint, config: Config, key: PartnershipTypeKey): ViewType {
   const i = config.partnership_types.indexOf(key);
-  return viewType(bp.types[key], i, config.partnership_types.length);
+  return viewType(bp.types[key], i, config.partnership_types.length, config.team);
 }

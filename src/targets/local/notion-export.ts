@@ -1,11 +1,25 @@
-// Renders the Notion side as a Notion-importable Markdown & CSV export (pure: returns path -> text).
+// Renders the Notion side as a Notion "Markdown & CSV" export (pure: returns path -> text), laid out the way
+// Notion's own export is, so that Import → Text & Markdown turns the zip of it into ONE hub page:
+//
+//   Partnernomics — Partner Program OS <id>.md        the hub page; links every database, page and sub-page
+//   Partnernomics — Partner Program OS <id>/          the hub's children
+//     QLP Roadmap <id>.csv                            a database (first column = the title property)
+//     QLP Roadmap <id>/Define the ICP <id>.md         the page of one of its rows, matched to the row by title
+//     Database reference <id>.md                      a plain sub-page
+//
+// Every page and database name ends in a space and a 32-hex ID, a page's children sit in a folder named
+// exactly like its file without `.md`, a row page starts with `# <row title>` and a blank line, and links
+// are relative paths with each segment percent-encoded. test/targets/notion-import.test.ts checks all of it.
+import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
+import { type HubLinks, hubMarkdown } from '../../blueprint/compile.js';
 import type {
   DesiredDatabase,
   DesiredProperty,
   DesiredWorkspace,
   PlainValue,
 } from '../../blueprint/desired.js';
+import { notionImportStep } from '../../blueprint/manual-steps.js';
 
 /** A file or folder name Notion, macOS, Windows and zip all accept. */
 export function safeName(name: string): string {
@@ -14,6 +28,29 @@ export function safeName(name: string): string {
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 120);
+}
+
+/** The 32-hex ID that ends every exported name: stable per blueprint key, so a re-install writes the same paths. */
+export function exportId(key: string): string {
+  return createHash('sha256').update(`partnernomics:${key}`).digest('hex').slice(0, 32);
+}
+
+/** `Title <id>`: the name of a page's file (plus `.md`), of its children's folder, and of a database's CSV. */
+export function exportName(title: string, key: string): string {
+  return `${safeName(title)} ${exportId(key)}`;
+}
+
+/** A relative path as a Markdown link target: each segment percent-encoded (spaces, dashes, parentheses). */
+export function linkTarget(path: string): string {
+  return path
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment).replace(
+        /[!'()*]/g,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+      ),
+    )
+    .join('/');
 }
 
 function plainToCsv(value: PlainValue | undefined, titleOf: (rowKey: string) => string): string {
@@ -44,7 +81,10 @@ function databaseCsv(db: DesiredDatabase, titleOf: (rowKey: string) => string): 
 }
 
 function describeProperty(p: DesiredProperty & { owner?: string }, dbTitle: (key: string) => string): string {
-  const owner = p.owner === 'sheets' ? ' — written by the sync from Sheets; do not edit by hand' : '';
+  const owner =
+    p.owner === 'sheets'
+      ? ' — computed on the Partner Scoring tab of the workbook: copy it from there, never work it out by hand'
+      : '';
   switch (p.type) {
     case 'select':
     case 'multi_select':
@@ -62,42 +102,82 @@ function describeProperty(p: DesiredProperty & { owner?: string }, dbTitle: (key
   }
 }
 
+export const REFERENCE_KEY = 'page.database-reference';
+export const REFERENCE_TITLE = 'Database reference';
+
 function databasesReference(ws: DesiredWorkspace): string {
   const dbTitle = (key: string) => ws.databases.find((d) => d.key === key)?.title ?? key;
   const lines = [
-    '# Database reference',
-    '',
-    'CSV import creates every column as text or select. After importing, set each property to the type below, add the relations and formulas, and the databases behave as `partnernomics install --target notion` would have built them.',
+    "A CSV import carries each column's values but not its type, and no relations, formulas or rollups. After the import, open each database, set every property to the type below (click the property name → Edit property → Type), then add the relations, formulas and rollups. The databases then behave as `partnernomics install --target notion` would have built them.",
   ];
   for (const db of ws.databases) {
     lines.push('', `## ${db.title}`, '', db.description, '', '| Property | Type |', '|---|---|');
     for (const p of db.properties)
       lines.push(`| ${p.name} | ${describeProperty(p, dbTitle).replace(/\|/g, '\\|')} |`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
 }
 
-/** Every file of the export, keyed by its path relative to the export folder. */
+/**
+ * A page file: the title as its first line, a blank line, then the body, as Notion's export writes pages. A
+ * body that opens with its own `# heading` (the term sheet, the 90-day plan) keeps it one level down.
+ */
+function pageFile(title: string, body: string): string {
+  return `# ${title}\n\n${body.trim().replace(/^# /, '## ')}\n`;
+}
+
+/**
+ * Every file of the export, keyed by its path relative to the export folder: exactly what goes into
+ * notion-import.zip. Only what this workspace installs is in it: no page of a type no longer chosen, and
+ * nothing else that may lie in the folder (backups, your own files).
+ */
 export function notionExportFiles(ws: DesiredWorkspace): Map<string, string> {
   const files = new Map<string, string>();
-  const hubName = safeName(ws.hub.title);
+  const hubDir = exportName(ws.hub.title, ws.hub.key);
+  const dbFile = (db: DesiredDatabase) => `${hubDir}/${exportName(db.title, db.key)}.csv`;
+  const rowFiles = new Map<string, string>();
+  for (const db of ws.databases)
+    for (const row of db.rows)
+      if (row.markdown)
+        rowFiles.set(
+          row.key,
+          `${hubDir}/${exportName(db.title, db.key)}/${exportName(row.title, row.key)}.md`,
+        );
+  const referenceFile = `${hubDir}/${exportName(REFERENCE_TITLE, REFERENCE_KEY)}.md`;
+
   const titles = new Map<string, string>();
   for (const db of ws.databases) for (const row of db.rows) titles.set(row.key, row.title);
   const titleOf = (rowKey: string) => titles.get(rowKey) ?? rowKey;
 
-  const hubLines = [`# ${ws.hub.title}`, '', ws.hub.markdown.trim(), '', '## Manual steps', ''];
-  for (const s of ws.manualSteps.filter((m) => m.target !== 'sheets')) hubLines.push(`- [ ] ${s.step}`);
-  files.set(`${hubName}.md`, `${hubLines.join('\n')}\n`);
+  const links: HubLinks = {
+    database: (key) => {
+      const db = ws.databases.find((d) => d.key === key);
+      return db ? linkTarget(dbFile(db)) : undefined;
+    },
+    row: (key) => {
+      const file = rowFiles.get(key);
+      return file ? linkTarget(file) : undefined;
+    },
+    reference: linkTarget(referenceFile),
+  };
+  const hubBody = [
+    hubMarkdown(ws.config, ws.databases, ws.pages, links).trim(),
+    '',
+    '## Manual steps',
+    '',
+    ...ws.manualSteps
+      .filter((m) => m.target !== 'sheets' && m.step !== notionImportStep(ws.hub.title))
+      .map((m) => `- [ ] ${m.step}`),
+  ].join('\n');
+  files.set(`${hubDir}.md`, pageFile(ws.hub.title, hubBody));
 
   for (const db of ws.databases) {
-    const dbName = safeName(db.title);
-    files.set(`${hubName}/${dbName}.csv`, databaseCsv(db, titleOf));
+    files.set(dbFile(db), databaseCsv(db, titleOf));
     for (const row of db.rows) {
-      if (!row.markdown) continue;
-      const body = row.markdown.startsWith('# ') ? row.markdown : `# ${row.title}\n\n${row.markdown}`;
-      files.set(`${hubName}/${dbName}/${safeName(row.title)}.md`, body);
+      const file = rowFiles.get(row.key);
+      if (file) files.set(file, pageFile(row.title, row.markdown));
     }
   }
-  files.set('DATABASES.md', databasesReference(ws));
+  files.set(referenceFile, pageFile(REFERENCE_TITLE, databasesReference(ws)));
   return files;
 }
