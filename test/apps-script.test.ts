@@ -14,6 +14,7 @@ import {
   type ScoringModel,
   scorePartners,
 } from '../src/domain/scoring.js';
+import { METADATA_SCRIPT } from '../src/targets/sheets/install.js';
 import {
   type CellValue,
   createSpreadsheetFakes,
@@ -320,6 +321,31 @@ describe('the bundle', () => {
     (g[items.find((i) => i.caption === 'Recalculate scores')!.functionName] as () => void)();
     expect(scoring.calls.setValues).toBe(1);
     expect(fakes.spreadsheet.toasts).toHaveLength(1);
+  });
+
+  it('onOpen adds no menu in a project the workbook does not record, and none without a record', () => {
+    // A create whose answer was lost can leave a second project bound to the workbook: it must stay silent.
+    const book = new FakeSpreadsheet('Etc/GMT', '1WorkbookId');
+    book.addDeveloperMetadata(METADATA_SCRIPT, `1RecordedProject0000000000:abc:1WorkbookId`);
+    const duplicate = createSpreadsheetFakes(book, { scriptId: '1DuplicateProject000000000' });
+    loadBundle(duplicate).onOpen();
+    expect(duplicate.ui.menus).toEqual([]);
+    const recorded = createSpreadsheetFakes(book, { scriptId: '1RecordedProject0000000000' });
+    loadBundle(recorded).onOpen();
+    expect(recorded.ui.menus.map((m) => m.caption)).toEqual(['Partnernomics']);
+    const unrecorded = createSpreadsheetFakes(new FakeSpreadsheet(), { recorded: false });
+    loadBundle(unrecorded).onOpen();
+    expect(unrecorded.ui.menus).toEqual([]);
+  });
+
+  it('a copy of the workbook, whose record names the original spreadsheet, shows the menu of its own project', () => {
+    const copy = new FakeSpreadsheet('Etc/GMT', '1CopyOfTheWorkbook');
+    copy.addDeveloperMetadata(METADATA_SCRIPT, '1OriginalProject0000000000:abc:1OriginalWorkbook');
+    const fakes = createSpreadsheetFakes(copy, { scriptId: '1CopiedProject000000000000' });
+    loadBundle(fakes).onOpen();
+    expect(fakes.ui.menus).toHaveLength(1);
+    // The key the bundle reads is the one the installer writes.
+    expect(BUNDLE).toContain(`"${METADATA_SCRIPT}"`);
   });
 
   it('exposes every exported entry point as a top-level function that forwards its arguments', () => {

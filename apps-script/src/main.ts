@@ -296,7 +296,35 @@ export function about(): void {
     );
 }
 
+/**
+ * The key under which the workbook records the Apps Script project it uses, as `scriptId:hash:spreadsheetId`
+ * (written by the installer: src/targets/sheets/install.ts METADATA_SCRIPT, DOCUMENT-visible).
+ */
+export const SCRIPT_RECORD_KEY = 'partnernomics.script';
+
+/**
+ * Whether this project is the one the workbook records. An install whose create answer was lost can leave a
+ * second project bound to the workbook; that one stays silent (no second menu). A copy of the workbook
+ * (File → Make a copy) carries the original's record, naming the original spreadsheet: its copied project
+ * is the one it has, so it counts. When the record cannot be read the menu is shown (a duplicate menu is
+ * better than none).
+ */
+function isRecordedProject(): boolean {
+  const { SpreadsheetApp, ScriptApp } = services();
+  try {
+    const book = SpreadsheetApp.getActiveSpreadsheet();
+    const record = book.getDeveloperMetadata().find((m) => m.getKey() === SCRIPT_RECORD_KEY);
+    const [scriptId = '', , spreadsheetId = ''] = String(record?.getValue() ?? '').split(':');
+    if (!scriptId) return false;
+    if (spreadsheetId && spreadsheetId !== book.getId()) return true;
+    return scriptId === ScriptApp.getScriptId();
+  } catch {
+    return true;
+  }
+}
+
 export function onOpen(): void {
+  if (!isRecordedProject()) return;
   services()
     .SpreadsheetApp.getUi()
     .createMenu('Partnernomics')

@@ -13,7 +13,16 @@ export interface Sheet {
   getRange(row: number, column: number, numRows: number, numColumns: number): Range;
 }
 
+/** A developer metadata entry the script can see (DOCUMENT-visible, or made by this script's project). */
+export interface DeveloperMetadata {
+  getKey(): string;
+  getValue(): string | null;
+}
+
 export interface Spreadsheet {
+  getId(): string;
+  /** The spreadsheet-level developer metadata (Spreadsheet.getDeveloperMetadata). */
+  getDeveloperMetadata(): DeveloperMetadata[];
   getSheetByName(name: string): Sheet | null;
   insertSheet(name: string): Sheet;
   getRangeByName(name: string): Range | null;
@@ -49,8 +58,14 @@ export interface UtilitiesLike {
   formatDate(date: Date, timeZone: string, format: string): string;
 }
 
+export interface ScriptAppLike {
+  /** The ID of the project this code runs in (ScriptApp.getScriptId). */
+  getScriptId(): string;
+}
+
 export interface Services {
   SpreadsheetApp: SpreadsheetAppLike;
+  ScriptApp: ScriptAppLike;
   LockService: { getDocumentLock(): LockLike };
   Utilities: UtilitiesLike;
 }

@@ -18,6 +18,8 @@ export interface FakeResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent verbatim instead of `body` as JSON: an HTML error page, a truncated or malformed body. */
+  raw?: string;
 }
 
 export type Handler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
@@ -38,15 +40,24 @@ export interface CallRecord {
 
 export type FaultKind = 'rate_limited' | 'server_error' | 'slow' | 'reset' | 'fail_after_apply' | 'rejected';
 
-/** A deterministic fault: requests that match are answered with `response` and never reach the handler. */
+/**
+ * A deterministic fault: requests that match are answered with `response` and never reach the handler
+ * (unless `apply`). Without `response`, the request is only held for `delayMs`, then handled as usual.
+ */
 export interface RejectRule {
   method: string;
   path: RegExp;
   /** Only requests whose parsed JSON body passes, e.g. a batchUpdate that holds an addChart request. */
   body?: (body: unknown) => boolean;
-  response: FakeResponse;
+  response?: FakeResponse;
   /** How many matching requests to reject (default: every one until clearRejections()). */
   times?: number;
+  /** Hold the request this long first (the client may time out meanwhile; the write still lands after). */
+  delayMs?: number;
+  /** Run the handler (the write lands, a token is issued), then answer with `response` instead of its answer. */
+  apply?: boolean;
+  /** Answer with the handler's (or `response`'s) JSON body cut to this many characters: a truncated body. */
+  truncateTo?: number;
 }
 
 /** Probabilities (0–1) per request; the same seed always injects the same faults in the same places. */
@@ -209,7 +220,17 @@ export class FakeServer {
     if (rejection) {
       if (rejection.times !== undefined) rejection.times -= 1;
       record.fault = 'rejected';
-      this.send(res, record, rejection.response);
+      if (rejection.delayMs) await new Promise((r) => setTimeout(r, rejection.delayMs));
+      let answer = rejection.response;
+      if (rejection.apply || !answer) {
+        const handled = await this.handle(request, record);
+        answer = rejection.response ?? handled;
+      }
+      if (rejection.truncateTo !== undefined) {
+        const text = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+        answer = { ...answer, raw: text.slice(0, rejection.truncateTo) };
+      }
+      this.send(res, record, answer);
       return;
     }
 
@@ -234,14 +255,7 @@ export class FakeServer {
     }
     if (fault === 'slow') await new Promise((r) => setTimeout(r, this.faults?.plan.slowMs ?? 200));
 
-    let response: FakeResponse;
-    try {
-      response = await this.handler(request);
-    } catch (error) {
-      response = { status: 500, body: this.options.faultBody('server_error', 500) };
-      record.fault = record.fault ?? 'server_error';
-      console.error(`${this.name} fake crashed on ${request.method} ${request.path}:`, error);
-    }
+    let response = await this.handle(request, record);
     if (fault === 'fail_after_apply' && response.status < 300) {
       // The write happened; the client never hears so. Half the time a 502, half a dropped connection.
       if (this.calls.length % 2 === 0) {
@@ -254,8 +268,18 @@ export class FakeServer {
     this.send(res, record, response);
   }
 
+  private async handle(request: FakeRequest, record: CallRecord): Promise<FakeResponse> {
+    try {
+      return await this.handler(request);
+    } catch (error) {
+      record.fault = record.fault ?? 'server_error';
+      console.error(`${this.name} fake crashed on ${request.method} ${request.path}:`, error);
+      return { status: 500, body: this.options.faultBody('server_error', 500) };
+    }
+  }
+
   private send(res: ServerResponse, record: CallRecord, response: FakeResponse): void {
-    const text = response.body === undefined ? '' : JSON.stringify(response.body);
+    const text = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
     record.status = response.status;
     record.responseBytes = Buffer.byteLength(text);
     res.writeHead(response.status, {

@@ -1,7 +1,7 @@
 // In-memory fake of the Apps Script services the bound script uses (see apps-script/src/sheet.ts):
-// SpreadsheetApp, Spreadsheet, Sheet, Range, Ui/Menu, LockService and Utilities.formatDate. Rows and columns are 1-based like
-// Apps Script; every getValues / getFormulas / setValues call is counted per sheet so tests can assert
-// that a run reads and writes a constant number of ranges.
+// SpreadsheetApp, Spreadsheet (with developer metadata), Sheet, Range, Ui/Menu, LockService, ScriptApp.getScriptId
+// and Utilities.formatDate. Rows and columns are 1-based like Apps Script; every getValues / getFormulas /
+// setValues call is counted per sheet so tests can assert that a run reads and writes a constant number of ranges.
 
 export type CellValue = string | number | boolean | Date;
 
@@ -266,13 +266,49 @@ export class FakeUi {
   }
 }
 
+export class FakeDeveloperMetadata {
+  constructor(
+    private readonly key: string,
+    private readonly value: string | null,
+  ) {}
+
+  getKey(): string {
+    return this.key;
+  }
+
+  getValue(): string | null {
+    return this.value;
+  }
+}
+
 export class FakeSpreadsheet {
   readonly toasts: { message: string; title: string | undefined }[] = [];
   private readonly sheets = new Map<string, FakeSheet>();
   private readonly named = new Map<string, { sheet: FakeSheet; row: number; column: number }>();
+  private readonly metadata: FakeDeveloperMetadata[] = [];
 
-  /** `timeZone`: the spreadsheet's (File → Settings); a new Google spreadsheet's default here is Etc/GMT. */
-  constructor(private readonly timeZone = 'Etc/GMT') {}
+  /**
+   * `timeZone`: the spreadsheet's (File → Settings); a new Google spreadsheet's default here is Etc/GMT.
+   * `id`: the spreadsheet's ID (Spreadsheet.getId).
+   */
+  constructor(
+    private readonly timeZone = 'Etc/GMT',
+    private readonly id = '1FakeSpreadsheetId0000000000000000000000000',
+  ) {}
+
+  getId(): string {
+    return this.id;
+  }
+
+  /** Like Spreadsheet.addDeveloperMetadata(key, value): spreadsheet-level metadata the script can see. */
+  addDeveloperMetadata(key: string, value: string | null = null): FakeSpreadsheet {
+    this.metadata.push(new FakeDeveloperMetadata(key, value));
+    return this;
+  }
+
+  getDeveloperMetadata(): FakeDeveloperMetadata[] {
+    return [...this.metadata];
+  }
 
   getSpreadsheetTimeZone(): string {
     return this.timeZone;
@@ -368,6 +404,8 @@ export function formatDate(date: Date, timeZone: string, pattern: string): strin
 }
 
 export interface SpreadsheetFakes {
+  /** The ID ScriptApp.getScriptId() returns: the project the code runs in. */
+  scriptId: string;
   spreadsheet: FakeSpreadsheet;
   ui: FakeUi;
   lock: FakeLock;
@@ -379,13 +417,24 @@ export interface SpreadsheetFakes {
   };
   LockService: { getDocumentLock(): FakeLock };
   Utilities: { formatDate: typeof formatDate };
+  ScriptApp: { getScriptId(): string };
 }
 
-export function createSpreadsheetFakes(spreadsheet = new FakeSpreadsheet()): SpreadsheetFakes {
+/**
+ * The services of a project bound to `spreadsheet`. `scriptId` is the project's ID; a spreadsheet that
+ * records no project gets a record of this one (an installed workbook), unless `recorded` is false.
+ */
+export function createSpreadsheetFakes(
+  spreadsheet = new FakeSpreadsheet(),
+  { scriptId = '1FakeBoundScriptId00000000000000000000000000000000000000', recorded = true } = {},
+): SpreadsheetFakes {
   const ui = new FakeUi();
   const lock = new FakeLock();
   let flushCount = 0;
+  if (recorded && !spreadsheet.getDeveloperMetadata().some((m) => m.getKey() === 'partnernomics.script'))
+    spreadsheet.addDeveloperMetadata('partnernomics.script', `${scriptId}:recorded:${spreadsheet.getId()}`);
   return {
+    scriptId,
     spreadsheet,
     ui,
     lock,
@@ -399,6 +448,7 @@ export function createSpreadsheetFakes(spreadsheet = new FakeSpreadsheet()): Spr
     },
     LockService: { getDocumentLock: () => lock },
     Utilities: { formatDate },
+    ScriptApp: { getScriptId: () => scriptId },
   };
 }
 
@@ -408,11 +458,12 @@ export function createSpreadsheetFakes(spreadsheet = new FakeSpreadsheet()): Spr
  */
 export function installSpreadsheetFakes(fakes: SpreadsheetFakes, target: object = globalThis): () => void {
   const slots = target as Record<string, unknown>;
-  const names = ['SpreadsheetApp', 'LockService', 'Utilities'] as const;
+  const names = ['SpreadsheetApp', 'LockService', 'Utilities', 'ScriptApp'] as const;
   const previous = names.map((n) => ({ n, had: Object.hasOwn(slots, n), value: slots[n] }));
   slots.SpreadsheetApp = fakes.SpreadsheetApp;
   slots.LockService = fakes.LockService;
   slots.Utilities = fakes.Utilities;
+  slots.ScriptApp = fakes.ScriptApp;
   return () => {
     for (const p of previous) {
       if (p.had) slots[p.n] = p.value;

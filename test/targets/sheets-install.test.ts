@@ -54,7 +54,8 @@ describe('install --target sheets (library)', () => {
     firstInstall = [...fake.calls];
     expect(result.action).toBe('created');
     expect(result.scriptAction).toBe('created');
-    expect(result.batchUpdates).toBe(fake.count('POST', /:batchUpdate$/) - 1); // the last one records the script
+    // Three more record the script: the project about to be created, its ID, then the pushed code's hash.
+    expect(result.batchUpdates).toBe(fake.count('POST', /:batchUpdate$/) - 3);
     const book = fake.state.spreadsheet(spreadsheetId)!;
     expect(JSON.stringify(book).length).toBeGreaterThan(0);
     const sheets = await api().sheets.spreadsheets.get({

@@ -10,6 +10,7 @@ import { PnError, toPnError } from '../../platform/errors.js';
 import type { NotionApi } from '../../targets/notion/api.js';
 import { countBlocks, markdownToBlocks } from '../../targets/notion/blocks.js';
 import { planNotionInstall } from '../../targets/notion/install.js';
+import { inspectBoundScript } from '../../targets/sheets/install.js';
 import { GOOGLE_SCOPES, googleApiFor } from '../google.js';
 import { notionApiFor } from '../notion.js';
 import type { CommandContext } from '../program.js';
@@ -161,6 +162,9 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
               };
             }),
           );
+          // The recorded project still exists; interrupted installs that may have left an unrecorded one.
+          if (checks.at(-1)?.status === 'ok')
+            checks.push(await check('Apps Script project', () => inspectBoundScript(googleApi)));
         }
       }
       if (blocks > 0) {

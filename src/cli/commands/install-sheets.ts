@@ -11,7 +11,8 @@ import {
   type SheetsInstallResult,
   type SheetsPlan,
 } from '../../targets/sheets/install.js';
-import { googleApiFor } from '../google.js';
+import { withInstallLease } from '../../targets/sheets/lease.js';
+import { googleApiFor, leaseOptionsFor } from '../google.js';
 import { notionApiFor } from '../notion.js';
 import type { InstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
@@ -30,13 +31,24 @@ export async function runSheets(
     code: readFileSync(APPS_SCRIPT_BUNDLE, 'utf8'),
     manifest: readFileSync(APPS_SCRIPT_MANIFEST, 'utf8'),
   };
-  const result = await installWorkbook(api, compiled.ws, source);
+  // One install at a time per Google account: a second one waits (bounded) or stops with one line.
+  const result = await withInstallLease(api, leaseOptionsFor(ctx), (lease) =>
+    installWorkbook(api, compiled.ws, source, { beforeStage: () => lease.renew() }),
+  );
   p.line(`Workbook ${result.action}: ${result.url}`);
+  if (result.trashedDuplicates.length)
+    p.line(
+      `Moved ${result.trashedDuplicates.length} empty copy(ies) of the workbook that an unconfirmed create left to the trash.`,
+    );
   if (result.updated.length) p.line(`Updated from the config: ${result.updated.join(', ')}.`);
   for (const item of result.notUpdated) p.line(`  not updated    ${item}`);
   p.line(
     `Apps Script ${result.scriptAction}${result.scriptId ? ` (project ${result.scriptId})` : ''}; ${result.writes} API writes in ${result.batchUpdates} batch update(s).`,
   );
+  if (result.possibleOrphanScripts.length)
+    p.line(
+      `  note: an interrupted install may have left ${result.possibleOrphanScripts.length} extra Apps Script project(s) bound to the workbook (${result.possibleOrphanScripts.join(', ')}); they add no menu — \`partnernomics doctor\` says how to remove them.`,
+    );
   const manual = compiled.ws.manualSteps.filter((s) => s.target === 'sheets').map((s) => s.step);
   for (const step of manual) p.line(`  - [ ] ${step}`);
   if (emitJson) p.json({ ok: true, command: 'install', target: 'sheets', ...result, manualSteps: manual });

@@ -25,7 +25,7 @@ async function readToken(ctx: CommandContext, fromStdin: boolean): Promise<strin
 export function registerLogin(program: Command, ctx: CommandContext): void {
   const login = program
     .command('login')
-    .description('store credentials for Notion (Google arrives with the Sheets target)');
+    .description('store credentials for Notion (login notion) or Google Sheets (login google)');
   login
     .command('notion')
     .description(
@@ -174,10 +174,17 @@ export function registerGoogleLogin(login: Command, ctx: CommandContext): void {
         flags.browser && ctx.io.interactive
           ? await codeFromLoopback(ctx, authUrlFor)
           : await codeFromPaste(ctx, authUrlFor);
-      let tokens: { refresh_token?: string | null; scope?: string | null };
+      let tokens: {
+        refresh_token?: string | null;
+        access_token?: string | null;
+        id_token?: string | null;
+        scope?: string | null;
+      };
       try {
         tokens = (await oauthClient(ctx, client.clientId, client.clientSecret, redirect).getToken(code))
           .tokens;
+        // Every token received is scrubbed from output, not only the one stored.
+        for (const token of [tokens.access_token, tokens.id_token]) if (token) ctx.secrets.add(token);
       } catch (error) {
         throw new PnError('AUTH_FAILED', 'Google refused the authorization code', {
           hint: 'run `partnernomics login google` again and use the new link (codes work once, for a few minutes)',

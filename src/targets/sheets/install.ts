@@ -1,12 +1,12 @@
 // The Sheets target: find the workbook (Drive app property), create and fill it once, push the bound Apps Script.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { drive_v3 } from '@googleapis/drive';
 import type { script_v1 } from '@googleapis/script';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { programLocale, programTimeZone } from '../../config/schema.js';
 import { PnError } from '../../platform/errors.js';
-import type { GoogleApi } from './google-api.js';
+import { type GoogleApi, UnconfirmedWrite } from './google-api.js';
 import {
   batches,
   configReads,
@@ -21,7 +21,16 @@ import {
 } from './requests.js';
 
 export const APP_PROPERTY = { key: 'partnernomics', value: 'workbook' } as const;
+/**
+ * The bound Apps Script project the workbook uses: `scriptId:contentHash:spreadsheetId` (the hash is empty
+ * until the code is pushed). DOCUMENT-visible, because the bundle reads it from inside the sheet: its
+ * onOpen adds the menu only in the project recorded here (apps-script/src/main.ts, SCRIPT_RECORD_KEY).
+ */
 export const METADATA_SCRIPT = 'partnernomics.script';
+/** `nonce@time` of a project create whose outcome is not known yet (written before projects.create). */
+export const METADATA_SCRIPT_PENDING = 'partnernomics.script.pending';
+/** Space-separated `nonce@time` of creates that never resolved: each may have left an unrecorded project. */
+export const METADATA_SCRIPT_ORPHANS = 'partnernomics.script.orphans';
 
 export interface SheetsInstallResult {
   spreadsheetId: string;
@@ -35,8 +44,17 @@ export interface SheetsInstallResult {
   notUpdated: string[];
   scriptId: string | null;
   scriptAction: 'created' | 'updated' | 'unchanged' | 'skipped';
+  /** Titles of Apps Script projects earlier, interrupted creates may have left bound to the workbook (silent). */
+  possibleOrphanScripts: string[];
+  /** Empty copies of the workbook that unconfirmed creates left in Drive, moved to the trash by this run. */
+  trashedDuplicates: string[];
   batchUpdates: number;
   writes: number;
+}
+
+export interface InstallOptions {
+  /** Called before each stage that writes (the CLI renews its install lease here: a fencing check). */
+  beforeStage?: (stage: string) => Promise<void>;
 }
 
 export interface AppsScriptSource {
@@ -46,23 +64,80 @@ export interface AppsScriptSource {
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-async function findWorkbook(api: GoogleApi, title: string): Promise<string | undefined> {
+interface FoundFile {
+  id: string;
+  createdTime: string;
+  tagged: boolean;
+}
+
+const oldestFirst = (a: FoundFile, b: FoundFile) =>
+  a.createdTime === b.createdTime ? (a.id < b.id ? -1 : 1) : a.createdTime < b.createdTime ? -1 : 1;
+
+/**
+ * The workbook this app made: by its Drive app property, else (a create whose answer was lost leaves it
+ * untagged) by its exact name. `extras`: other untagged spreadsheets of that name, which unconfirmed
+ * creates left behind.
+ */
+async function findWorkbooks(
+  api: GoogleApi,
+  title: string | undefined,
+): Promise<{ id: string | undefined; extras: FoundFile[] }> {
   const byProperty = await api.call('looking for the workbook in Drive', true, false, () =>
     api.drive.files.list({
       q: `appProperties has { key='${APP_PROPERTY.key}' and value='${APP_PROPERTY.value}' } and trashed = false`,
-      fields: 'files(id,name)',
+      fields: 'files(id,name,createdTime)',
     }),
   );
-  const found = byProperty.data.files?.[0]?.id;
-  if (found) return found;
-  // A create whose response was lost leaves a workbook without the app property: find it by its exact name.
-  const byName = await api.call('looking for the workbook in Drive', true, false, () =>
-    api.drive.files.list({
-      q: `name = '${title.replace(/'/g, "\\'")}' and mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false`,
-      fields: 'files(id,name)',
-    }),
+  const tagged = (byProperty.data.files ?? []).flatMap((f) =>
+    f.id ? [{ id: f.id, createdTime: f.createdTime ?? '', tagged: true }] : [],
   );
-  return byName.data.files?.[0]?.id ?? undefined;
+  const byName =
+    title === undefined
+      ? undefined
+      : await api.call('looking for the workbook in Drive', true, false, () =>
+          api.drive.files.list({
+            q: `name = '${title.replace(/'/g, "\\'")}' and mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false`,
+            fields: 'files(id,name,createdTime)',
+          }),
+        );
+  const taggedIds = new Set(tagged.map((f) => f.id));
+  const named = (byName?.data.files ?? []).flatMap((f) =>
+    f.id && !taggedIds.has(f.id) ? [{ id: f.id, createdTime: f.createdTime ?? '', tagged: false }] : [],
+  );
+  const primary = [...tagged].sort(oldestFirst)[0] ?? [...named].sort(oldestFirst)[0];
+  return { id: primary?.id, extras: named.filter((f) => f.id !== primary?.id) };
+}
+
+async function findWorkbook(api: GoogleApi, title: string): Promise<string | undefined> {
+  return (await findWorkbooks(api, title)).id;
+}
+
+/**
+ * Moves to the trash the untagged, never-filled spreadsheets of the workbook's name that unconfirmed
+ * creates left (a held create can land after the run that gave up on it). A copy that holds any of this
+ * app's metadata is left alone.
+ */
+async function trashEmptyDuplicates(api: GoogleApi, extras: FoundFile[]): Promise<string[]> {
+  const trashed: string[] = [];
+  for (const extra of extras) {
+    const got = await api.call('checking a duplicate workbook', true, false, () =>
+      api.sheets.spreadsheets.get({
+        spreadsheetId: extra.id,
+        fields: 'developerMetadata(metadataKey),sheets(developerMetadata(metadataKey))',
+      }),
+    );
+    const keys = [
+      ...(got.data.developerMetadata ?? []),
+      ...(got.data.sheets ?? []).flatMap((sh) => sh.developerMetadata ?? []),
+    ].map((m) => m.metadataKey ?? '');
+    if (keys.some((k) => k.startsWith('partnernomics.'))) continue;
+    const requestBody: drive_v3.Schema$File = { trashed: true };
+    await api.call('moving an empty duplicate workbook to the trash', true, true, () =>
+      api.drive.files.update({ fileId: extra.id, requestBody, fields: 'id' }),
+    );
+    trashed.push(extra.id);
+  }
+  return trashed;
 }
 
 /** One read of what the workbook is: its title, recorded metadata, tabs (by their metadata) and named ranges. */
@@ -201,21 +276,26 @@ export function workbookTitle(ws: DesiredWorkspace): string {
  * alone when its recorded blueprint version matches; otherwise it is created and filled in as few
  * batchUpdate calls as the payload limit allows. An older one is upgraded: new tabs added, and the title,
  * company cell and default terms brought in line with the config, in the same batchUpdate. Then the bound
- * Apps Script is created or updated.
+ * Apps Script is created or updated (see `installScript`).
  */
 export async function installWorkbook(
   api: GoogleApi,
   ws: DesiredWorkspace,
   source: AppsScriptSource | null,
+  options: InstallOptions = {},
 ): Promise<SheetsInstallResult> {
+  const stage = async (name: string) => options.beforeStage?.(name);
   const title = workbookTitle(ws);
   const startWrites = api.writes;
-  let spreadsheetId = await findWorkbook(api, title);
+  const found = await findWorkbooks(api, title);
+  let spreadsheetId = found.id;
+  const trashedDuplicates = found.extras.length ? await trashEmptyDuplicates(api, found.extras) : [];
   let action: SheetsInstallResult['action'] = 'unchanged';
   let batchUpdates = 0;
   let read = spreadsheetId ? await readWorkbook(api, spreadsheetId) : undefined;
   let meta = read?.meta ?? new Map<string, string>();
   let createdSheetIds = read?.sheetIdByTitle ?? new Map<string, number>();
+  let createdNow = false;
 
   if (spreadsheetId && !meta.has(METADATA_WORKBOOK)) {
     // Created but never filled (an interrupted install): fill it now.
@@ -223,23 +303,37 @@ export async function installWorkbook(
   } else if (spreadsheetId) {
     action = meta.get(METADATA_WORKBOOK) === ws.version ? 'unchanged' : 'upgraded';
   } else {
+    await stage('creating the workbook');
     const requestBody: sheets_v4.Schema$Spreadsheet = createBody(ws.workbook, title, {
       timeZone: programTimeZone(ws.config),
       locale: programLocale(ws.config),
     });
-    const created = await api.call('creating the workbook', false, true, () =>
-      api.sheets.spreadsheets.create({
-        requestBody,
-        fields: 'spreadsheetId,sheets.properties(sheetId,title)',
-      }),
+    const fields = 'spreadsheetId,sheets.properties(sheetId,title)';
+    const created = await api.call(
+      'creating the workbook',
+      false,
+      true,
+      () => api.sheets.spreadsheets.create({ requestBody, fields }),
+      {
+        check: (r) => typeof r.data.spreadsheetId === 'string' && r.data.spreadsheetId !== '',
+        // Unconfirmed (timeout, dropped connection, 5xx, unreadable answer): it may have landed, untagged.
+        lookup: async () => {
+          const landed = await findWorkbook(api, title);
+          if (!landed) return undefined;
+          return api.call('reading the workbook', true, false, () =>
+            api.sheets.spreadsheets.get({ spreadsheetId: landed, fields }),
+          );
+        },
+      },
     );
-    spreadsheetId = created.data.spreadsheetId ?? undefined;
-    if (!spreadsheetId) throw new Error('Sheets created a workbook without an ID');
+    spreadsheetId = created.data.spreadsheetId!;
     createdSheetIds = sheetIdsByTitle(created.data.sheets);
     action = 'created';
+    createdNow = true;
   }
   const id = spreadsheetId;
   if (action === 'created') {
+    await stage('filling the workbook');
     const tag: drive_v3.Schema$File = { appProperties: { [APP_PROPERTY.key]: APP_PROPERTY.value } };
     await api.call('tagging the workbook in Drive', true, true, () =>
       api.drive.files.update({ fileId: id, requestBody: tag }),
@@ -248,7 +342,13 @@ export async function installWorkbook(
     // A workbook created by an earlier, interrupted install takes the title the config gives now.
     if (read && read.title !== title)
       requests.unshift({ updateSpreadsheetProperties: { properties: { title }, fields: 'title' } });
-    batchUpdates += await batchUpdate(api, id, 'filling the workbook', requests);
+    batchUpdates += await batchUpdate(
+      api,
+      id,
+      'filling the workbook',
+      requests,
+      recordsVersion(api, id, ws.version),
+    );
     read = await readWorkbook(api, id);
     meta = read.meta;
   }
@@ -261,68 +361,32 @@ export async function installWorkbook(
     const layout = await existingLayout(api, id, read);
     const sync = await configSync(api, id, ws, read, layout.columnKeys);
     const upgrade = upgradeRequests(ws.workbook, ws.version, layout);
-    batchUpdates += await batchUpdate(api, id, 'upgrading the workbook', [
-      ...sync.requests,
-      ...upgrade.requests,
-    ]);
+    await stage('upgrading the workbook');
+    batchUpdates += await batchUpdate(
+      api,
+      id,
+      'upgrading the workbook',
+      [...sync.requests, ...upgrade.requests],
+      recordsVersion(api, id, ws.version),
+    );
     addedTabs = upgrade.addedTabs;
     skippedColumns = upgrade.skippedColumns;
     updated = sync.updated;
     notUpdated = sync.skipped;
   }
 
-  let scriptId: string | null = null;
-  let scriptAction: SheetsInstallResult['scriptAction'] = 'skipped';
-  if (source) {
-    const recorded = meta.get(METADATA_SCRIPT)?.split(':') ?? [];
-    const contentHash = hash(source.code + source.manifest);
-    scriptId = recorded[0] || null;
-    if (scriptId && recorded[1] === contentHash) {
-      scriptAction = 'unchanged';
-    } else {
-      if (!scriptId) {
-        const project: script_v1.Schema$CreateProjectRequest = { title: 'Partnernomics', parentId: id };
-        const created = await api.call('creating the Apps Script project', false, true, () =>
-          api.script.projects.create({ requestBody: project }),
-        );
-        scriptId = created.data.scriptId ?? null;
-        scriptAction = 'created';
-      } else {
-        scriptAction = 'updated';
-      }
-      const sid = scriptId!;
-      const content: script_v1.Schema$Content = {
-        files: [
-          { name: 'Code', type: 'SERVER_JS', source: source.code },
-          { name: 'appsscript', type: 'JSON', source: source.manifest },
-        ],
-      };
-      await api.call('pushing the Apps Script code', true, true, () =>
-        api.script.projects.updateContent({ scriptId: sid, requestBody: content }),
-      );
-      const record: sheets_v4.Schema$Request[] = [
-        ...(scriptAction === 'updated'
-          ? [
-              {
-                deleteDeveloperMetadata: {
-                  dataFilter: { developerMetadataLookup: { metadataKey: METADATA_SCRIPT } },
-                },
-              },
-            ]
-          : []),
-        {
-          createDeveloperMetadata: {
-            developerMetadata: {
-              metadataKey: METADATA_SCRIPT,
-              metadataValue: `${sid}:${contentHash}`,
-              location: { spreadsheet: true },
-              visibility: 'PROJECT',
-            },
-          },
-        },
-      ];
-      await batchUpdate(api, id, 'recording the Apps Script project', record);
-    }
+  const script = source
+    ? await installScript(api, id, meta, source, stage)
+    : { scriptId: null, scriptAction: 'skipped' as const, possibleOrphans: [] };
+  // A create of this run that was looked up may have a twin that landed meanwhile: check once more.
+  if (createdNow) {
+    const again = await findWorkbooks(api, title);
+    trashedDuplicates.push(
+      ...(await trashEmptyDuplicates(
+        api,
+        again.extras.filter((e) => e.id !== id),
+      )),
+    );
   }
   return {
     spreadsheetId: id,
@@ -332,29 +396,307 @@ export async function installWorkbook(
     skippedColumns,
     updated,
     notUpdated,
-    scriptId,
-    scriptAction,
+    scriptId: script.scriptId,
+    scriptAction: script.scriptAction,
+    possibleOrphanScripts: script.possibleOrphans.map((o) => scriptTitle(o.nonce)),
+    trashedDuplicates,
     batchUpdates,
     writes: api.writes - startWrites,
   };
 }
 
-/** Sends `requests` in as few batchUpdate calls as the payload limit allows; returns how many. */
+// ---------------------------------------------------------------------------------------------------------
+// The bound Apps Script project.
+//
+// Bound projects cannot be listed through the API, so a create whose answer is lost (a kill after the POST,
+// a timeout, a dropped connection, an unreadable answer) leaves a project nobody can find again. So:
+//   1. before projects.create, the workbook records the intended project (METADATA_SCRIPT_PENDING =
+//      nonce@time), and the project's title carries that nonce ("Partnernomics (install <nonce>)");
+//   2. right after the create, the project's ID is recorded (METADATA_SCRIPT) and the pending marker
+//      removed, in one batchUpdate (idempotent: delete by key, then create; retried on 5xx/timeouts);
+//   3. only then is the code pushed (PUT is idempotent) and its hash recorded: code never reaches a
+//      project the workbook does not record;
+//   4. a rerun that finds a pending marker and no ID cannot look the project up; it records the marker's
+//      nonce as a possible orphan (METADATA_SCRIPT_ORPHANS) and creates a new project. A possible orphan is
+//      harmless: it holds no code, and the bundle's onOpen adds the menu only in the project the workbook
+//      records. `partnernomics doctor` names possible orphans (by title) and how to remove them, and says
+//      when the recorded project no longer exists (install then creates a new one).
+
+export interface ScriptRecord {
+  scriptId: string;
+  /** The pushed code's hash; empty while the code is not pushed yet. */
+  hash: string;
+  /** The spreadsheet the record was written for (empty in records written before it was kept). */
+  spreadsheetId: string;
+}
+
+export function parseScriptRecord(value: string | undefined): ScriptRecord | null {
+  const [scriptId = '', hash = '', spreadsheetId = ''] = (value ?? '').split(':');
+  return scriptId ? { scriptId, hash, spreadsheetId } : null;
+}
+
+interface Attempt {
+  nonce: string;
+  at: string;
+}
+
+function parseAttempts(value: string | undefined): Attempt[] {
+  return (value ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((entry) => {
+      const [nonce = '', at = ''] = entry.split('@');
+      return { nonce, at };
+    })
+    .filter((a) => a.nonce !== '');
+}
+
+const formatAttempts = (attempts: Attempt[]) => attempts.map((a) => `${a.nonce}@${a.at}`).join(' ');
+
+/** The title a project gets: it carries the nonce the workbook recorded before creating it. */
+export function scriptTitle(nonce: string): string {
+  return `Partnernomics (install ${nonce})`;
+}
+
+const SCRIPT_ID = /^[A-Za-z0-9_-]{10,}$/;
+
+/** A truncated create answer may still hold the whole ID: use it rather than leave a project behind. */
+function salvagedScriptId(error: unknown): string | undefined {
+  const text = error instanceof UnconfirmedWrite ? error.unreadableAnswer : undefined;
+  const id = text ? /"scriptId"\s*:\s*"([^"]*)"/.exec(text)?.[1] : undefined;
+  return id && SCRIPT_ID.test(id) ? id : undefined;
+}
+
+function replaceMetadata(
+  key: string,
+  value: string | null,
+  visibility: 'DOCUMENT' | 'PROJECT',
+): sheets_v4.Schema$Request[] {
+  const remove: sheets_v4.Schema$Request = {
+    deleteDeveloperMetadata: { dataFilter: { developerMetadataLookup: { metadataKey: key } } },
+  };
+  if (value === null) return [remove];
+  return [
+    remove,
+    {
+      createDeveloperMetadata: {
+        developerMetadata: {
+          metadataKey: key,
+          metadataValue: value,
+          location: { spreadsheet: true },
+          visibility,
+        },
+      },
+    },
+  ];
+}
+
+/** Metadata writes that delete by key, then create: the same result however often they land. */
+async function recordMetadata(
+  api: GoogleApi,
+  spreadsheetId: string,
+  doing: string,
+  requests: sheets_v4.Schema$Request[],
+): Promise<void> {
+  const requestBody: sheets_v4.Schema$BatchUpdateSpreadsheetRequest = { requests };
+  await api.call(
+    doing,
+    true,
+    true,
+    () => api.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody }),
+    { body: 'any' },
+  );
+}
+
+async function installScript(
+  api: GoogleApi,
+  id: string,
+  meta: Map<string, string>,
+  source: AppsScriptSource,
+  stage: (name: string) => Promise<void>,
+): Promise<{
+  scriptId: string;
+  scriptAction: 'created' | 'updated' | 'unchanged';
+  possibleOrphans: Attempt[];
+}> {
+  const contentHash = hash(source.code + source.manifest);
+  let record = parseScriptRecord(meta.get(METADATA_SCRIPT));
+  const pending = parseAttempts(meta.get(METADATA_SCRIPT_PENDING));
+  let orphans = parseAttempts(meta.get(METADATA_SCRIPT_ORPHANS));
+  if (record) {
+    // A recorded project deleted by hand would otherwise stay "unchanged" for ever: make a new one.
+    const status = await api.projectStatus(record.scriptId, 'checking the Apps Script project');
+    if (status === 'missing') record = null;
+  }
+  if (record && record.hash === contentHash && record.spreadsheetId === id && pending.length === 0)
+    return { scriptId: record.scriptId, scriptAction: 'unchanged', possibleOrphans: orphans };
+
+  // A create that never resolved may have left a project: remember it (doctor names it), never look for it.
+  const resolved: sheets_v4.Schema$Request[] = [];
+  if (pending.length) {
+    orphans = [...orphans, ...pending].slice(-10);
+    resolved.push(
+      ...replaceMetadata(METADATA_SCRIPT_ORPHANS, formatAttempts(orphans), 'PROJECT'),
+      ...replaceMetadata(METADATA_SCRIPT_PENDING, null, 'PROJECT'),
+    );
+  }
+
+  let scriptId: string;
+  let scriptAction: 'created' | 'updated';
+  if (record) {
+    scriptId = record.scriptId;
+    scriptAction = 'updated';
+    await stage('updating the Apps Script code');
+  } else {
+    await stage('creating the Apps Script project');
+    const attempt: Attempt = { nonce: randomBytes(4).toString('hex'), at: new Date().toISOString() };
+    // 1. The intended project, before it exists.
+    await recordMetadata(api, id, 'recording the Apps Script project about to be created', [
+      ...resolved.filter((r) => r.createDeveloperMetadata || r.deleteDeveloperMetadata),
+      ...replaceMetadata(METADATA_SCRIPT_PENDING, formatAttempts([attempt]), 'PROJECT'),
+    ]);
+    resolved.length = 0;
+    const project: script_v1.Schema$CreateProjectRequest = {
+      title: scriptTitle(attempt.nonce),
+      parentId: id,
+    };
+    try {
+      const created = await api.call(
+        'creating the Apps Script project',
+        false,
+        true,
+        () => api.script.projects.create({ requestBody: project }),
+        { check: (r) => SCRIPT_ID.test(r.data.scriptId ?? '') },
+      );
+      scriptId = created.data.scriptId!;
+    } catch (error) {
+      const salvaged = salvagedScriptId(error);
+      if (!salvaged) {
+        if (error instanceof UnconfirmedWrite) {
+          throw new UnconfirmedWrite(
+            `${error.message}; the project, if it was made, is "${project.title}"`,
+            'run the same command again: it makes a new project and that one, unrecorded, adds no menu; `partnernomics doctor` then says how to remove it',
+            error.cause,
+          );
+        }
+        // Refused outright (API off, a missing permission): nothing was made, so nothing is pending.
+        await recordMetadata(api, id, 'clearing the Apps Script project that was not created', [
+          ...replaceMetadata(METADATA_SCRIPT_PENDING, null, 'PROJECT'),
+        ]).catch(() => undefined);
+        throw error;
+      }
+      scriptId = salvaged;
+    }
+    // 2. The ID, at once: from here on the project is known.
+    await recordMetadata(api, id, 'recording the Apps Script project', [
+      ...replaceMetadata(METADATA_SCRIPT, `${scriptId}::${id}`, 'DOCUMENT'),
+      ...replaceMetadata(METADATA_SCRIPT_PENDING, null, 'PROJECT'),
+    ]);
+    scriptAction = 'created';
+  }
+  // 3. The code, then its hash.
+  const content: script_v1.Schema$Content = {
+    files: [
+      { name: 'Code', type: 'SERVER_JS', source: source.code },
+      { name: 'appsscript', type: 'JSON', source: source.manifest },
+    ],
+  };
+  await api.call('pushing the Apps Script code', true, true, () =>
+    api.script.projects.updateContent({ scriptId, requestBody: content }),
+  );
+  await recordMetadata(api, id, 'recording the Apps Script code version', [
+    ...replaceMetadata(METADATA_SCRIPT, `${scriptId}:${contentHash}:${id}`, 'DOCUMENT'),
+    ...resolved,
+  ]);
+  return { scriptId, scriptAction, possibleOrphans: orphans };
+}
+
+/** What doctor says about the bound Apps Script project: the recorded one exists; possible orphans. */
+export async function inspectBoundScript(
+  api: GoogleApi,
+): Promise<{ status: 'ok' | 'fail' | 'info'; detail: string; fix?: string }> {
+  const { id } = await findWorkbooks(api, undefined);
+  if (!id) return { status: 'info', detail: 'no workbook installed yet' };
+  const read = await readWorkbook(api, id);
+  const record = parseScriptRecord(read.meta.get(METADATA_SCRIPT));
+  const pending = parseAttempts(read.meta.get(METADATA_SCRIPT_PENDING));
+  const orphans = [...parseAttempts(read.meta.get(METADATA_SCRIPT_ORPHANS)), ...pending];
+  const titles = orphans.map((o) => `"${scriptTitle(o.nonce)}"`).join(', ');
+  const removal = `open https://script.google.com/home/my, find the project(s) titled ${titles} bound to "${read.title}", and remove each (⋮ → Remove)`;
+  let kept = '';
+  if (record) {
+    const status = await api.projectStatus(record.scriptId, 'checking the Apps Script project');
+    if (status === 'missing') {
+      return {
+        status: 'fail',
+        detail: `the Apps Script project the workbook records (${record.scriptId}) no longer exists${orphans.length ? `; ${orphans.length} other project(s) may be bound to it unrecorded (${titles})` : ''}`,
+        fix: `run \`partnernomics install --target sheets\`: it creates a new one${orphans.length ? `; then ${removal}` : ''}`,
+      };
+    }
+    kept = `"${status.project.title ?? 'Partnernomics'}" (${record.scriptId})`;
+  }
+  if (pending.length && !record) {
+    return {
+      status: 'info',
+      detail: `an install stopped while creating the Apps Script project: ${titles} may exist, bound to the workbook but not recorded (it adds no menu)`,
+      fix: `run \`partnernomics install --target sheets\` to finish; then ${removal}`,
+    };
+  }
+  if (orphans.length) {
+    return {
+      status: 'info',
+      detail: `${orphans.length} interrupted install(s) may have left an extra Apps Script project bound to the workbook (${titles}); unrecorded, it adds no menu`,
+      fix: `${removal}; keep ${kept}`,
+    };
+  }
+  if (!record)
+    return { status: 'info', detail: 'the workbook has no Apps Script project yet (install adds it)' };
+  return { status: 'ok', detail: `project ${kept}, bound to "${read.title}"` };
+}
+
+/**
+ * Sends `requests` in as few batchUpdate calls as the payload limit allows; returns how many. A batch is not
+ * idempotent (charts, named ranges), so one whose outcome is unknown is never repeated: `landed` (checked on
+ * the last batch, which records the blueprint version) says whether it was applied after all.
+ */
 async function batchUpdate(
   api: GoogleApi,
   spreadsheetId: string,
   doing: string,
   requests: sheets_v4.Schema$Request[],
+  landed?: () => Promise<boolean>,
 ): Promise<number> {
-  let calls = 0;
-  for (const batch of batches(requests)) {
+  const all = batches(requests);
+  for (const [i, batch] of all.entries()) {
     const requestBody: sheets_v4.Schema$BatchUpdateSpreadsheetRequest = { requests: batch };
-    await api.call(doing, false, true, () =>
-      api.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody }),
+    const lookup =
+      landed && i === all.length - 1
+        ? { lookup: async () => ((await landed()) ? (true as const) : undefined) }
+        : {};
+    await api.call(
+      doing,
+      false,
+      true,
+      async () => {
+        await api.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody });
+        return true as const;
+      },
+      { body: 'any', ...lookup },
     );
-    calls += 1;
   }
-  return calls;
+  return all.length;
+}
+
+/** Whether the workbook records blueprint `version` (the last request of a fill or an upgrade). */
+function recordsVersion(api: GoogleApi, spreadsheetId: string, version: string): () => Promise<boolean> {
+  return async () => {
+    const got = await api.call('checking whether the workbook was written', true, false, () =>
+      api.sheets.spreadsheets.get({ spreadsheetId, fields: 'developerMetadata(metadataKey,metadataValue)' }),
+    );
+    return (got.data.developerMetadata ?? []).some(
+      (m) => m.metadataKey === METADATA_WORKBOOK && m.metadataValue === version,
+    );
+  };
 }
 
 export interface SheetsPlan {
@@ -377,10 +719,12 @@ export async function planWorkbook(
   const spreadsheetId = (await findWorkbook(api, workbookTitle(ws))) ?? null;
   const read = spreadsheetId ? await readWorkbook(api, spreadsheetId) : undefined;
   const meta = read?.meta ?? new Map<string, string>();
-  const recorded = meta.get(METADATA_SCRIPT)?.split(':') ?? [];
-  const scriptAction = !recorded[0]
+  const recorded = parseScriptRecord(meta.get(METADATA_SCRIPT));
+  const scriptAction = !recorded
     ? 'create'
-    : source && recorded[1] === hash(source.code + source.manifest)
+    : source &&
+        recorded.hash === hash(source.code + source.manifest) &&
+        recorded.spreadsheetId === spreadsheetId
       ? 'unchanged'
       : 'update';
   const none = {

@@ -15,6 +15,13 @@ export const METADATA_WORKBOOK = 'partnernomics.workbook';
 export const METADATA_TAB = 'partnernomics.tab';
 export const METADATA_COLUMN = 'partnernomics.column';
 
+/**
+ * The metadataId of the blueprint version a fill records (the fill's last request). Sheets refuses a
+ * metadataId that exists, and a batchUpdate is all or nothing: a fill that lands twice (held, given up on,
+ * then landed after the refill) fails whole the second time instead of adding every chart twice.
+ */
+export const FILL_GUARD_METADATA_ID = 770_400_001;
+
 /** Google recommends at most 2 MB per request; batches stay under this many bytes of JSON. */
 export const MAX_BATCH_BYTES = 1_800_000;
 
@@ -411,6 +418,7 @@ export function workbookRequests(
   requests.push({
     createDeveloperMetadata: {
       developerMetadata: {
+        metadataId: FILL_GUARD_METADATA_ID,
         metadataKey: METADATA_WORKBOOK,
         metadataValue: version,
         location: { spreadsheet: true },
