@@ -28,10 +28,32 @@ export function redactingIo(io: Io, secrets: Set<string>): Io {
   return { ...io, stdout: (t) => io.stdout(clean(t)), stderr: (t) => io.stderr(clean(t)) };
 }
 
+/**
+ * Writes to an output stream that the reader may close early (`partnernomics plan | head -1`): the first failed
+ * write (EPIPE) marks the stream closed and every later write is dropped, so the command finishes its work quietly
+ * instead of dying on an unhandled 'error' event halfway through.
+ */
+export function closableWriter(stream: NodeJS.WritableStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return (text) => {
+    if (closed) return;
+    try {
+      stream.write(text);
+    } catch {
+      closed = true;
+    }
+  };
+}
+
 export function processIo(): Io {
+  const stdout = closableWriter(process.stdout);
+  const stderr = closableWriter(process.stderr);
   return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+    stdout,
+    stderr,
     interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI,
     env: process.env,
     cwd: process.cwd(),

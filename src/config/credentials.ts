@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PnError } from '../platform/errors.js';
-import { writeFileAtomic } from '../platform/write.js';
+import { errnoOf, fsError, withFsErrors, writeFileAtomic } from '../platform/write.js';
 
 const credentialsSchema = z.object({
   google: z
@@ -40,7 +40,16 @@ export function credentialsPath(env: NodeJS.ProcessEnv): string {
 export function readCredentials(env: NodeJS.ProcessEnv): Credentials {
   const path = credentialsPath(env);
   if (!existsSync(path)) return {};
-  const mode = statSync(path).mode & 0o777;
+  const readHint = `make it readable by you (chmod 600 ${path}), or point PARTNERNOMICS_HOME at another folder`;
+  const stat = withFsErrors(path, { action: 'read', what: 'credentials file', hint: readHint }, () =>
+    statSync(path),
+  );
+  if (stat.isDirectory()) {
+    throw new PnError('CREDENTIALS_INVALID', `${path} is a folder, not the credentials file`, {
+      hint: 'move it away and run `partnernomics login notion` again',
+    });
+  }
+  const mode = stat.mode & 0o777;
   if (mode & 0o077) {
     throw new PnError(
       'CREDENTIALS_INSECURE',
@@ -50,9 +59,15 @@ export function readCredentials(env: NodeJS.ProcessEnv): Credentials {
       },
     );
   }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw fsError(error, path, { action: 'read', what: 'credentials file', hint: readHint });
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch {
     raw = undefined;
   }
@@ -67,10 +82,19 @@ export function readCredentials(env: NodeJS.ProcessEnv): Credentials {
 
 export function writeCredentials(env: NodeJS.ProcessEnv, credentials: Credentials): string {
   const dir = credentialsDir(env);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = credentialsPath(env);
-  writeFileAtomic(path, `${JSON.stringify(credentials, null, 2)}\n`, 0o600);
-  chmodSync(path, 0o600);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileAtomic(path, `${JSON.stringify(credentials, null, 2)}\n`, 0o600);
+    chmodSync(path, 0o600);
+  } catch (error) {
+    if (!errnoOf(error)) throw error;
+    throw fsError(error, path, {
+      action: 'write',
+      what: 'credentials file',
+      hint: 'set PARTNERNOMICS_HOME to a folder you can write to (or fix the permissions of this one)',
+    });
+  }
   return path;
 }
 

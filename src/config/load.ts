@@ -1,9 +1,10 @@
 // Reads and validates the config file; every problem becomes one line naming the field and the fix.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { PnError } from '../platform/errors.js';
+import { errnoOf, fsError } from '../platform/write.js';
 import { type Config, configSchema } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'partnernomics.config.yaml';
@@ -59,6 +60,34 @@ export function parseConfigYaml(text: string, source: string, today?: string): C
 }
 
 /**
+ * The problem the schema finds in one answer, checked in place within an otherwise empty config (so the rule is
+ * exactly the file's), or null when it is fine. E.g. `fieldProblem({ program: { start_date: '2027-02-30' } })`.
+ */
+export function fieldProblem(partial: Record<string, unknown>): string | null {
+  const result = configSchema.safeParse(partial);
+  if (result.success) return null;
+  const first = result.error.issues[0]!;
+  return first.code === 'unrecognized_keys' ? describeZodError(result.error) : first.message;
+}
+
+/** Reads a config file's text; a path that cannot be read is one line naming it and the fix (exit 2). */
+export function readConfigText(path: string, shown: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null;
+    throw fsError(error, path, {
+      action: 'read',
+      what: 'config file',
+      hint:
+        errnoOf(error) === 'EISDIR' || errnoOf(error) === 'ENOTDIR'
+          ? `pass the config file itself with --config FILE (${shown} is not one)`
+          : 'make it readable (chmod u+r), or pass another file with --config FILE',
+    });
+  }
+}
+
+/**
  * Loads the config: the explicit --config path (which must exist), else ./partnernomics.config.yaml
  * when present, else the defaults (all six types, program starting today).
  */
@@ -68,7 +97,8 @@ export function loadConfig(options: { path?: string; cwd?: string; today?: strin
 } {
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, options.path ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(path)) {
+  const text = readConfigText(path, options.path ?? DEFAULT_CONFIG_FILE);
+  if (text === null) {
     if (options.path) {
       throw new PnError('CONFIG_NOT_FOUND', `config file not found: ${path}`, {
         hint: 'check the --config path, or run `partnernomics init` to create one',
@@ -77,7 +107,7 @@ export function loadConfig(options: { path?: string; cwd?: string; today?: strin
     return { config: parseConfig({}, 'defaults', options.today), source: 'defaults' };
   }
   return {
-    config: parseConfigYaml(readFileSync(path, 'utf8'), options.path ?? DEFAULT_CONFIG_FILE, options.today),
+    config: parseConfigYaml(text, options.path ?? DEFAULT_CONFIG_FILE, options.today),
     source: path,
   };
 }

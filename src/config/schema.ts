@@ -72,7 +72,7 @@ const partnershipType = z.string().transform((value, ctx) => {
 export const teamMemberSchema = z.strictObject({
   role: z.enum(ROLES),
   name: z.string().trim().min(1).optional(),
-  email: z.email().optional(),
+  email: z.email('must be an email address, e.g. dana@example.com').optional(),
 });
 
 export const targetsSchema = z.strictObject({

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exportName } from '../../src/targets/local/notion-export.js';
 import { cli, tempDir, WORKBOOK_TABS } from '../helpers.js';
 
-const HUB = 'notion/Partnernomics — Partner Program OS.md';
+/** The hub page and its folder, named as Notion's export names them (title, space, 32-hex ID). */
+const HUB_NAME = exportName('Partnernomics — Partner Program OS', 'page.hub');
+const HUB = `notion/${HUB_NAME}.md`;
+const PARTNERS_CSV = `${exportName('Partners', 'db.partners')}.csv`;
 
 async function install(cwd: string, extra: string[] = []) {
   const run = await cli(['--json', 'install', '--out', 'ws', ...extra], { cwd });
@@ -30,22 +34,22 @@ describe('a fresh local install', () => {
   });
 
   it('exports every database as CSV and every page as Markdown, and zips the same files for Notion import', () => {
-    const dbDir = join(ws, 'notion', 'Partnernomics — Partner Program OS');
+    const dbDir = join(ws, 'notion', HUB_NAME);
     const csvs = readdirSync(dbDir).filter((f) => f.endsWith('.csv'));
     expect(csvs).toHaveLength(13);
-    const partners = readFileSync(join(dbDir, 'Partners.csv'), 'utf8');
+    const partners = readFileSync(join(dbDir, PARTNERS_CSV), 'utf8');
     expect(partners.split('\n')[0]).toContain('Partnership type');
     expect(partners).toContain('Example — Northwind Advisory');
-    expect(readdirSync(join(dbDir, 'Playbooks')).some((f) => f.startsWith('Term Sheet — Co-Sell'))).toBe(
-      true,
-    );
+    expect(
+      readdirSync(join(dbDir, exportName('Playbooks', 'db.playbooks'))).some((f) =>
+        f.startsWith('Term Sheet — Co-Sell'),
+      ),
+    ).toBe(true);
     const zip = unzipSync(readFileSync(join(ws, 'notion-import.zip')));
     const zipped = Object.keys(zip);
-    expect(zipped).toContain('Partnernomics — Partner Program OS.md');
-    expect(zipped).toContain('Partnernomics — Partner Program OS/Partners.csv');
-    expect(Buffer.from(zip['Partnernomics — Partner Program OS/Partners.csv']!).toString('utf8')).toBe(
-      partners,
-    );
+    expect(zipped).toContain(`${HUB_NAME}.md`);
+    expect(zipped).toContain(`${HUB_NAME}/${PARTNERS_CSV}`);
+    expect(Buffer.from(zip[`${HUB_NAME}/${PARTNERS_CSV}`]!).toString('utf8')).toBe(partners);
   });
 
   it('writes the workbook with live formulas, validation, RYG formats, frozen headers and marked examples', async () => {
@@ -81,6 +85,16 @@ describe('a fresh local install', () => {
     const manual = readFileSync(join(ws, 'MANUAL-STEPS.md'), 'utf8');
     expect(manual).toContain('Import → Text & Markdown');
     expect(manual).toContain('charts');
+  });
+
+  it('produces the same bytes from the same config (the workbook too)', async () => {
+    const [a, b] = [tempDir(), tempDir()];
+    for (const dir of [a, b]) {
+      writeFileSync(join(dir, 'partnernomics.config.yaml'), 'program: { start_date: 2027-01-04 }\n');
+      expect((await install(dir)).code).toBe(0);
+    }
+    for (const file of ['Partnernomics.xlsx', 'notion-import.zip', '.partnernomics-state.json'])
+      expect(readFileSync(join(a, 'ws', file)).equals(readFileSync(join(b, 'ws', file)))).toBe(true);
   });
 
   it('makes zero writes when run again with nothing changed', async () => {
@@ -122,8 +136,27 @@ describe('your edits are never lost', () => {
     const forced = await install(cwd, ['--force']);
     expect(forced.code).toBe(0);
     expect(forced.json.backups).toHaveLength(1);
+    expect(forced.json.replaced).toEqual([{ path: HUB, backup: forced.json.backups[0] }]);
     expect(readFileSync(forced.json.backups[0], 'utf8')).toBe('my edited hub\n');
     expect(readFileSync(join(cwd, 'ws', HUB), 'utf8')).toContain('Ridgeway Dispatch');
+  });
+
+  it('labels what --force replaced as a replacement, with the copy of your version, never as a conflict', async () => {
+    const cwd = tempDir();
+    await install(cwd);
+    writeFileSync(join(cwd, 'ws', 'MANUAL-STEPS.md'), 'my notes\n');
+    writeFileSync(join(cwd, 'partnernomics.config.yaml'), 'company:\n  name: Ridgeway Dispatch\n');
+    const plan = await cli(['plan', '--out', 'ws'], { cwd });
+    expect(plan.stdout).toMatch(
+      /CONFLICT\s+MANUAL-STEPS\.md {2}— you edited it and the blueprint changed it too/,
+    );
+    const forced = await cli(['install', '--out', 'ws', '--force'], { cwd });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).not.toContain('CONFLICT');
+    expect(forced.stdout).toMatch(
+      /^ {2}replaced {16} MANUAL-STEPS\.md {2}— your version was copied to ws\/MANUAL-STEPS\.md\.backup-\d{8}-\d{6}$/m,
+    );
+    expect(forced.stdout).toMatch(/Done: .* 1 replaced/);
   });
 
   it('refuses to overwrite a file it did not write', async () => {
@@ -140,6 +173,23 @@ describe('your edits are never lost', () => {
     expect(run.code).toBe(1);
     expect(readFileSync(join(cwd2, 'ws', 'MANUAL-STEPS.md'), 'utf8')).toBe('someone else wrote this\n');
     expect(existsSync(join(cwd2, 'ws', 'Partnernomics.xlsx'))).toBe(false);
+  });
+});
+
+describe('where the workspace lives', () => {
+  it('updates a workspace reached through a symbolic link in its real folder, keeping the link', async () => {
+    const cwd = tempDir();
+    const { mkdirSync, symlinkSync, lstatSync } = await import('node:fs');
+    mkdirSync(join(cwd, 'data'));
+    expect((await cli(['install', '--out', 'data/ws'], { cwd })).code).toBe(0);
+    symlinkSync(join(cwd, 'data', 'ws'), join(cwd, 'ws'));
+    writeFileSync(join(cwd, 'partnernomics.config.yaml'), 'company:\n  name: Linked Co\n');
+    const run = await install(cwd);
+    expect(run.code).toBe(0);
+    expect(run.json.counts.update).toBeGreaterThan(0);
+    expect(lstatSync(join(cwd, 'ws')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(cwd, 'data', 'ws', 'MANUAL-STEPS.md'), 'utf8')).toContain('Linked Co');
+    expect(readdirSync(join(cwd, 'data'))).toEqual(['ws']);
   });
 });
 
@@ -164,7 +214,7 @@ describe('install arguments', () => {
     expect((await cli(['install', '--target', 'excel'], { cwd })).code).toBe(2);
     writeFileSync(join(cwd, 'afile'), 'x');
     const run = await cli(['install', '--out', 'afile'], { cwd });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error: .*afile exists and is not a folder — choose another folder/);
   });
 

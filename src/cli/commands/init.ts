@@ -3,11 +3,16 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { DEFAULT_CONFIG_FILE, parseConfig, todayIso } from '../../config/load.js';
+import { DEFAULT_CONFIG_FILE, fieldProblem, parseConfig, todayIso } from '../../config/load.js';
 import { ARR_BANDS, BUSINESS_MODELS, type Config, STAGES } from '../../config/schema.js';
-import { PARTNERSHIP_TYPE_NAMES, PARTNERSHIP_TYPES, ROLES } from '../../domain/types.js';
+import {
+  PARTNERSHIP_TYPE_NAMES,
+  PARTNERSHIP_TYPES,
+  parsePartnershipType,
+  ROLES,
+} from '../../domain/types.js';
 import { PnError } from '../../platform/errors.js';
-import { writeFileAtomic } from '../../platform/write.js';
+import { checkWritableFile, withFsErrors, writeFileAtomic } from '../../platform/write.js';
 import type { CommandContext } from '../program.js';
 
 export interface InitFlags {
@@ -77,25 +82,72 @@ export function configFromFlags(flags: InitFlags, today: string): Record<string,
   });
 }
 
+/** The comment block at the top of a config file that init (or `fit --save`) writes. */
+export const CONFIG_HEADER = [
+  '# Partnernomics configuration: `partnernomics install` reads this file.',
+  `# Partnership types: ${PARTNERSHIP_TYPES.join(', ')}`,
+  `# Stages: ${STAGES.join(', ')} · ARR bands: ${ARR_BANDS.join(', ')}`,
+  `# Business models: ${BUSINESS_MODELS.join(', ')}`,
+  `# Team roles: ${ROLES.join(', ')} (name and email are optional)`,
+  '',
+].join('\n');
+
 export function configYaml(config: Config): string {
-  const header = [
-    '# Partnernomics configuration: `partnernomics install` reads this file.',
-    `# Partnership types: ${PARTNERSHIP_TYPES.join(', ')}`,
-    `# Stages: ${STAGES.join(', ')} · ARR bands: ${ARR_BANDS.join(', ')}`,
-    `# Business models: ${BUSINESS_MODELS.join(', ')}`,
-    `# Team roles: ${ROLES.join(', ')} (name and email are optional)`,
-    '',
-  ].join('\n');
-  return `${header}${stringify(config)}`;
+  return `${CONFIG_HEADER}${stringify(config)}`;
 }
 
+/** Quotes a path for a shell command line when it needs it. */
+export function shellArg(value: string): string {
+  return /^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/** A prompt's validate(): true when the schema accepts the answer in place, else the schema's reason. */
+function accepts(partial: (answer: string) => Record<string, unknown>) {
+  return (answer: string): true | string => fieldProblem(partial(answer.trim())) ?? true;
+}
+
+/** A number prompt's validate(): "abc" is refused before the schema sees it. */
+function acceptsNumber(partial: (n: number) => Record<string, unknown>) {
+  return (answer: string): true | string => {
+    const n = Number(answer.trim());
+    if (answer.trim() === '' || Number.isNaN(n)) return 'must be a number, e.g. 3';
+    return fieldProblem(partial(n)) ?? true;
+  };
+}
+
+/** "Dana Ortiz <dana@example.com>" for a role, validated as the config's team entry would be. */
+function acceptsPerson(role: string) {
+  return (answer: string): true | string => {
+    if (!answer.trim()) return true;
+    try {
+      return fieldProblem({ team: parsePeople([`${role}=${answer.trim()}`]).slice(0, 1) }) ?? true;
+    } catch {
+      return 'write it as Name <email>, e.g. Dana Ortiz <dana@example.com>';
+    }
+  };
+}
+
+/**
+ * Asks every question on the terminal. Each answer is checked at its prompt with the config schema's own rule and
+ * asked again with the reason, so earlier answers are never lost to a late failure.
+ */
 async function askInteractively(
   base: Record<string, unknown>,
   today: string,
 ): Promise<Record<string, unknown>> {
   const { input, select, checkbox } = await import('@inquirer/prompts');
   const company = (base.company ?? {}) as Record<string, string>;
-  const name = await input({ message: 'Company name', default: company.name ?? 'Your company' });
+  const program = (base.program ?? {}) as Record<string, string>;
+  const targets = (base.targets ?? {}) as Record<string, number>;
+  const baseTypes = (base.partnership_types as string[] | undefined)?.map((t) => parsePartnershipType(t));
+  const team = (base.team ?? []) as { role: string; name?: string; email?: string }[];
+  const name = (
+    await input({
+      message: 'Company name',
+      default: company.name ?? 'Your company',
+      validate: accepts((answer) => ({ company: { name: answer } })),
+    })
+  ).trim();
   const stage = await select({
     message: 'Stage',
     choices: STAGES.map((s) => ({ value: s })),
@@ -113,27 +165,64 @@ async function askInteractively(
   });
   const types = await checkbox({
     message: 'Partnership types in play (run `partnernomics fit` if unsure)',
-    choices: PARTNERSHIP_TYPES.map((t) => ({ value: t, name: PARTNERSHIP_TYPE_NAMES[t], checked: true })),
+    choices: PARTNERSHIP_TYPES.map((t) => ({
+      value: t,
+      name: PARTNERSHIP_TYPE_NAMES[t],
+      checked: baseTypes ? baseTypes.includes(t) : true,
+    })),
     required: true,
   });
-  const start = await input({ message: 'Program start date (YYYY-MM-DD)', default: today });
-  const partners = await input({ message: 'Target: partners signed by day 90', default: '3' });
-  const referrals = await input({ message: 'Target: monthly referrals per partner', default: '15' });
-  const share = await input({ message: 'Target: partner share of new bookings (%)', default: '10' });
+  const start = (
+    await input({
+      message: 'Program start date (YYYY-MM-DD)',
+      default: program.start_date ?? today,
+      validate: accepts((answer) => ({ program: { start_date: answer } })),
+    })
+  ).trim();
+  const target = async (message: string, key: string, fallback: number) =>
+    Number(
+      await input({
+        message,
+        default: String(targets[key] ?? fallback),
+        validate: acceptsNumber((n) => ({ targets: { [key]: n } })),
+      }),
+    );
+  const partners = await target('Target: partners signed by day 90', 'partners_signed_by_day_90', 3);
+  const referrals = await target(
+    'Target: monthly referrals per partner',
+    'monthly_referrals_per_partner',
+    15,
+  );
+  const share = await target(
+    'Target: partner share of new bookings (%)',
+    'partner_share_of_bookings_pct',
+    10,
+  );
   const people: string[] = [];
-  for (const role of ['CRO', 'Head of Partnerships', 'Partner Manager', 'Sales Leader']) {
-    const name = await input({ message: `Who is your ${role}? (name <email>, optional)`, default: '' });
-    if (name.trim()) people.push(`${role}=${name.trim()}`);
+  const asked = ['CRO', 'Head of Partnerships', 'Partner Manager', 'Sales Leader'];
+  for (const role of asked) {
+    const known = team.find((m) => m.role === role);
+    const answer = await input({
+      message: `Who is your ${role}? (name <email>, optional)`,
+      default: known?.name ? `${known.name}${known.email ? ` <${known.email}>` : ''}` : '',
+      validate: acceptsPerson(role),
+    });
+    if (answer.trim()) people.push(`${role}=${answer.trim()}`);
+  }
+  // People given with --person in roles not asked about stay.
+  for (const m of team) {
+    if (!asked.includes(m.role) && m.name)
+      people.push(`${m.role}=${m.name}${m.email ? ` <${m.email}>` : ''}`);
   }
   return {
     company: { name, stage, arr_band: arr, business_model: model },
     partnership_types: types,
-    program: { start_date: start },
+    program: { ...program, start_date: start },
     team: parsePeople(people),
     targets: {
-      partners_signed_by_day_90: numberFlag('partners-by-day-90', partners),
-      monthly_referrals_per_partner: numberFlag('referrals-per-partner', referrals),
-      partner_share_of_bookings_pct: numberFlag('partner-share', share),
+      partners_signed_by_day_90: partners,
+      monthly_referrals_per_partner: referrals,
+      partner_share_of_bookings_pct: share,
     },
   };
 }
@@ -164,7 +253,10 @@ export function registerInit(program: Command, ctx: CommandContext): void {
     .option('--yes', 'take flags and defaults without asking (for scripts)', false)
     .option('--force', `overwrite an existing ${DEFAULT_CONFIG_FILE}`, false)
     .action(async (flags: InitFlags & { yes: boolean; force: boolean }) => {
-      const path = resolve(ctx.io.cwd, ctx.global().config ?? DEFAULT_CONFIG_FILE);
+      const given = ctx.global().config;
+      const path = resolve(ctx.io.cwd, given ?? DEFAULT_CONFIG_FILE);
+      const whereHint = 'pass another file with --config FILE, or run init in a folder you can write to';
+      checkWritableFile(path, { what: 'config file', hint: whereHint });
       if (existsSync(path) && !flags.force) {
         throw new PnError('CONFIG_EXISTS', `${path} already exists`, {
           hint: 'edit it, or run init again with --force to replace it',
@@ -172,6 +264,8 @@ export function registerInit(program: Command, ctx: CommandContext): void {
       }
       const today = todayIso();
       let raw = configFromFlags(flags, today);
+      // Flags are checked before any question, so a typo in one is reported before the questions, not after.
+      parseConfig(raw, 'init', today, 'check the flag values (see `partnernomics init --help`)');
       if (!flags.yes) {
         if (!ctx.io.interactive) {
           throw new PnError('USAGE', 'init needs a terminal to ask its questions', {
@@ -184,14 +278,17 @@ export function registerInit(program: Command, ctx: CommandContext): void {
         raw,
         'init',
         today,
-        'check the flag values (see `partnernomics init --help`)',
+        flags.yes ? 'check the flag values (see `partnernomics init --help`)' : 'run init again',
       );
-      writeFileAtomic(path, configYaml(config));
+      withFsErrors(path, { action: 'write', what: 'config file', hint: whereHint }, () =>
+        writeFileAtomic(path, configYaml(config)),
+      );
       const p = ctx.printer();
       p.line(`Wrote ${path}`);
+      const next = `partnernomics install${given ? ` --config ${shellArg(given)}` : ''}`;
       p.line(
-        `Next: partnernomics install   (installs ${config.partnership_types.length} partnership type(s) into ./partnernomics-workspace)`,
+        `Next: ${next}   (installs ${config.partnership_types.length} partnership type(s) into ./partnernomics-workspace)`,
       );
-      p.json({ ok: true, command: 'init', path, config });
+      p.json({ ok: true, command: 'init', path, config, next });
     });
 }

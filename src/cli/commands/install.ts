@@ -21,14 +21,22 @@ const ACTION_LABEL: Record<LocalOperation['action'], string> = {
   obsolete: 'obsolete (left in place)',
 };
 
-/** One line per file that needs attention; creates and unchanged files are counted per folder. */
-function printPlan(p: Printer, plan: LocalPlan): void {
+/**
+ * One line per file that needs attention; creates and unchanged files are counted per folder. `replaced` maps
+ * the files --force replaced to the copies of your versions.
+ */
+function printPlan(p: Printer, plan: LocalPlan, cwd: string, replaced?: Map<string, string>): void {
   const grouped = new Map<string, number>();
   for (const op of plan.operations) {
     if (op.action === 'create' || op.action === 'unchanged') {
       const folder = op.path.includes('/') ? `${op.path.split('/').slice(0, 2).join('/')}` : op.path;
       const key = `${ACTION_LABEL[op.action]}\t${folder}`;
       grouped.set(key, (grouped.get(key) ?? 0) + 1);
+      continue;
+    }
+    const backup = op.action === 'conflict' ? replaced?.get(op.path) : undefined;
+    if (backup) {
+      p.line(`  ${'replaced'.padEnd(24)} ${op.path}  — your version was copied to ${relative(cwd, backup)}`);
       continue;
     }
     p.line(
@@ -39,6 +47,19 @@ function printPlan(p: Printer, plan: LocalPlan): void {
     const [label, folder] = key.split('\t') as [string, string];
     p.line(`  ${label.padEnd(24)} ${folder}${count > 1 ? ` (${count} files)` : ''}`);
   }
+}
+
+/**
+ * $PARTNERNOMICS_TEST_STEPS (tests only): name each step of a local install on stderr; when it names a step
+ * ("staged", "wrote MANUAL-STEPS.md"), pause there for a minute so a test can kill the process at that point.
+ */
+function stepHook(ctx: CommandContext): ((step: string) => void) | undefined {
+  const pauseAt = ctx.io.env.PARTNERNOMICS_TEST_STEPS;
+  if (!pauseAt) return undefined;
+  return (step) => {
+    ctx.io.stderr(`step: ${step}\n`);
+    if (step === pauseAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  };
 }
 
 function summary(plan: LocalPlan): string {
@@ -88,7 +109,7 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
       const plan = planLocalInstall(compiled.ws, resolve(ctx.io.cwd, options.out));
       const p = ctx.printer();
       describeRun(p, ctx, plan.outDir, compiled);
-      printPlan(p, plan);
+      printPlan(p, plan, ctx.io.cwd);
       p.line(`Plan: ${summary(plan)}.`);
       if (plan.counts.conflict > 0)
         p.line(
@@ -151,12 +172,12 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
       bar?.start(toWrite, 0, { file: '' });
       const result = await applyLocalPlan(compiled.ws, plan, {
         force: options.force,
+        cwd: ctx.io.cwd,
         onFile: (op) => bar?.increment({ file: op.path }),
+        onStep: stepHook(ctx),
       });
       bar?.stop();
-      printPlan(p, plan);
-      for (const backup of result.backups)
-        p.line(`  backed up your version to ${relative(ctx.io.cwd, backup)}`);
+      printPlan(p, plan, ctx.io.cwd, new Map(result.replaced.map((r) => [r.path, r.backup])));
       const c = plan.counts;
       p.line(
         `Done: ${c.create} created, ${c.update} updated, ${options.force ? c.conflict : 0} replaced, ${c.unchanged} unchanged, ${c['keep-edited']} kept as you edited them.`,
@@ -173,6 +194,7 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
         counts: result.counts,
         writes: toWrite,
         backups: result.backups,
+        replaced: result.replaced,
         operations: result.operations,
         manualSteps: compiled.ws.manualSteps,
       });

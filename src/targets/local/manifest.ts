@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PnError } from '../../platform/errors.js';
-import { writeFileAtomic } from '../../platform/write.js';
+import { withFsErrors, writeFileAtomic } from '../../platform/write.js';
 import type { Manifest } from './plan.js';
 
 export const MANIFEST_FILE = '.partnernomics-state.json';
@@ -17,9 +17,18 @@ const manifestSchema = z.object({
 export function readManifest(outDir: string): Manifest | null {
   const path = join(outDir, MANIFEST_FILE);
   if (!existsSync(path)) return null;
+  const text = withFsErrors(
+    path,
+    {
+      action: 'read',
+      what: 'the workspace state file',
+      hint: 'make it readable (chmod u+r), or install into another folder with --out DIR',
+    },
+    () => readFileSync(path, 'utf8'),
+  );
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch {
     raw = undefined;
   }

@@ -1,5 +1,6 @@
 // Writes the compiled workbook as Partnernomics.xlsx: live formulas, named ranges, dropdowns, RYG formats.
 import ExcelJS from 'exceljs';
+import { unzipSync, type Zippable, zipSync } from 'fflate';
 import { quoteSheet } from '../../blueprint/compile-workbook.js';
 import type { CellFormat, CellStyle, DesiredCell, DesiredWorkbook, Fill } from '../../blueprint/desired.js';
 
@@ -136,5 +137,18 @@ export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer>
   for (const named of workbook.namedRanges) {
     book.definedNames.add(`${quoteSheet(named.tab)}!${named.range}`, named.name);
   }
-  return Buffer.from(await book.xlsx.writeBuffer());
+  return stableZip(Buffer.from(await book.xlsx.writeBuffer()));
+}
+
+/**
+ * ExcelJS dates each zip entry with the current time, so the same workbook gave different bytes on every run.
+ * Re-packed with the fixed date (same entries, same order; folder entries are not needed), the same workspace
+ * always produces the same file.
+ */
+function stableZip(xlsx: Buffer): Buffer {
+  const entries: Zippable = {};
+  for (const [name, data] of Object.entries(unzipSync(xlsx))) {
+    if (!name.endsWith('/')) entries[name] = [data, { mtime: DOC_DATE }];
+  }
+  return Buffer.from(zipSync(entries, { level: 6 }));
 }
