@@ -1,0 +1,146 @@
+// The pure sync planner: Notion rows, tab rows and the last baseline in; the writes for each side and the log out.
+import type {
+  BaselineRow,
+  Conflict,
+  NotionRow,
+  RowValues,
+  SheetRow,
+  SyncInput,
+  SyncValue,
+  TablePlan,
+} from './types.js';
+
+export const DEFAULT_MAX_ARCHIVE_SHARE = 0.2;
+
+/** Equal as synced values: an empty cell and an empty property are the same; numbers compare by value. */
+export function sameValue(a: SyncValue | undefined, b: SyncValue | undefined): boolean {
+  const empty = (v: SyncValue | undefined) => v === null || v === undefined || v === '';
+  if (empty(a) || empty(b)) return empty(a) && empty(b);
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+  return a === b;
+}
+
+function pick(values: RowValues, keys: readonly string[]): RowValues {
+  const out: RowValues = {};
+  for (const key of keys) out[key] = values[key] ?? null;
+  return out;
+}
+
+/**
+ * Plans one table. Per row matched by page ID and per field, the owner's value stands:
+ * - a Notion-owned field whose tab cell differs is written to the tab; if the cell also differs from the
+ *   baseline, someone edited it in the sheet: a conflict, logged with the value it overwrites;
+ * - a Sheets-owned field (score, rank, recommendation, RYG) whose Notion value differs is written to
+ *   Notion, logged the same way when Notion's value had been edited by hand.
+ * A page the tab lacks is appended; a trashed or deleted page archives its row (never deletes it); a
+ * restored page un-archives it. Unchanged rows produce nothing, so a no-op sync writes nothing.
+ * On an incremental run, a page Notion did not return is unchanged since the baseline.
+ */
+export function planTable(input: SyncInput): TablePlan {
+  const { spec } = input;
+  const notionOwned = spec.fields.filter((f) => f.owner === 'notion').map((f) => f.key);
+  const sheetsOwned = spec.fields.filter((f) => f.owner === 'sheets').map((f) => f.key);
+  const plan: TablePlan = {
+    table: spec.key,
+    notionUpdates: [],
+    sheetUpdates: [],
+    sheetAppends: [],
+    sheetArchive: [],
+    conflicts: [],
+    orphans: [],
+    duplicateRows: [],
+    baseline: { rows: { ...input.baseline.rows } },
+    blocked: null,
+  };
+  const conflict = (c: Omit<Conflict, 'table' | 'at'>) =>
+    plan.conflicts.push({ table: spec.key, at: input.now, ...c });
+
+  const sheetById = new Map<string, SheetRow>();
+  for (const row of input.sheetRows) {
+    if (row.pageId === null) plan.orphans.push({ row: row.row, values: row.values });
+    else if (sheetById.has(row.pageId)) plan.duplicateRows.push({ pageId: row.pageId, row: row.row });
+    else sheetById.set(row.pageId, row);
+  }
+  const notionById = new Map(input.notionRows.map((r) => [r.pageId, r]));
+  const ids = new Set([...notionById.keys(), ...sheetById.keys(), ...Object.keys(input.baseline.rows)]);
+
+  for (const pageId of [...ids].sort()) {
+    const sheet = sheetById.get(pageId);
+    const base: BaselineRow | undefined = input.baseline.rows[pageId];
+    const notion: NotionRow | undefined =
+      notionById.get(pageId) ??
+      (!input.full && base && !base.archived
+        ? { pageId, values: base.values, trashed: false, lastEditedTime: '' }
+        : undefined);
+
+    if (!notion || notion.trashed) {
+      // Gone from Notion (trashed; or, on a full pass, deleted): the row stays, marked archived.
+      if (!notion && !input.full) continue; // never seen and not returned: wait for a full pass
+      if (sheet && !sheet.archived) plan.sheetArchive.push({ pageId, row: sheet.row, archived: true });
+      if (base || sheet)
+        plan.baseline.rows[pageId] = { values: base?.values ?? sheet?.values ?? {}, archived: true };
+      continue;
+    }
+
+    if (!sheet) {
+      plan.sheetAppends.push({ pageId, values: pick(notion.values, notionOwned) });
+      plan.baseline.rows[pageId] = {
+        values: { ...pick(notion.values, notionOwned), ...pick({}, sheetsOwned) },
+        archived: false,
+      };
+      continue;
+    }
+
+    const toSheet: RowValues = {};
+    const toNotion: RowValues = {};
+    const agreed: RowValues = {};
+    for (const key of notionOwned) {
+      const want = notion.values[key] ?? null;
+      agreed[key] = want;
+      if (sameValue(sheet.values[key], want)) continue;
+      toSheet[key] = want;
+      if (base && !sameValue(sheet.values[key], base.values[key]))
+        conflict({
+          pageId,
+          field: key,
+          editedOn: 'sheets',
+          overwritten: sheet.values[key] ?? null,
+          kept: want,
+        });
+    }
+    for (const key of sheetsOwned) {
+      const want = sheet.values[key] ?? null;
+      agreed[key] = want;
+      if (sameValue(notion.values[key], want)) continue;
+      toNotion[key] = want;
+      if (base && !sameValue(notion.values[key], base.values[key]))
+        conflict({
+          pageId,
+          field: key,
+          editedOn: 'notion',
+          overwritten: notion.values[key] ?? null,
+          kept: want,
+          ...(notion.lastEditedBy ? { by: notion.lastEditedBy } : {}),
+        });
+    }
+    if (Object.keys(toSheet).length) plan.sheetUpdates.push({ pageId, row: sheet.row, values: toSheet });
+    if (Object.keys(toNotion).length) plan.notionUpdates.push({ pageId, values: toNotion });
+    if (sheet.archived) plan.sheetArchive.push({ pageId, row: sheet.row, archived: false });
+    plan.baseline.rows[pageId] = { values: agreed, archived: false };
+  }
+
+  const archiving = plan.sheetArchive.filter((a) => a.archived).length;
+  const active = input.sheetRows.filter((r) => r.pageId !== null && !r.archived).length;
+  const share = input.maxArchiveShare ?? DEFAULT_MAX_ARCHIVE_SHARE;
+  if (!input.allowMassArchive && archiving > 0 && archiving > share * Math.max(active, 1)) {
+    plan.blocked = `${spec.key}: this run would archive ${archiving} of ${active} rows (more than ${Math.round(share * 100)}%): a renamed tab, a changed filter or a wrong root page looks like this`;
+  }
+  return plan;
+}
+
+/** Whether a plan writes anything on either side. */
+export function planWrites(plan: TablePlan): number {
+  return (
+    plan.notionUpdates.length + plan.sheetUpdates.length + plan.sheetAppends.length + plan.sheetArchive.length
+  );
+}
