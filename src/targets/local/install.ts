@@ -320,24 +320,28 @@ export async function applyLocalPlan(
   const release = takeLock(plan.outDir);
   try {
     const holdsCwd = options.cwd !== undefined && within(resolve(options.cwd), plan.outDir);
-    const staged = holdsCwd ? false : stageAndSwap(plan, writes, bytes, manifest, replaced, step);
+    const job: WriteJob = { plan, writes, bytes, manifest, replaced, step };
+    const staged = holdsCwd ? false : stageAndSwap(job);
     if (staged) return result('swap');
-    applyInPlace(plan, writes, bytes, manifest, replaced, step);
+    applyInPlace(job);
     return result('in-place');
   } finally {
     release();
   }
 }
 
+/** What one install writes: the plan, the files to write with their bytes, the new state, the backups made. */
+interface WriteJob {
+  plan: LocalPlan;
+  writes: LocalOperation[];
+  bytes: Map<string, Buffer>;
+  manifest: Manifest;
+  replaced: { path: string; backup: string }[];
+  step: (name: string) => void;
+}
+
 /** Builds the new workspace next to the old one and renames it into place; false when that cannot be done here. */
-function stageAndSwap(
-  plan: LocalPlan,
-  writes: LocalOperation[],
-  bytes: Map<string, Buffer>,
-  manifest: Manifest,
-  replaced: { path: string; backup: string }[],
-  step: (name: string) => void,
-): boolean {
+function stageAndSwap({ plan, writes, bytes, manifest, replaced, step }: WriteJob): boolean {
   const { outDir } = plan;
   const { staging, previous } = siblingsOf(outDir);
   const existed = existsSync(outDir);
@@ -398,14 +402,7 @@ function stageAndSwap(
 }
 
 /** File by file, each atomic and followed by its state entry, so the state file always matches the folder. */
-function applyInPlace(
-  plan: LocalPlan,
-  writes: LocalOperation[],
-  bytes: Map<string, Buffer>,
-  manifest: Manifest,
-  replaced: { path: string; backup: string }[],
-  step: (name: string) => void,
-): void {
+function applyInPlace({ plan, writes, bytes, manifest, replaced, step }: WriteJob): void {
   const progress: Manifest = { ...manifest, files: { ...(plan.manifest?.files ?? {}) } };
   for (const [path, entry] of Object.entries(manifest.files)) {
     if (!writes.some((op) => op.path === path)) progress.files[path] = entry;
