@@ -1,20 +1,15 @@
 // Applies a Notion plan in stages: hub, registry, databases, properties, rows (with bodies), links, updates.
-import type {
-  BlockObjectRequest,
-  CreatePageParameters,
-  CreateViewResponse,
-  UpdateDataSourceParameters,
-  UpdateViewResponse,
-} from '@notionhq/client';
+import type { CreateViewResponse, UpdateDataSourceParameters, UpdateViewResponse } from '@notionhq/client';
 import type { DesiredDatabase, DesiredRow, DesiredWorkspace } from '../../blueprint/desired.js';
-import { PnError } from '../../platform/errors.js';
-import { type ActualWorkspace, type Duplicate, listViews } from './actual.js';
-import { classify, mapNotionError, type NotionApi } from './api.js';
+import { type ActualWorkspace, listViews } from './actual.js';
+import { mapNotionError, type NotionApi } from './api.js';
 import { appendBatches, markdownToBlocks } from './blocks.js';
 import { bodyHash, describeOp, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
 import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
+import { nameSyncedProperties, recordLastEdited, trashDuplicate } from './reconcile.js';
 import { REGISTRY_TITLE, type Registry, serializeRegistry, viewKey } from './registry.js';
 import { createViewRequest, takeOverViewRequest } from './views.js';
+import { NotionWriter } from './writer.js';
 
 export interface ApplyProgress {
   stage: string;
@@ -34,22 +29,6 @@ export interface ApplyResult {
 /** How far our clock may run ahead of Notion's when asking for the pages edited since this run began. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-/** Attempts at a create or append whose outcome was unknown, each preceded by a lookup. */
-const MAX_CREATE_ATTEMPTS = 4;
-
-function isUnknownOutcome(error: unknown): boolean {
-  const failure = classify(error);
-  return failure !== null && !failure.unreachable && (failure.status === undefined || failure.status >= 500);
-}
-
-/** No answer at all (a timeout, a dropped connection): the request may still be held and land later. */
-function mayLandLater(error: unknown): boolean {
-  return classify(error)?.status === undefined;
-}
-
-/** Lookups spread over the settle window after a create that may land later. */
-const SETTLE_LOOKUPS = 4;
-
 const text = (content: string) => [{ type: 'text' as const, text: { content: content.slice(0, 2000) } }];
 
 /** The registry JSON as code-block rich text: 2,000 characters per item. */
@@ -61,7 +40,7 @@ function registryRichText(json: string) {
 }
 
 export class NotionApplier {
-  private writes = 0;
+  private readonly writer: NotionWriter;
   private readonly created: string[] = [];
   private readonly updated: string[] = [];
   private readonly trashed: string[] = [];
@@ -82,6 +61,7 @@ export class NotionApplier {
     private readonly now: () => Date = () => new Date(),
     private readonly hooks: { beforeOp?: () => Promise<void> } = {},
   ) {
+    this.writer = new NotionWriter(api);
     this.hubId = actual.hub?.id ?? null;
     this.registryPage = actual.registryPage;
     this.savedRegistry = actual.registryPage?.codeBlockId ? serializeRegistry(actual.registry) : '';
@@ -108,10 +88,16 @@ export class NotionApplier {
     (effect === 'create' ? this.created : effect === 'update' ? this.updated : this.trashed).push(key);
   }
 
-  /** One mutating call; `idempotent` only for writes that set values (updates), never for creates or appends. */
   private write<T>(run: (client: NotionApi['client']) => Promise<T>, idempotent = false): Promise<T> {
-    this.writes += 1;
-    return this.api.call(idempotent, run);
+    return this.writer.write(run, idempotent);
+  }
+
+  private createOnce(
+    create: () => Promise<string>,
+    find: () => Promise<string | undefined>,
+    onUnknown?: () => void,
+  ): Promise<string> {
+    return this.writer.createOnce(create, find, onUnknown);
   }
 
   private db(dbKey: string): DesiredDatabase {
@@ -137,112 +123,6 @@ export class NotionApplier {
     const id = this.registry.entries[dbKey]?.dataSourceId ?? this.actual.databases.get(dbKey)?.dataSourceId;
     if (!id) throw new Error(`no data source for ${dbKey}`);
     return id;
-  }
-
-  /**
-   * Appends a page body from the first batch the page does not hold yet (a resumed install finishes it).
-   * An append that failed may still have been applied, so after a failure the children are counted again
-   * before the next batch is sent.
-   */
-  private async appendBody(
-    pageId: string,
-    blocks: BlockObjectRequest[][],
-    alreadyTopLevel: number,
-  ): Promise<void> {
-    let have = alreadyTopLevel;
-    for (let attempt = 0; ; attempt++) {
-      let seen = 0;
-      try {
-        for (const batch of blocks) {
-          if (seen + batch.length <= have) {
-            seen += batch.length;
-            continue;
-          }
-          await this.write((c) => c.blocks.children.append({ block_id: pageId, children: batch }));
-          seen += batch.length;
-          have = seen;
-        }
-        return;
-      } catch (error) {
-        if (attempt >= MAX_CREATE_ATTEMPTS - 1 || !isUnknownOutcome(error)) throw error;
-        // An append that got no answer may still be applied: let it land before counting what is there.
-        if (mayLandLater(error)) await this.api.clock.sleep(this.api.settleMs);
-        have = await this.countChildren(pageId);
-      }
-    }
-  }
-
-  private async countChildren(pageId: string): Promise<number> {
-    let n = 0;
-    for await (const _ of this.api.children(pageId)) n += 1;
-    return n;
-  }
-
-  /**
-   * A create whose outcome is unknown (a 5xx or a dropped connection) may have been applied: look the
-   * object up by its key before trying again, so a retry never duplicates it.
-   */
-  private async createOnce(
-    create: () => Promise<string>,
-    find: () => Promise<string | undefined>,
-    onUnknown?: () => void,
-  ): Promise<string> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await create();
-      } catch (error) {
-        if (attempt >= MAX_CREATE_ATTEMPTS - 1 || !isUnknownOutcome(error)) throw error;
-        onUnknown?.();
-        const found = await this.lookUpAfter(error, find);
-        if (found) return found;
-      }
-    }
-  }
-
-  /**
-   * Looks a create up after an unknown outcome. A request that got no answer may be held upstream and
-   * applied after the lookup, so then the lookup is repeated over the settle window before a second create.
-   */
-  private async lookUpAfter(
-    error: unknown,
-    find: () => Promise<string | undefined>,
-  ): Promise<string | undefined> {
-    const found = await find();
-    if (found || !mayLandLater(error)) return found;
-    for (let i = 0; i < SETTLE_LOOKUPS; i++) {
-      await this.api.clock.sleep(this.api.settleMs / SETTLE_LOOKUPS);
-      const late = await find();
-      if (late) return late;
-    }
-    return undefined;
-  }
-
-  private async createPage(
-    params: CreatePageParameters,
-    markdown: string,
-    find: () => Promise<string | undefined>,
-  ): Promise<string> {
-    const batches = markdown ? appendBatches(markdownToBlocks(markdown)) : [];
-    let created = true;
-    const pageId = await this.createOnce(
-      async () =>
-        (
-          await this.write((c) =>
-            c.pages.create({ ...params, ...(batches[0] ? { children: batches[0] } : {}) }),
-          )
-        ).id,
-      async () => {
-        const id = await find();
-        if (id) created = false;
-        return id;
-      },
-    );
-    await this.appendBody(
-      pageId,
-      batches,
-      created ? (batches[0]?.length ?? 0) : await this.countChildren(pageId),
-    );
-    return pageId;
   }
 
   /** A child page or database of `parentId` with this title, created by this integration. */
@@ -326,105 +206,6 @@ export class NotionApplier {
     this.savedRegistry = json;
   }
 
-  /**
-   * Records, for every page this run wrote (or linked to through a two-way relation), the last_edited_time
-   * Notion now reports, so a later run tells a person's edit from our own writes. One query per database
-   * touched, for pages edited since the run began (with a margin for clock skew), only the title property.
-   */
-  private async recordLastEdited(runStart: Date): Promise<void> {
-    if (this.wrotePages.size === 0) return;
-    const since = new Date(runStart.getTime() - CLOCK_SKEW_MS).toISOString();
-    const entries = new Map(Object.values(this.registry.entries).map((e) => [e.id, e]));
-    for (const dbKey of new Set(this.wrotePages.values())) {
-      let cursor: string | undefined;
-      do {
-        const page = await this.api.call(true, (c) =>
-          c.dataSources.query({
-            data_source_id: this.dataSourceId(dbKey),
-            filter_properties: ['title'],
-            filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: since } },
-            page_size: 100,
-            ...(cursor ? { start_cursor: cursor } : {}),
-          }),
-        );
-        for (const result of page.results) {
-          const entry = entries.get(result.id);
-          if (entry && this.wrotePages.has(result.id) && 'last_edited_time' in result)
-            entry.lastEditedTime = result.last_edited_time;
-        }
-        cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
-      } while (cursor);
-    }
-  }
-
-  /**
-   * The reference does not promise that a two-way relation's synced property takes the name we asked for,
-   * and rollups name it: read the name back from the update's response and rename it where it differs.
-   */
-  private async nameSyncedProperties(
-    props: readonly DesiredDatabase['properties'][number][],
-    returned: Record<string, { type: string; relation?: unknown }>,
-  ): Promise<void> {
-    for (const prop of props) {
-      if (prop.type !== 'relation' || !prop.dual) continue;
-      const relation = returned[prop.name]?.relation;
-      if (!relation || typeof relation !== 'object' || !('dual_property' in relation)) continue;
-      const dual = relation.dual_property as { synced_property_id?: string; synced_property_name?: string };
-      if (!dual.synced_property_id || dual.synced_property_name === prop.dual) continue;
-      const rename: UpdateDataSourceParameters['properties'] = {
-        [dual.synced_property_id]: { name: prop.dual },
-      };
-      await this.write(
-        (c) => c.dataSources.update({ data_source_id: this.dataSourceId(prop.target), properties: rename }),
-        true,
-      );
-      this.schemas.delete(prop.target);
-    }
-  }
-
-  /**
-   * Moves a second copy of a blueprint object to the trash, after checking that nobody but this
-   * integration put anything in it; a copy that holds someone's work stops the run instead.
-   */
-  private async trashDuplicate(dup: Duplicate): Promise<void> {
-    const held = (detail: string) =>
-      new PnError('OUTPUT_CONFLICT', `"${dup.title}" exists twice and the second copy ${detail}`, {
-        hint: `merge the two by hand in Notion and move one to the trash (copy ${dup.id}), then run install again`,
-      });
-    switch (dup.kind) {
-      case 'view':
-        await this.write((c) => c.views.delete({ view_id: dup.id }), true);
-        return;
-      case 'row':
-        await this.write((c) => c.pages.update({ page_id: dup.id, in_trash: true }), true);
-        return;
-      case 'hub': {
-        const page = await this.api.call(true, (c) =>
-          c.pages.retrieve({ page_id: dup.id, filter_properties: ['title'] }),
-        );
-        if ('last_edited_by' in page && page.last_edited_by.id !== this.actual.botId)
-          throw held('was edited by a person');
-        for await (const block of this.api.children(dup.id))
-          if ('created_by' in block && block.created_by.id !== this.actual.botId)
-            throw held('holds content a person added');
-        await this.write((c) => c.pages.update({ page_id: dup.id, in_trash: true }), true);
-        return;
-      }
-      case 'database': {
-        const database = await this.api.call(true, (c) => c.databases.retrieve({ database_id: dup.id }));
-        for (const source of 'data_sources' in database ? database.data_sources : []) {
-          const rows = await this.api.call(true, (c) =>
-            c.dataSources.query({ data_source_id: source.id, filter_properties: ['title'], page_size: 100 }),
-          );
-          if (rows.results.some((r) => 'last_edited_by' in r && r.last_edited_by.id !== this.actual.botId))
-            throw held('holds rows a person edited');
-        }
-        await this.write((c) => c.databases.update({ database_id: dup.id, in_trash: true }), true);
-        return;
-      }
-    }
-  }
-
   private rowProperties(
     db: DesiredDatabase,
     row: DesiredRow,
@@ -461,7 +242,7 @@ export class NotionApplier {
           .filter((s) => s.target !== 'local')
           .map((s) => `- [ ] ${s.step}`)
           .join('\n')}\n`;
-        this.hubId = await this.createPage(
+        this.hubId = await this.writer.createPage(
           {
             parent: { page_id: this.actual.rootId },
             icon: { type: 'emoji', emoji: desired.hub.icon },
@@ -624,7 +405,13 @@ export class NotionApplier {
             }),
           true,
         );
-        await this.nameSyncedProperties(props, 'properties' in updated ? updated.properties : {});
+        for (const target of await nameSyncedProperties(
+          this.writer,
+          props,
+          'properties' in updated ? updated.properties : {},
+          (k) => this.dataSourceId(k),
+        ))
+          this.schemas.delete(target);
         const entry = this.registry.entries[op.dbKey];
         if (entry)
           entry.properties = {
@@ -641,7 +428,7 @@ export class NotionApplier {
         const { properties, deferred } = this.rowProperties(db, row);
         let pageId: string;
         if (op.kind === 'create-row') {
-          pageId = await this.createPage(
+          pageId = await this.writer.createPage(
             { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties },
             row.markdown,
             () => this.findRow(op.dbKey, row.title),
@@ -650,7 +437,8 @@ export class NotionApplier {
         } else {
           pageId = op.pageId;
           const batches = row.markdown ? appendBatches(markdownToBlocks(row.markdown)) : [];
-          if (batches.length) await this.appendBody(pageId, batches, await this.countChildren(pageId));
+          if (batches.length)
+            await this.writer.appendBody(pageId, batches, await this.writer.countChildren(pageId));
           this.done(op, row.key);
         }
         this.rowIds.set(row.key, pageId);
@@ -676,7 +464,7 @@ export class NotionApplier {
         return;
       }
       case 'trash-duplicate': {
-        await this.trashDuplicate(op.duplicate);
+        await trashDuplicate(this.api, this.writer, this.actual.botId, op.duplicate);
         this.done(op, `${op.duplicate.key} (copy ${op.duplicate.id})`);
         return;
       }
@@ -686,7 +474,7 @@ export class NotionApplier {
         const old: string[] = [];
         for await (const block of this.api.children(op.pageId)) old.push(block.id);
         for (const id of old) await this.write((c) => c.blocks.delete({ block_id: id }), true);
-        await this.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown)), 0);
+        await this.writer.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown)), 0);
         this.wrotePages.set(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) {
@@ -752,7 +540,12 @@ export class NotionApplier {
           await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
         }
       }
-      await this.recordLastEdited(runStart);
+      await recordLastEdited(this.api, {
+        since: new Date(runStart.getTime() - CLOCK_SKEW_MS),
+        wrotePages: this.wrotePages,
+        registry: this.registry,
+        dataSourceId: (k) => this.dataSourceId(k),
+      });
       await this.saveRegistry();
     } catch (error) {
       throw mapNotionError(error, 'linking rows and saving the registry');
@@ -760,7 +553,7 @@ export class NotionApplier {
     this.onProgress({ stage: 'done', done: ops.length, total: ops.length });
     return {
       hubId: this.hubId,
-      writes: this.writes,
+      writes: this.writer.writes,
       created: this.created,
       updated: this.updated,
       trashed: this.trashed,
