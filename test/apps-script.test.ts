@@ -102,6 +102,7 @@ const HEADERS = [
   'Score',
   'Rank',
   'Recommendation',
+  'Archived',
 ];
 const col = (header: string): number => {
   const i = HEADERS.indexOf(header);
@@ -581,6 +582,18 @@ describe('recalculateScores', () => {
     if (!runs.has(key)) runs.set(key, freshRun(partners, seed));
     return runs.get(key)!;
   }
+
+  it('gives an archived partner (its page trashed in Notion) no rank, as the Rank formula does', () => {
+    const rankOfRow5 = (archived: boolean) => {
+      const wb = buildWorkbook(6, 77);
+      // Row 5 is the fixed partner rated 5 on every criterion: score 100, rank 1 unless archived.
+      if (archived) wb.scoring.setCell(5, col('Archived'), true);
+      loadBundle(wb.fakes).recalculateScores();
+      return wb.scoring.readBlock(5, SCORE + 1, 1, 1)[0]![0];
+    };
+    expect(rankOfRow5(false)).toBe(1);
+    expect(rankOfRow5(true)).toBe('');
+  });
 
   it('reads and writes a constant number of ranges, the same for 50 and 5,000 partners', () => {
     const counts = [50, 5000].map((n) => {

@@ -196,7 +196,11 @@ export function recalculateScores(): RecomputeSummary {
     const scores = rows.map((row) =>
       partnerScore(Object.fromEntries(model.criteria.map((c, i) => [c.key, row[firstRating + i]])), model),
     );
-    const ranks = rankScores(scores);
+    // Archived rows (their page was trashed in Notion) keep their score but get no rank, as the Rank formula.
+    const archivedCol = col('Archived');
+    const isArchived = (row: unknown[]) =>
+      archivedCol >= 0 && (row[archivedCol] === true || row[archivedCol] === 'TRUE');
+    const ranks = rankScores(scores.map((score, i) => (isArchived(rows[i]!) ? null : score)));
     const summary: RecomputeSummary = {
       partners: rows.length,
       Pursue: 0,

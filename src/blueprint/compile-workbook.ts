@@ -63,6 +63,7 @@ function layoutTable(spec: TableTabSpec, bp: Blueprint): TableLayout {
         header: col.header,
         letter: columnLetter(columns.length + 1),
         kind: col.kind,
+        ...(col.format ? { format: col.format } : {}),
         spec: col,
       });
     }
@@ -232,12 +233,30 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
       });
     if (col.kind === 'formula')
       protectedRanges.push({ range: dataRange(col.letter), description: `${col.header} is computed` });
+    if (col.kind === 'archived') {
+      validations.push({ range: dataRange(col.letter), checkbox: true });
+      protectedRanges.push({
+        range: dataRange(col.letter),
+        description:
+          'Archived: ticked when the row’s page is trashed in Notion; an archived row is kept, greyed and left out of every total',
+      });
+    }
   }
-  const conditionalFormats = spec.conditional_formats.map((cf) => {
+  const conditionalFormats: DesiredTab['conditionalFormats'] = [];
+  const archived = table.columns.find((c) => c.kind === 'archived');
+  if (archived) {
+    // First, so it wins over the other fills: the whole row greys when its Archived box is ticked.
+    conditionalFormats.push({
+      range: `A${table.firstDataRow}:${columnLetter(lastCol)}${Math.max(table.lastDataRow, table.firstDataRow)}`,
+      formula: `=$${archived.letter}${table.firstDataRow}=TRUE`,
+      fill: 'grey',
+    });
+  }
+  for (const cf of spec.conditional_formats) {
     const col = table.columns.find((c) => c.key === cf.column);
     if (!col) throw new Error(`conditional format on unknown column ${cf.column} of ${spec.key}`);
-    return { range: dataRange(col.letter), equals: cf.equals, fill: cf.fill };
-  });
+    conditionalFormats.push({ range: dataRange(col.letter), equals: cf.equals, fill: cf.fill });
+  }
   const widths = table.columns.map((c) => c.spec?.width ?? (c.kind === 'rating' ? 11 : 14));
   return {
     key: spec.key,

@@ -87,7 +87,9 @@ export interface DesiredTableColumn {
   key: string;
   header: string;
   letter: string;
-  kind: 'id' | 'input' | 'formula' | 'rating';
+  kind: 'id' | 'input' | 'formula' | 'rating' | 'archived';
+  /** How the column's cells are formatted (dates are written and read back as date serials). */
+  format?: CellFormat;
 }
 
 export interface DesiredTab {
@@ -96,8 +98,15 @@ export interface DesiredTab {
   frozenRows: number;
   columnWidths: number[];
   cells: DesiredCell[];
-  validations: { range: string; list?: string[]; between?: [number, number]; date?: boolean }[];
-  conditionalFormats: { range: string; equals: string; fill: Fill }[];
+  validations: {
+    range: string;
+    list?: string[];
+    between?: [number, number];
+    date?: boolean;
+    checkbox?: boolean;
+  }[];
+  /** A fill when a cell's text equals `equals`, or (whole rows) when the custom `formula` is true. */
+  conditionalFormats: { range: string; equals?: string; formula?: string; fill: Fill }[];
   /** Warning-only protection: ID column, header rows, formula columns. */
   protectedRanges: { range: string; description: string }[];
   table?: { headerRows: number; firstDataRow: number; lastDataRow: number; columns: DesiredTableColumn[] };

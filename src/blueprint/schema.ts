@@ -88,7 +88,8 @@ const blockCell = z.strictObject({ col: z.string().regex(/^[A-Z]{1,2}$/), ...val
 const columnSchema = z.strictObject({
   key: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case'),
   header: text,
-  kind: z.enum(['id', 'input', 'formula']),
+  /** `archived`: the checkbox the sync sets when a row's page is trashed in Notion (kept, greyed, out of totals). */
+  kind: z.enum(['id', 'input', 'formula', 'archived']),
   width: z.number().positive().optional(),
   format: cellFormat.optional(),
   formula: z.string().startsWith('=').optional(),

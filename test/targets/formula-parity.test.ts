@@ -158,3 +158,119 @@ describe('PBR Scoreboard status formula', () => {
     expect(new Set(actual)).toEqual(new Set(['Green', 'Yellow', 'Red', '']));
   });
 });
+
+describe('Archived rows (a page trashed in Notion)', () => {
+  it('leave every total, stage count and rank; the other rows still match the domain', () => {
+    const rand = prng(77);
+    const { hf, sheetId, names } = book;
+    const set = (name: string, value: number, offset = 0) => {
+      const at = names.get(name)!;
+      hf.setCellContents({ sheet: sheetId(at.sheet), row: at.row - 1 + offset, col: at.col - 1 }, value);
+    };
+    criteria.forEach((c, i) => {
+      set('Weights', c.weight, i);
+    });
+    set('MinCoverage', bp.scoring.min_coverage);
+    const clear = (tabKey: string, rows: number) => {
+      const t = tab(tabKey);
+      const sheet = sheetId(t.name);
+      for (let r = 0; r < rows; r++)
+        t.table!.columns.forEach((col, c) => {
+          if (col.kind !== 'formula')
+            hf.setCellContents({ sheet, row: t.table!.firstDataRow - 1 + r, col: c }, null);
+        });
+    };
+
+    // Partner Scoring: every third partner archived.
+    const scoring = tab('partner_scoring');
+    const sheet = sheetId(scoring.name);
+    const first = scoring.table!.firstDataRow - 1;
+    clear('partner_scoring', 50);
+    const partners = Array.from({ length: 15 }, (_, i) => ({
+      name: `Partner ${i}`,
+      stage: i % 2 === 0 ? 'Active' : 'Scoring',
+      archived: i % 3 === 0,
+      ratings: Object.fromEntries(criteria.map((c) => [c.key, 1 + Math.floor(rand() * 5)])),
+    }));
+    partners.forEach((p, i) => {
+      const put = (key: string, value: string | number | boolean) =>
+        hf.setCellContents({ sheet, row: first + i, col: colOf('partner_scoring', key) }, value);
+      put('name', p.name);
+      put('stage', p.stage);
+      if (p.archived) put('archived', true);
+      for (const c of criteria) put(c.key, p.ratings[c.key] as number);
+    });
+    const kept = partners.filter((p) => !p.archived);
+    const expected = scorePartners(kept, {
+      criteria: criteria.map((c) => ({ key: c.key, weight: c.weight })),
+      pursueAt: bp.scoring.thresholds.pursue,
+      nurtureAt: bp.scoring.thresholds.nurture,
+      minCoverage: bp.scoring.min_coverage,
+    });
+    const read = (row: number, key: string) =>
+      hf.getCellValue({ sheet, row, col: colOf('partner_scoring', key) });
+    const keptRows = partners.flatMap((p, i) => (p.archived ? [] : [i]));
+    expect(keptRows.map((i) => ({ score: read(first + i, 'score'), rank: read(first + i, 'rank') }))).toEqual(
+      expected.map((e) => ({ score: e.score ?? '', rank: e.rank ?? '' })),
+    );
+    for (const [i, p] of partners.entries()) if (p.archived) expect(read(first + i, 'rank')).toBe('');
+
+    const dashboard = sheetId(tab('dashboard').name);
+    const activeRow =
+      4 +
+      [
+        'Sourced',
+        'Researching',
+        'Discovery',
+        'Scoring',
+        'Negotiating',
+        'Signed',
+        'Launching',
+        'Active',
+      ].indexOf('Active');
+    const activeKept = kept.filter((p) => p.stage === 'Active').length;
+    expect(activeKept).toBeLessThan(partners.filter((p) => p.stage === 'Active').length);
+    expect(hf.getCellValue({ sheet: dashboard, row: activeRow, col: 11 })).toBe(activeKept);
+    const report = sheetId(tab('leadership_report').name);
+    expect(hf.getCellValue({ sheet: report, row: 6, col: 1 })).toBe(activeKept);
+
+    // Metrics: every fourth row archived, in the Dashboard's first two months.
+    const metrics = tab('metrics');
+    const msheet = sheetId(metrics.name);
+    const mfirst = metrics.table!.firstDataRow - 1;
+    clear('metrics', 20);
+    const months = [0, 1].map((r) => hf.getCellValue({ sheet: dashboard, row: 4 + r, col: 0 }) as number);
+    const rows = Array.from({ length: 16 }, (_, i) => ({
+      partner: `Partner ${i % 3}`,
+      month: months[i % 2]!,
+      leads: Math.floor(rand() * 10),
+      revenue: Math.floor(rand() * 1000),
+      archived: i % 4 === 1,
+    }));
+    rows.forEach((m, i) => {
+      const put = (key: string, value: string | number | boolean) =>
+        hf.setCellContents({ sheet: msheet, row: mfirst + i, col: colOf('metrics', key) }, value);
+      put('partner', m.partner);
+      put('month', m.month);
+      put('leads', m.leads);
+      put('revenue', m.revenue);
+      if (m.archived) put('archived', true);
+    });
+    const live = rows.filter((m) => !m.archived);
+    const dash = (row: number, col: number) => hf.getCellValue({ sheet: dashboard, row, col });
+    for (const [r, month] of months.entries()) {
+      const inMonth = live.filter((m) => m.month === month);
+      expect(dash(4 + r, 1)).toBe(inMonth.filter((m) => m.leads > 0).length); // active partners
+      expect(dash(4 + r, 2)).toBe(inMonth.reduce((n, m) => n + m.leads, 0)); // leads
+      expect(dash(4 + r, 5)).toBe(inMonth.reduce((n, m) => n + m.revenue, 0)); // revenue
+    }
+    expect(rows.reduce((n, m) => n + m.leads, 0)).toBeGreaterThan(live.reduce((n, m) => n + m.leads, 0));
+    // Leads per partner (Dashboard N/O) for the first partners on Partner Scoring.
+    for (let n = 0; n < 3; n++) {
+      expect(dash(4 + n, 13)).toBe(`Partner ${n}`);
+      expect(dash(4 + n, 14)).toBe(
+        live.filter((m) => m.partner === `Partner ${n}`).reduce((s, m) => s + m.leads, 0),
+      );
+    }
+  });
+});

@@ -445,6 +445,49 @@ describe('doctor names the switch that is off', () => {
   });
 });
 
+/** The blueprint as it was before the Archived column: no such column, no formula that reads it. */
+function withoutArchived(): string {
+  return editedTemplates({
+    'blueprint/workbook.yaml': (t) =>
+      t
+        .split('\n')
+        .filter((line) => !line.includes('kind: archived'))
+        .join('\n')
+        .replace(/,\{range:[a-z_]+\.archived\},"<>TRUE"/g, '')
+        .replace('OR({c:score}{r}="",{c:archived}{r}=TRUE())', '{c:score}{r}=""'),
+  });
+}
+
+describe('upgrading a workbook installed before the Archived column', () => {
+  it('reports the new Archived column of each synced tab instead of inserting it, and keeps every value', async () => {
+    const google = createFakeGoogle();
+    await google.listen();
+    try {
+      const config = parseConfig({ company: { name: 'Ridgeway Dispatch' } }, 'test', '2027-01-04');
+      const old = compile(loadBlueprint(withoutArchived()), config);
+      expect(JSON.stringify(old.workbook)).not.toContain('archived');
+      const { spreadsheetId } = await installWorkbook(apiOf(google), old, null);
+      const result = await installWorkbook(apiOf(google), ws, null);
+      expect(result.action).toBe('upgraded');
+      expect(result.addedTabs).toEqual([]);
+      expect(result.skippedColumns).toEqual([
+        'Partner Scoring: Archived',
+        'ICP Analysis: Archived',
+        'Metrics: Archived',
+        'PBR Scoreboard: Archived',
+      ]);
+      const got = await apiOf(google).sheets.spreadsheets.values.get({
+        spreadsheetId,
+        range: 'Dashboard!C5',
+        valueRenderOption: 'FORMULA',
+      });
+      expect(String(got.data.values?.[0]?.[0])).not.toContain('"<>TRUE"'); // formulas a person may have edited stay
+    } finally {
+      await google.close();
+    }
+  });
+});
+
 describe('re-install after the config changes', () => {
   it('updates the title, company cell and type terms in one batchUpdate, keeps typed values, then writes 0', async () => {
     const google = createFakeGoogle({ recordBodies: true });

@@ -91,45 +91,52 @@ export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer>
     });
     for (const cell of tab.cells) writeCell(sheet, cell);
     for (const v of tab.validations) {
-      const rule: ExcelJS.DataValidation = v.list
+      const rule: ExcelJS.DataValidation = v.checkbox
         ? {
             type: 'list',
             allowBlank: true,
-            formulae: [`"${v.list.join(',')}"`],
+            formulae: ['"TRUE,FALSE"'],
             showErrorMessage: true,
-            error: `Choose one of: ${v.list.join(', ')}`,
+            error: 'TRUE or FALSE',
           }
-        : v.between
+        : v.list
           ? {
-              type: 'decimal',
-              operator: 'between',
+              type: 'list',
               allowBlank: true,
-              formulae: v.between,
+              formulae: [`"${v.list.join(',')}"`],
               showErrorMessage: true,
-              error: `Enter a number from ${v.between[0]} to ${v.between[1]}`,
+              error: `Choose one of: ${v.list.join(', ')}`,
             }
-          : {
-              type: 'date',
-              operator: 'greaterThan',
-              allowBlank: true,
-              formulae: [new Date(Date.UTC(2000, 0, 1))],
-              showErrorMessage: true,
-              error: 'Enter a date',
-            };
+          : v.between
+            ? {
+                type: 'decimal',
+                operator: 'between',
+                allowBlank: true,
+                formulae: v.between,
+                showErrorMessage: true,
+                error: `Enter a number from ${v.between[0]} to ${v.between[1]}`,
+              }
+            : {
+                type: 'date',
+                operator: 'greaterThan',
+                allowBlank: true,
+                formulae: [new Date(Date.UTC(2000, 0, 1))],
+                showErrorMessage: true,
+                error: 'Enter a date',
+              };
       if (!hasRangeValidations(sheet)) throw new Error('exceljs no longer exposes worksheet.dataValidations');
       sheet.dataValidations.add(v.range, rule);
     }
     for (const cf of tab.conditionalFormats) {
+      const style: Partial<ExcelJS.Style> = {
+        fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: FILLS[cf.fill] } },
+      };
       sheet.addConditionalFormatting({
         ref: cf.range,
         rules: [
-          {
-            type: 'cellIs',
-            operator: 'equal',
-            formulae: [`"${cf.equals}"`],
-            priority: 1,
-            style: { fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: FILLS[cf.fill] } } },
-          },
+          cf.formula !== undefined
+            ? { type: 'expression', formulae: [cf.formula.replace(/^=/, '')], priority: 1, style }
+            : { type: 'cellIs', operator: 'equal', formulae: [`"${cf.equals}"`], priority: 1, style },
         ],
       });
     }

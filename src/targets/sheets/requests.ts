@@ -25,7 +25,8 @@ export const FILL_GUARD_METADATA_ID = 770_400_001;
 /** Google recommends at most 2 MB per request; batches stay under this many bytes of JSON. */
 export const MAX_BATCH_BYTES = 1_800_000;
 
-const NUMBER_FORMATS: Record<CellFormat, sheets_v4.Schema$NumberFormat> = {
+/** The number format of each blueprint cell format (the sync writes dates with it too). */
+export const NUMBER_FORMATS: Record<CellFormat, sheets_v4.Schema$NumberFormat> = {
   number: { type: 'NUMBER', pattern: '0.0' },
   integer: { type: 'NUMBER', pattern: '0' },
   percent: { type: 'PERCENT', pattern: '0%' },
@@ -184,7 +185,9 @@ export function tabRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$
       ? { type: 'ONE_OF_LIST', values: v.list.map((userEnteredValue) => ({ userEnteredValue })) }
       : v.between
         ? { type: 'NUMBER_BETWEEN', values: v.between.map((n) => ({ userEnteredValue: String(n) })) }
-        : { type: 'DATE_IS_VALID' };
+        : v.checkbox
+          ? { type: 'BOOLEAN' }
+          : { type: 'DATE_IS_VALID' };
     requests.push({
       setDataValidation: {
         range: gridRange(sheetId, v.range),
@@ -199,7 +202,10 @@ export function tabRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$
         rule: {
           ranges: [gridRange(sheetId, cf.range)],
           booleanRule: {
-            condition: { type: 'TEXT_EQ', values: [{ userEnteredValue: cf.equals }] },
+            condition:
+              cf.formula !== undefined
+                ? { type: 'CUSTOM_FORMULA', values: [{ userEnteredValue: cf.formula }] }
+                : { type: 'TEXT_EQ', values: [{ userEnteredValue: cf.equals ?? '' }] },
             format: { backgroundColor: FILLS[cf.fill] },
           },
         },

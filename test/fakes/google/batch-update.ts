@@ -8,6 +8,7 @@ import {
   deleteDeveloperMetadata,
   updateDeveloperMetadata,
 } from './requests-metadata.js';
+import { moveDimension, sortRange } from './requests-move.js';
 import {
   addChart,
   addConditionalFormatRule,
@@ -77,6 +78,8 @@ const HANDLERS: Record<string, { handler: RequestHandler; fields: readonly strin
   },
   deleteDeveloperMetadata: { handler: deleteDeveloperMetadata as RequestHandler, fields: ['dataFilter'] },
   addChart: { handler: addChart as RequestHandler, fields: ['chart'] },
+  moveDimension: { handler: moveDimension as RequestHandler, fields: ['destinationIndex', 'source'] },
+  sortRange: { handler: sortRange as RequestHandler, fields: ['range', 'sortSpecs'] },
 };
 
 /** Every kind sheets_v4.Schema$Request declares; a known kind the fake does not model answers 501. */

@@ -1,0 +1,251 @@
+// The Sheets side's one write: every table's changes, the Sync Log rows and the sync state, in one spreadsheets.batchUpdate.
+import type { sheets_v4 } from '@googleapis/sheets';
+import type { GoogleApi } from '../targets/sheets/google-api.js';
+import { batches, NUMBER_FORMATS } from '../targets/sheets/requests.js';
+import { CellWrites } from './sheets-cells.js';
+import type { LocatedTable } from './sheets-layout.js';
+import { LOG_COLUMNS, type SyncLogEntry } from './sheets-log.js';
+import type { SheetsSideRead } from './sheets-read.js';
+import {
+  desiredStateRows,
+  METADATA_STATE,
+  STATE_METADATA_VALUE,
+  STATE_TITLE,
+  stateRequests,
+} from './sheets-state.js';
+import { ARCHIVED_COLUMN, ID_COLUMN } from './sheets-tables.js';
+import { extendedValue, needsDateFormat } from './sheets-values.js';
+import type { RowValues, SyncValue, TableBaseline, TablePlan } from './types.js';
+
+export interface SheetsWriteOptions {
+  /** The baseline to store per table (default: each written plan's `baseline`); blocked tables keep theirs. */
+  baseline?: ReadonlyMap<string, TableBaseline>;
+  /** Cursors to store (opaque text per table); tables not named keep their stored cursor. */
+  cursor?: ReadonlyMap<string, string>;
+  /** This run's ID and time, recorded in the state tab (the ID also tells whether an unconfirmed write landed). */
+  run?: { id: string; at: string };
+}
+
+export interface SheetsWritePlan {
+  requests: sheets_v4.Schema$Request[];
+  /** The batch adds the sync-state tab (the first sync of a workbook). */
+  createsState: { sheetId: number } | null;
+  counts: { updated: number; appended: number; archived: number; logged: number };
+  /** Tables whose new rows went below the rows the blueprint's totals cover. */
+  overflow: string[];
+  warnings: string[];
+}
+
+/** A write into a blueprint formula column is a bug upstream: the planner never sends Sheets-owned fields. */
+function columnFor(
+  table: LocatedTable,
+  field: string,
+): { index: number; format: LocatedTable['spec']['columns'][number]['format'] } {
+  const spec = table.spec.fields.find((f) => f.key === field);
+  if (!spec) throw new Error(`sync: ${table.spec.key} has no field "${field}"`);
+  const column = table.spec.columns.find((c) => c.key === spec.column);
+  if (column?.kind === 'formula')
+    throw new Error(
+      `sync: refusing to write "${field}" into ${table.title}'s formula column "${spec.column}"`,
+    );
+  if (spec.owner !== 'notion')
+    throw new Error(`sync: refusing to write the workbook-owned field "${field}" into ${table.title}`);
+  return { index: table.columns.get(spec.column)!, format: column?.format };
+}
+
+function putValues(cells: CellWrites, table: LocatedTable, row: number, values: RowValues): void {
+  for (const [field, value] of Object.entries(values)) {
+    const { index, format } = columnFor(table, field);
+    const data: sheets_v4.Schema$CellData = {};
+    const entered = extendedValue(value, format);
+    if (entered) data.userEnteredValue = entered;
+    cells.set(table.sheetId, row, index, {
+      data,
+      ...(needsDateFormat(value, format) && format ? { numberFormat: NUMBER_FORMATS[format] } : {}),
+    });
+  }
+}
+
+const logText = (value: SyncValue): sheets_v4.Schema$CellData =>
+  value === null || value === '' ? {} : { userEnteredValue: { stringValue: String(value) } };
+
+/**
+ * Pure: every request of a sync's write. Each table's updates, appends (into the first empty rows at the
+ * table's end) and Archived flags; the Sync Log rows after its last row; the state rows that changed. Every
+ * write goes to a fixed place (cells, never appendCells), so the batch is safe to send again. A plan the
+ * mass-archive guard blocked writes nothing, and its table keeps its baseline. No change at all: no request.
+ */
+export function sheetsWriteRequests(
+  read: SheetsSideRead,
+  plans: readonly TablePlan[],
+  log: readonly SyncLogEntry[],
+  options: SheetsWriteOptions = {},
+): SheetsWritePlan {
+  const cells = new CellWrites();
+  const grow = new Map<number, number>();
+  const need = (sheetId: number, rowCount: number, rows: number) => {
+    if (rows > rowCount) grow.set(sheetId, Math.max(grow.get(sheetId) ?? 0, rows - rowCount));
+  };
+  const plan: SheetsWritePlan = {
+    requests: [],
+    createsState: null,
+    counts: { updated: 0, appended: 0, archived: 0, logged: 0 },
+    overflow: [],
+    warnings: [],
+  };
+  const baseline = new Map(read.baseline);
+
+  for (const p of plans) {
+    const table = read.layout.tables.get(p.table);
+    if (!table) throw new Error(`sync: table "${p.table}" was not read`);
+    if (p.blocked) continue;
+    for (const u of p.sheetUpdates) {
+      putValues(cells, table, u.row - 1, u.values);
+      plan.counts.updated += 1;
+    }
+    const id = table.columns.get(ID_COLUMN)!;
+    p.sheetAppends.forEach((a, i) => {
+      const row = table.nextRow + i;
+      cells.set(table.sheetId, row, id, { data: { userEnteredValue: { stringValue: a.pageId } } });
+      putValues(cells, table, row, a.values);
+    });
+    if (p.sheetAppends.length) {
+      const end = table.nextRow + p.sheetAppends.length;
+      need(table.sheetId, table.rowCount, end);
+      if (end > table.spec.lastDataRow)
+        plan.overflow.push(
+          `${table.title}: rows ${Math.max(table.nextRow, table.spec.lastDataRow) + 1}-${end} are below the ${table.spec.lastDataRow} rows the workbook's totals cover`,
+        );
+      plan.counts.appended += p.sheetAppends.length;
+    }
+    const archived = table.columns.get(ARCHIVED_COLUMN);
+    if (archived === undefined && p.sheetArchive.length)
+      plan.warnings.push(`${table.title}: ${p.sheetArchive.length} row(s) not marked (no Archived column)`);
+    if (archived !== undefined)
+      for (const a of p.sheetArchive) {
+        cells.set(table.sheetId, a.row - 1, archived, {
+          data: { userEnteredValue: { boolValue: a.archived } },
+        });
+        plan.counts.archived += 1;
+      }
+    baseline.set(p.table, options.baseline?.get(p.table) ?? p.baseline);
+  }
+
+  const logSheet = read.layout.log;
+  if (log.length && !logSheet)
+    plan.warnings.push('the workbook has no Sync Log tab: the log is in the output only');
+  if (log.length && logSheet) {
+    log.forEach((entry, i) => {
+      for (const [field, key] of Object.entries(LOG_COLUMNS) as [keyof SyncLogEntry, string][]) {
+        const col = logSheet.columns.get(key);
+        if (col !== undefined)
+          cells.set(logSheet.sheetId, logSheet.nextRow + i, col, { data: logText(entry[field]) });
+      }
+    });
+    need(logSheet.sheetId, logSheet.rowCount, logSheet.nextRow + log.length);
+    plan.counts.logged = log.length;
+  }
+
+  const cursor = new Map([...read.cursor, ...(options.cursor ?? [])]);
+  const ids = [...read.layout.sheetIds];
+  const newTab = {
+    sheetId: Math.max(0, ...ids) + 1,
+    title: uniqueTitle(read.layout.titles),
+  };
+  const managed = (table: string) => read.baseline.has(table);
+  const state = (run: { id: string; data: string } | null) =>
+    stateRequests(
+      { grid: read.layout.state, state: read.state },
+      desiredStateRows(baseline, cursor, run),
+      newTab,
+      managed,
+    );
+  const withoutRun = state(read.lastRun);
+  const changed = cells.size > 0 || withoutRun.requests.length > 0;
+  if (!changed) return plan;
+  const run = options.run
+    ? { id: options.run.id, data: JSON.stringify({ at: options.run.at, ...plan.counts }) }
+    : read.lastRun;
+  const stateWrites = state(run);
+  const growth: sheets_v4.Schema$Request[] = [...grow].map(([sheetId, length]) => ({
+    appendDimension: { sheetId, dimension: 'ROWS', length: length + 100 },
+  }));
+  // Grids grow first (appendDimension adds rows: sent twice, it only leaves more blank rows at the end).
+  plan.requests = [...growth, ...cells.requests(), ...stateWrites.requests];
+  if (stateWrites.creates) plan.createsState = { sheetId: newTab.sheetId };
+  return plan;
+}
+
+function uniqueTitle(titles: ReadonlySet<string>): string {
+  const taken = new Set([...titles].map((t) => t.toLowerCase()));
+  let title = STATE_TITLE;
+  for (let n = 2; taken.has(title.toLowerCase()); n++) title = `${STATE_TITLE} ${n}`;
+  return title;
+}
+
+export interface SheetsWriteResult extends Omit<SheetsWritePlan, 'requests'> {
+  /** batchUpdate calls made: 0 when nothing changed, 1 unless the payload passed Google's 2 MB advice. */
+  calls: number;
+  requests: number;
+}
+
+/**
+ * Writes a sync's Sheets side in one spreadsheets.batchUpdate (more only past the 2 MB payload advice; in
+ * order, the state last, so the baseline and cursor never run ahead of the rows). Call it after the Notion
+ * writes: a batch is all or nothing, so the tables, the log and the new baseline land together or not at all.
+ * Every write is at a fixed place, so a batch whose answer was lost is sent again; only the batch that adds
+ * the state tab is not (a second addSheet would fail): it is looked up by the tab it adds instead.
+ */
+export async function writeSheetsSide(
+  api: GoogleApi,
+  read: SheetsSideRead,
+  plans: readonly TablePlan[],
+  log: readonly SyncLogEntry[],
+  options: SheetsWriteOptions = {},
+): Promise<SheetsWriteResult> {
+  const plan = sheetsWriteRequests(read, plans, log, options);
+  const { requests, ...rest } = plan;
+  const all = requests.length ? batches(requests) : [];
+  for (const batch of all) {
+    const requestBody: sheets_v4.Schema$BatchUpdateSpreadsheetRequest = { requests: batch };
+    const creates =
+      plan.createsState !== null &&
+      batch.some((r) => r.addSheet?.properties?.sheetId === plan.createsState?.sheetId);
+    const lookup = creates
+      ? { lookup: () => stateTabExists(api, read.spreadsheetId, plan.createsState!.sheetId) }
+      : {};
+    await api.call(
+      'writing the sync to the workbook',
+      !creates,
+      true,
+      async () => {
+        await api.sheets.spreadsheets.batchUpdate({ spreadsheetId: read.spreadsheetId, requestBody });
+        return true as const;
+      },
+      { body: 'any', ...lookup },
+    );
+  }
+  return { ...rest, calls: all.length, requests: requests.length };
+}
+
+/** Whether the batch that adds the state tab landed after all (a batch is atomic: the tab means all of it). */
+async function stateTabExists(
+  api: GoogleApi,
+  spreadsheetId: string,
+  sheetId: number,
+): Promise<true | undefined> {
+  const got = await api.call('checking whether the sync was written', true, false, () =>
+    api.sheets.spreadsheets.get({
+      spreadsheetId,
+      fields: 'sheets(properties(sheetId),developerMetadata(metadataKey,metadataValue))',
+    }),
+  );
+  const found = (got.data.sheets ?? []).some(
+    (s) =>
+      s.properties?.sheetId === sheetId &&
+      (s.developerMetadata ?? []).some(
+        (m) => m.metadataKey === METADATA_STATE && m.metadataValue === STATE_METADATA_VALUE,
+      ),
+  );
+  return found ? true : undefined;
+}
