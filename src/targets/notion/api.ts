@@ -45,7 +45,7 @@ export interface NotionApiOptions {
   settleMs?: number;
 }
 
-/** Network errors that mean the host was never reached: retrying in a few seconds will not help. */
+/** Network errors that mean the host could not be reached at all: retrying in a few seconds will not help. */
 const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /** The error code under a fetch failure (undici puts the system error in `cause`, sometimes nested). */
