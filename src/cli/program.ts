@@ -12,6 +12,8 @@ import { registerInit } from './commands/init.js';
 import { registerPlanAndInstall } from './commands/install.js';
 import { registerLogin } from './commands/login.js';
 import { registerSelftest } from './commands/selftest.js';
+import { registerStatus } from './commands/status.js';
+import { registerSync } from './commands/sync.js';
 import { type GlobalOptions, type Io, Printer, redactingIo } from './io.js';
 
 export interface CommandContext {
@@ -68,6 +70,8 @@ export function makeProgram(rawIo: Io, secrets: Set<string> = knownSecrets(rawIo
   registerLogin(program, ctx);
   registerDoctor(program, ctx);
   registerSelftest(program, ctx);
+  registerSync(program, ctx);
+  registerStatus(program, ctx);
   return program;
 }
 

@@ -26,6 +26,7 @@ export {
   openNotionTable,
   openSyncedTable,
   readRegistry,
+  readRegistryAtHub,
 } from './notion-source.js';
 export { PageTitles } from './notion-titles.js';
 export { syncValueOf, valueRequest } from './notion-values.js';

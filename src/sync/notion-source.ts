@@ -46,19 +46,35 @@ export async function readRegistry(
       (b) => b.type === 'child_page' && b.child_page.title === hubTitle,
     );
     for (const hub of hubs) {
-      const page = (await childBlocks(api, hub.id, me.id)).find(
-        (b) => b.type === 'child_page' && b.child_page.title === REGISTRY_TITLE,
-      );
-      if (!page) continue;
-      for (const block of await childBlocks(api, page.id, me.id)) {
-        if (block.type !== 'code') continue;
-        const registry = parseRegistry(block.code.rich_text.map((t) => t.plain_text).join(''));
-        if (registry) return registry;
-      }
+      const registry = await registryUnder(api, hub.id, me.id);
+      if (registry) return registry;
     }
     return null;
   } catch (error) {
     throw mapNotionError(error, 'reading the install registry', rootId);
+  }
+}
+
+async function registryUnder(api: NotionApi, hubId: string, botId: string): Promise<Registry | null> {
+  const page = (await childBlocks(api, hubId, botId)).find(
+    (b) => b.type === 'child_page' && b.child_page.title === REGISTRY_TITLE,
+  );
+  if (!page) return null;
+  for (const block of await childBlocks(api, page.id, botId)) {
+    if (block.type !== 'code') continue;
+    const registry = parseRegistry(block.code.rich_text.map((t) => t.plain_text).join(''));
+    if (registry) return registry;
+  }
+  return null;
+}
+
+/** The install registry under a known hub page (the sync remembers the hub): two block listings. */
+export async function readRegistryAtHub(api: NotionApi, hubId: string): Promise<Registry | null> {
+  try {
+    const me = await api.me();
+    return await registryUnder(api, hubId, me.id);
+  } catch (error) {
+    throw mapNotionError(error, 'reading the install registry', hubId);
   }
 }
 

@@ -4,7 +4,13 @@ import { PnError } from '../platform/errors.js';
 import { METADATA_COLUMN, METADATA_TAB } from '../targets/sheets/requests.js';
 import { columnsByMetadata, type Grid, gridOf } from './sheets-grid.js';
 import { isStateTab } from './sheets-state.js';
-import { ARCHIVED_COLUMN, ID_COLUMN, type SheetsTableSpec, SYNC_LOG_TAB } from './sheets-tables.js';
+import {
+  ARCHIVED_COLUMN,
+  ID_COLUMN,
+  type SheetsTableSpec,
+  START_TAB,
+  SYNC_LOG_TAB,
+} from './sheets-tables.js';
 import { readCell } from './sheets-values.js';
 import type { SheetRow } from './types.js';
 
@@ -33,6 +39,8 @@ export interface SheetsLayout {
   log: LocatedLog | null;
   /** The hidden sync-state tab, when a sync has written it. */
   state: Grid | null;
+  /** The Start tab (found by its tab tag), where the sync shows its health. */
+  start: { sheetId: number; title: string } | null;
   /** Every sheet ID and title in use (a new tab takes neither). */
   sheetIds: Set<number>;
   titles: Set<string>;
@@ -76,6 +84,9 @@ export function locate(book: sheets_v4.Schema$Spreadsheet, tables: readonly Shee
     tables: new Map(),
     log: null,
     state: grids.find(isStateTab) ?? null,
+    start: byTab.has(START_TAB)
+      ? { sheetId: byTab.get(START_TAB)!.sheetId, title: byTab.get(START_TAB)!.title }
+      : null,
     sheetIds: new Set(grids.map((g) => g.sheetId)),
     titles: new Set(grids.map((g) => g.title)),
     warnings,

@@ -7,6 +7,8 @@ export const ID_COLUMN = 'id';
 export const ARCHIVED_COLUMN = 'archived';
 /** The workbook tab the sync appends its log rows to. */
 export const SYNC_LOG_TAB = 'sync_log';
+/** The workbook's Start tab: the sync's health (last run, rows changed, open conflicts) is shown there. */
+export const START_TAB = 'start';
 
 export interface SheetsColumnSpec {
   /** The column's developer-metadata key (its blueprint key). */

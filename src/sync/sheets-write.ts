@@ -22,9 +22,17 @@ export interface SheetsWriteOptions {
   baseline?: ReadonlyMap<string, TableBaseline>;
   /** Cursors to store (opaque text per table); tables not named keep their stored cursor. */
   cursor?: ReadonlyMap<string, string>;
-  /** This run's ID and time, recorded in the state tab (the ID also tells whether an unconfirmed write landed). */
-  run?: { id: string; at: string };
+  /**
+   * This run's ID and time, recorded in the state tab (the ID also tells whether an unconfirmed write landed);
+   * `data` is kept with the counts in the run's record (the CLI's summary, what `status` prints).
+   */
+  run?: { id: string; at: string; data?: Record<string, unknown> };
+  /** Label/value lines shown on the Start tab (sync health), written in the same batch as the run. */
+  health?: readonly { label: string; value: string }[];
 }
+
+/** Where the Start tab shows the sync's health: its first line (0-based row), labels in A, values in B. */
+export const HEALTH_ROW = 17;
 
 export interface SheetsWritePlan {
   requests: sheets_v4.Schema$Request[];
@@ -164,14 +172,41 @@ export function sheetsWriteRequests(
   const changed = cells.size > 0 || withoutRun.requests.length > 0;
   if (!changed) return plan;
   const run = options.run
-    ? { id: options.run.id, data: JSON.stringify({ at: options.run.at, ...plan.counts }) }
+    ? {
+        id: options.run.id,
+        data: JSON.stringify({ at: options.run.at, ...plan.counts, ...(options.run.data ?? {}) }),
+      }
     : read.lastRun;
   const stateWrites = state(run);
+  const start = read.layout.start;
+  const health: sheets_v4.Schema$Request[] =
+    options.run && start && options.health?.length
+      ? [
+          {
+            updateCells: {
+              range: {
+                sheetId: start.sheetId,
+                startRowIndex: HEALTH_ROW,
+                endRowIndex: HEALTH_ROW + options.health.length,
+                startColumnIndex: 0,
+                endColumnIndex: 2,
+              },
+              rows: options.health.map((h) => ({
+                values: [
+                  { userEnteredValue: { stringValue: h.label } },
+                  { userEnteredValue: { stringValue: h.value } },
+                ],
+              })),
+              fields: 'userEnteredValue',
+            },
+          },
+        ]
+      : [];
   const growth: sheets_v4.Schema$Request[] = [...grow].map(([sheetId, length]) => ({
     appendDimension: { sheetId, dimension: 'ROWS', length: length + 100 },
   }));
   // Grids grow first (appendDimension adds rows: sent twice, it only leaves more blank rows at the end).
-  plan.requests = [...growth, ...cells.requests(), ...stateWrites.requests];
+  plan.requests = [...growth, ...cells.requests(), ...health, ...stateWrites.requests];
   if (stateWrites.creates) plan.createsState = { sheetId: newTab.sheetId };
   return plan;
 }

@@ -1,0 +1,58 @@
+// Pure: what a sync run keeps per table in the state tab's cursor cell — the Notion cursor and the rows already reported.
+import { fingerprint, type NotionCursor, START_CURSOR } from './cursor.js';
+import type { TablePlan } from './types.js';
+
+/** One table's stored cursor: where the Notion read stopped, and what the Sync Log already reported. */
+export interface TableCursor {
+  notion: NotionCursor;
+  /** Keys of rows without a Notion ID (and duplicate IDs) already logged: each is logged once, not every run. */
+  reported: string[];
+}
+
+/** The stored text as a TableCursor; anything unreadable (or absent) starts over with a full pass. */
+export function parseTableCursor(text: string | undefined): TableCursor {
+  if (!text) return { notion: START_CURSOR, reported: [] };
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+    const p = parsed as Partial<TableCursor>;
+    const n = p.notion;
+    const notion: NotionCursor =
+      n && typeof n === 'object' && (typeof n.minute === 'string' || n.minute === null)
+        ? {
+            minute: n.minute,
+            seen: typeof n.seen === 'object' && n.seen !== null ? n.seen : {},
+            runsSinceFull: Number.isFinite(n.runsSinceFull) ? n.runsSinceFull : 0,
+          }
+        : START_CURSOR;
+    const reported = Array.isArray(p.reported) ? p.reported.filter((r) => typeof r === 'string') : [];
+    return { notion, reported };
+  } catch {
+    return { notion: START_CURSOR, reported: [] };
+  }
+}
+
+export function tableCursorText(cursor: TableCursor): string {
+  return JSON.stringify({ notion: cursor.notion, reported: [...cursor.reported].sort() });
+}
+
+/** The key of an orphan row (by its values, not its position: sorting must not make it new) or a duplicate. */
+function reportKeys(plan: TablePlan): Map<string, 'orphan' | 'duplicate'> {
+  const keys = new Map<string, 'orphan' | 'duplicate'>();
+  for (const o of plan.orphans) keys.set(`o:${fingerprint({ values: o.values, trashed: false })}`, 'orphan');
+  for (const d of plan.duplicateRows) keys.set(`d:${d.pageId}`, 'duplicate');
+  return keys;
+}
+
+/**
+ * The plan as the Sync Log should see it: only orphans and duplicates not reported by an earlier run
+ * (the rest are still counted in the summary), and the keys to store: those still present.
+ */
+export function unreported(plan: TablePlan, cursor: TableCursor): { plan: TablePlan; reported: string[] } {
+  const done = new Set(cursor.reported);
+  const orphans = plan.orphans.filter(
+    (o) => !done.has(`o:${fingerprint({ values: o.values, trashed: false })}`),
+  );
+  const duplicateRows = plan.duplicateRows.filter((d) => !done.has(`d:${d.pageId}`));
+  return { plan: { ...plan, orphans, duplicateRows }, reported: [...reportKeys(plan).keys()].sort() };
+}

@@ -1,0 +1,405 @@
+// One sync run, I/O at the edge: read the workbook once, read Notion per table, plan, write Notion, then one Sheets batch.
+import type { Client } from '@notionhq/client';
+import type { DesiredWorkspace } from '../blueprint/desired.js';
+import { PnError } from '../platform/errors.js';
+import type { NotionApi } from '../targets/notion/api.js';
+import type { Registry } from '../targets/notion/registry.js';
+import type { CallOptions, GoogleApi } from '../targets/sheets/google-api.js';
+import { advance, fullPassDue } from './cursor.js';
+import {
+  applyNotionUpdates,
+  type NotionRead,
+  type NotionTable,
+  openSyncedTable,
+  PageTitles,
+  readNotionRows,
+  readRegistry,
+  readRegistryAtHub,
+  rowsAfterWrite,
+} from './notion-side.js';
+import { planTable } from './planner.js';
+import { parseTableCursor, type TableCursor, tableCursorText, unreported } from './run-state.js';
+import {
+  logEntriesOf,
+  readSheetsSide,
+  type SheetsTableSpec,
+  sheetsTablesOf,
+  tableSpecOf,
+  writeSheetsSide,
+} from './sheets-side.js';
+import type { Conflict, NotionRow, TableBaseline, TablePlan } from './types.js';
+import { findSyncWorkbook, hubFromStartTab } from './workbook.js';
+
+/** A full pass (finds trashed and deleted pages) every this many runs, counting runs that stored a cursor. */
+export const DEFAULT_FULL_EVERY = 12;
+
+export interface SyncRunOptions {
+  full?: boolean;
+  dryRun?: boolean;
+  allowMassArchive?: boolean;
+  /** The Notion page the workspace was installed under; else the hub the last run stored, else the Start tab's link. */
+  rootId?: string | null;
+  fullEvery?: number;
+  now?: Date;
+  progress?: (line: string) => void;
+}
+
+export interface TableRunSummary {
+  table: string;
+  name: string;
+  full: boolean;
+  /** Notion pages read that were news (an incremental read drops what the cursor already synced). */
+  read: number;
+  notionUpdated: number;
+  sheetsUpdated: number;
+  appended: number;
+  archived: number;
+  conflicts: number;
+  orphans: number;
+  duplicates: number;
+  blocked: string | null;
+}
+
+export interface SyncRunSummary {
+  runId: string;
+  at: string;
+  dryRun: boolean;
+  spreadsheetId: string;
+  hubId: string;
+  /** Whether anything was written (a no-op run writes nothing on either side). */
+  wrote: boolean;
+  rowsChanged: number;
+  tables: TableRunSummary[];
+  conflicts: Conflict[];
+  /** Sync Log rows written (new orphans and duplicates are logged once). */
+  logged: number;
+  /** API calls this run made (each logical call once; retries not counted). */
+  calls: { notion: number; google: number };
+  warnings: string[];
+}
+
+/** Counts every call that goes through each API's retry layer, until `stop()`. */
+function meter(notion: NotionApi, google: GoogleApi) {
+  const counts = { notion: 0, google: 0 };
+  const nCall = notion.call;
+  const gCall = google.call;
+  notion.call = <T>(idempotent: boolean, run: (c: Client) => Promise<T>): Promise<T> => {
+    counts.notion += 1;
+    return nCall.call(notion, idempotent, run) as Promise<T>;
+  };
+  google.call = <T>(
+    doing: string,
+    idempotent: boolean,
+    write: boolean,
+    run: () => Promise<T>,
+    options?: CallOptions<T>,
+  ): Promise<T> => {
+    counts.google += 1;
+    return gCall.call(google, doing, idempotent, write, run, options as CallOptions<unknown>) as Promise<T>;
+  };
+  return {
+    counts,
+    stop: () => {
+      notion.call = nCall;
+      google.call = gCall;
+    },
+  };
+}
+
+async function registryOf(
+  notion: NotionApi,
+  google: GoogleApi,
+  ws: DesiredWorkspace,
+  spreadsheetId: string,
+  rootId: string | null | undefined,
+  lastHub: string | undefined,
+): Promise<{ registry: Registry; hubId: string }> {
+  let registry: Registry | null = null;
+  let hubId = lastHub ?? null;
+  if (rootId) registry = await readRegistry(notion, rootId, ws.hub.title);
+  else {
+    hubId ??= await hubFromStartTab(google, spreadsheetId);
+    if (hubId) registry = await readRegistryAtHub(notion, hubId);
+  }
+  const found = registry?.entries[ws.hub.key]?.id ?? hubId;
+  if (!registry || !found)
+    throw new PnError('INPUT_INVALID', 'no installed Partnernomics workspace found in Notion', {
+      hint: rootId
+        ? 'check --root: it must be the page `install --target notion` was run with'
+        : 'pass --root <the page you installed under>',
+    });
+  return { registry, hubId: found };
+}
+
+function lastRunHub(data: string | undefined): string | undefined {
+  try {
+    const parsed: unknown = data ? JSON.parse(data) : undefined;
+    const hub = (parsed as { hub?: unknown } | undefined)?.hub;
+    return typeof hub === 'string' && hub ? hub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One sync. Order: Notion first, then the one Sheets batch that also records the baseline and the cursor, so
+ * a run stopped between them plans the same (idempotent) writes again. A table the mass-archive guard blocks
+ * stops the run before anything is written. `dryRun` plans and writes nothing.
+ */
+export async function runSync(
+  notion: NotionApi,
+  google: GoogleApi,
+  ws: DesiredWorkspace,
+  options: SyncRunOptions = {},
+): Promise<SyncRunSummary> {
+  const m = meter(notion, google);
+  try {
+    const cache: Where = {};
+    const first = await syncOnce(notion, google, ws, options, m.counts, cache);
+    // Rows the workbook's formulas read changed: Score, Rank and Recommendation are recomputed now, so one
+    // more (incremental) pass brings them back to Notion in this same command instead of the next run.
+    const settle = first.tables.some(
+      (t) => t.sheetsUpdated + t.appended + t.archived > 0 && owns(ws, t.table),
+    );
+    if (options.dryRun || !settle) return first;
+    const second = await syncOnce(notion, google, ws, { ...options, full: false }, m.counts, cache);
+    return merge(first, second);
+  } finally {
+    m.stop();
+  }
+}
+
+/** Whether a table has fields the workbook computes (written back to Notion). */
+function owns(ws: DesiredWorkspace, table: string): boolean {
+  return ws.sync.some((m) => m.sheet === table && m.fields.some((f) => f.owner === 'sheets'));
+}
+
+/** The summary of a run made of two passes: counts added, conflicts and warnings of both. */
+function merge(a: SyncRunSummary, b: SyncRunSummary): SyncRunSummary {
+  const tables = a.tables.map((t) => {
+    const u = b.tables.find((x) => x.table === t.table);
+    if (!u) return t;
+    return {
+      ...t,
+      read: t.read + u.read,
+      notionUpdated: t.notionUpdated + u.notionUpdated,
+      sheetsUpdated: t.sheetsUpdated + u.sheetsUpdated,
+      appended: t.appended + u.appended,
+      archived: t.archived + u.archived,
+      conflicts: t.conflicts + u.conflicts,
+      orphans: u.orphans,
+      duplicates: u.duplicates,
+    };
+  });
+  return {
+    ...b,
+    runId: a.runId,
+    at: a.at,
+    wrote: a.wrote || b.wrote,
+    rowsChanged: a.rowsChanged + b.rowsChanged,
+    tables,
+    conflicts: [...a.conflicts, ...b.conflicts],
+    logged: a.logged + b.logged,
+    warnings: [...new Set([...a.warnings, ...b.warnings])],
+  };
+}
+
+/**
+ * The pages as Notion holds them before the write-back: those read, and for pages an incremental read did
+ * not return (unchanged since the last sync), their baseline. Our own writes to those are then recorded in
+ * the cursor too, so they do not come back as news on the next run.
+ */
+function notionRowsOf(
+  read: readonly NotionRow[],
+  updates: TablePlan['notionUpdates'],
+  baseline: TableBaseline | undefined,
+): NotionRow[] {
+  const ids = new Set(read.map((r) => r.pageId));
+  const extra = updates.flatMap((u): NotionRow[] => {
+    const base = baseline?.rows[u.pageId];
+    if (ids.has(u.pageId) || !base) return [];
+    return [{ pageId: u.pageId, values: { ...base.values }, trashed: false, lastEditedTime: '' }];
+  });
+  return [...read, ...extra];
+}
+
+/** What the first pass found, so a second pass of the same run does not look it up again. */
+interface Where {
+  spreadsheetId?: string;
+  registry?: Registry;
+  hubId?: string;
+}
+
+async function syncOnce(
+  notion: NotionApi,
+  google: GoogleApi,
+  ws: DesiredWorkspace,
+  options: SyncRunOptions,
+  calls: SyncRunSummary['calls'],
+  cache: Where,
+): Promise<SyncRunSummary> {
+  const progress = options.progress ?? (() => {});
+  const at = (options.now ?? new Date()).toISOString();
+  const runId = `run-${at}`;
+  const tables = sheetsTablesOf(ws);
+  cache.spreadsheetId ??= await findSyncWorkbook(google);
+  const spreadsheetId = cache.spreadsheetId;
+  progress('reading the workbook');
+  const sheets = await readSheetsSide(google, spreadsheetId, tables);
+  if (!cache.registry || !cache.hubId) {
+    const found = await registryOf(
+      notion,
+      google,
+      ws,
+      spreadsheetId,
+      options.rootId,
+      lastRunHub(sheets.lastRun?.data),
+    );
+    cache.registry = found.registry;
+    cache.hubId = found.hubId;
+  }
+  const { registry, hubId } = cache;
+
+  const titles = new PageTitles();
+  const runs: {
+    spec: SheetsTableSpec;
+    stored: TableCursor;
+    table: NotionTable;
+    read: NotionRead;
+    plan: TablePlan;
+  }[] = [];
+  for (const spec of tables) {
+    const stored = parseTableCursor(sheets.cursor.get(spec.key));
+    const table = await openSyncedTable(notion, ws, registry, spec.key);
+    const full = options.full === true || fullPassDue(stored.notion, options.fullEvery ?? DEFAULT_FULL_EVERY);
+    progress(`reading ${table.map.title} from Notion${full ? ' (full pass)' : ''}`);
+    const read = await readNotionRows(notion, table, { cursor: stored.notion, full, titles });
+    const plan = planTable({
+      spec: tableSpecOf(spec),
+      notionRows: read.rows,
+      full: read.full,
+      sheetRows: sheets.tables.get(spec.key) ?? [],
+      baseline: sheets.baseline.get(spec.key) ?? { rows: {} },
+      now: at,
+      ...(options.allowMassArchive ? { allowMassArchive: true } : {}),
+    });
+    runs.push({ spec, stored, table, read, plan });
+  }
+
+  const summary = (plan: TablePlan, full: boolean, read: number, notionUpdated: number): TableRunSummary => ({
+    table: plan.table,
+    name: tables.find((t) => t.key === plan.table)?.name ?? plan.table,
+    full,
+    read,
+    notionUpdated,
+    sheetsUpdated: plan.sheetUpdates.length,
+    appended: plan.sheetAppends.length,
+    archived: plan.sheetArchive.filter((a) => a.archived).length,
+    conflicts: plan.conflicts.length,
+    orphans: plan.orphans.length,
+    duplicates: plan.duplicateRows.length,
+    blocked: plan.blocked,
+  });
+  const result = (tableSums: TableRunSummary[], wrote: boolean, logged: number): SyncRunSummary => ({
+    runId,
+    at,
+    dryRun: options.dryRun === true,
+    spreadsheetId,
+    hubId,
+    wrote,
+    rowsChanged: tableSums.reduce(
+      (n, t) => n + t.notionUpdated + t.sheetsUpdated + t.appended + t.archived,
+      0,
+    ),
+    tables: tableSums,
+    conflicts: runs.flatMap((r) => r.plan.conflicts),
+    logged,
+    calls,
+    warnings: [...sheets.warnings],
+  });
+
+  const blocked = runs.find((r) => r.plan.blocked);
+  if (options.dryRun)
+    return result(
+      runs.map((r) => summary(r.plan, r.read.full, r.read.rows.length, r.plan.notionUpdates.length)),
+      false,
+      0,
+    );
+  if (blocked)
+    throw new PnError('INPUT_INVALID', `sync stopped before writing anything: ${blocked.plan.blocked}`, {
+      hint: 'check the root page, the tab and its filters; if those pages really were removed, run `partnernomics sync --allow-mass-archive`',
+    });
+
+  const warnings: string[] = [];
+  const tableSums: TableRunSummary[] = [];
+  const cursors = new Map<string, string>();
+  const logPlans: TablePlan[] = [];
+  let notionWrites = 0;
+  for (const r of runs) {
+    const updates = r.plan.notionUpdates;
+    const known = notionRowsOf(r.read.rows, updates, sheets.baseline.get(r.spec.key));
+    const written = updates.length
+      ? await applyNotionUpdates(notion, r.table, updates, { current: known })
+      : { updated: [], unchanged: [], gone: [], rejected: [] };
+    if (updates.length) progress(`wrote ${written.updated.length} page(s) of ${r.table.map.title} in Notion`);
+    notionWrites += written.updated.length;
+    for (const x of written.rejected)
+      warnings.push(`${r.table.map.title}: ${x.field} of page ${x.pageId} not written: ${x.reason}`);
+    const { plan: toLog, reported } = unreported(r.plan, r.stored);
+    logPlans.push(toLog);
+    const notionCursor = advance(
+      r.stored.notion,
+      [...r.read.rows, ...rowsAfterWrite(known, written)],
+      r.read.full,
+    );
+    cursors.set(r.spec.key, tableCursorText({ notion: notionCursor, reported }));
+    tableSums.push(summary(r.plan, r.read.full, r.read.rows.length, written.updated.length));
+  }
+
+  const names = new Map(tables.map((t) => [t.key, t.name]));
+  const log = logEntriesOf(logPlans, at, names);
+  // The cursor is stored only with something else to store: a run that read nothing new writes nothing.
+  const changed =
+    notionWrites > 0 ||
+    log.length > 0 ||
+    runs.some(
+      (r) =>
+        r.read.rows.length > 0 ||
+        r.plan.sheetUpdates.length + r.plan.sheetAppends.length + r.plan.sheetArchive.length > 0 ||
+        cursors.get(r.spec.key) !==
+          tableCursorText({ ...r.stored, notion: advance(r.stored.notion, [], r.read.full) }),
+    );
+  const out = result(tableSums, false, 0);
+  const open = tableSums.reduce((n, t) => n + t.orphans + t.duplicates, 0);
+  const runData = {
+    hub: hubId,
+    rowsChanged: out.rowsChanged,
+    notionUpdated: notionWrites,
+    conflicts: out.conflicts.length,
+    openRows: open,
+  };
+  progress('writing the workbook');
+  const wrote = await writeSheetsSide(
+    google,
+    sheets,
+    runs.map((r) => r.plan),
+    log,
+    {
+      ...(changed ? { cursor: cursors, run: { id: runId, at, data: runData } } : {}),
+      health: [
+        { label: 'Last sync', value: `${at.slice(0, 16).replace('T', ' ')} UTC` },
+        { label: 'Rows changed', value: String(out.rowsChanged) },
+        {
+          label: 'Open conflicts',
+          value: `${out.conflicts.length} overwritten value(s) logged by the last sync; ${open} row(s) need a person (see Sync Log)`,
+        },
+      ],
+    },
+  );
+  return {
+    ...out,
+    wrote: notionWrites > 0 || wrote.calls > 0,
+    logged: wrote.counts.logged,
+    warnings: [...out.warnings, ...warnings, ...wrote.warnings, ...wrote.overflow],
+  };
+}

@@ -1,0 +1,339 @@
+// `partnernomics sync` and `status` end to end against both fakes after `install --target all`: flow, no-op, conflicts, deletes, guard, crash.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/blueprint/compile.js';
+import { loadBlueprint } from '../../src/blueprint/load.js';
+import { parseConfig } from '../../src/config/load.js';
+import { readRegistry } from '../../src/sync/notion-side.js';
+import { readSheetsSide, type SheetsSideRead, sheetsTablesOf } from '../../src/sync/sheets-side.js';
+import { NotionApi } from '../../src/targets/notion/api.js';
+import type { Registry } from '../../src/targets/notion/registry.js';
+import { GoogleApi } from '../../src/targets/sheets/google-api.js';
+import { createFakeGoogle } from '../fakes/google/index.js';
+import type { CallRecord } from '../fakes/harness.js';
+import { createFakeNotion } from '../fakes/notion/index.js';
+import { cli, tempDir } from '../helpers.js';
+
+const notion = createFakeNotion();
+const google = createFakeGoogle();
+const ws = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
+const tables = sheetsTablesOf(ws);
+let env: NodeJS.ProcessEnv;
+let root: string;
+let spreadsheetId: string;
+let registry: Registry;
+let gapi: GoogleApi;
+
+const googleWrites = (calls: readonly CallRecord[]) =>
+  calls.filter((c) => c.method !== 'GET' && !c.path.startsWith('/token'));
+const notionWrites = (calls: readonly CallRecord[]) =>
+  calls.filter((c) => c.method !== 'GET' && !/\/query$/.test(c.path));
+const sheetsCalls = (calls: readonly CallRecord[]) =>
+  calls.filter((c) => c.path.startsWith('/v4/spreadsheets'));
+
+async function sync(...args: string[]) {
+  const run = await cli(['--json', 'sync', ...args], { env });
+  return { ...run, json: run.stdout ? JSON.parse(run.stdout) : null };
+}
+
+const readBook = (): Promise<SheetsSideRead> => readSheetsSide(gapi, spreadsheetId, tables);
+const dsOf = (db: string) => registry.entries[db]!.dataSourceId!;
+const titleOf = (pageId: string) => {
+  const prop = Object.values(notion.page(pageId).properties).find((p) => p.type === 'title');
+  return prop?.type === 'title' ? prop.title.map((t) => t.plain_text).join('') : '';
+};
+const selectOf = (pageId: string, name: string) => {
+  const prop = notion.page(pageId).properties[name];
+  return prop?.type === 'select' ? (prop.select?.name ?? null) : undefined;
+};
+const numberOf = (pageId: string, name: string) => {
+  const prop = notion.page(pageId).properties[name];
+  return prop?.type === 'number' ? prop.number : undefined;
+};
+
+/** A cell of a synced table's row (by page ID), as an A1 range on its tab. */
+function cellOf(read: SheetsSideRead, table: string, pageId: string, column: string): string {
+  const located = read.layout.tables.get(table)!;
+  const row = read.tables.get(table)!.find((r) => r.pageId === pageId)!;
+  const col = located.columns.get(column)!;
+  return `'${located.title}'!${String.fromCharCode(65 + col)}${row.row}`;
+}
+
+async function typeInSheet(range: string, value: string): Promise<void> {
+  await gapi.sheets.spreadsheets.values.update({
+    spreadsheetId,
+    range,
+    valueInputOption: 'USER_ENTERED',
+    requestBody: { values: [[value]] },
+  });
+}
+
+beforeAll(async () => {
+  await Promise.all([notion.listen(), google.listen()]);
+  env = {
+    PARTNERNOMICS_HOME: tempDir(),
+    NOTION_TOKEN: notion.token,
+    PARTNERNOMICS_NOTION_URL: notion.baseUrl,
+    PARTNERNOMICS_NOTION_RATE: '500',
+    PARTNERNOMICS_GOOGLE_URL: google.rootUrl,
+    PARTNERNOMICS_GOOGLE_TOKEN_URL: google.tokenUrl,
+    PARTNERNOMICS_GOOGLE_RETRY_BASE_MS: '1',
+  };
+  const clientFile = join(tempDir(), 'client.json');
+  writeFileSync(
+    clientFile,
+    JSON.stringify({ installed: { client_id: google.clientId, client_secret: google.clientSecret } }),
+  );
+  const code = google.state.auth.authorizationCode(['drive.file', 'script.projects']);
+  const login = await cli(['login', 'google', '--client-file', clientFile, '--no-browser'], {
+    env,
+    stdin: `http://127.0.0.1:1/?code=${encodeURIComponent(code)}&scope=x\n`,
+  });
+  expect(login.code).toBe(0);
+  root = notion.seedRootPage('Program');
+  const installed = await cli(['--json', 'install', '--target', 'all', '--root', root], { env });
+  expect(installed.code).toBe(0);
+  spreadsheetId = JSON.parse(installed.stdout).sheets.spreadsheetId;
+  const tokens = google.issueToken(['drive.file']);
+  gapi = new GoogleApi({
+    auth: google.oauthClient({ refreshToken: tokens.refreshToken }),
+    rootUrl: google.rootUrl,
+  });
+  const napi = new NotionApi({ token: notion.token, baseUrl: notion.baseUrl });
+  registry = (await readRegistry(napi, root, ws.hub.title))!;
+}, 120_000);
+afterAll(() => Promise.all([notion.close(), google.close()]));
+/** Call counts of a full, a no-op and an incremental sync (printed for the README's Sync section). */
+const measured: Record<string, unknown> = {};
+afterAll(() => console.log(`sync calls: ${JSON.stringify(measured)}`));
+
+describe('partnernomics sync', () => {
+  it('a dry run before the first sync prints the plan and writes nothing', async () => {
+    notion.clearLog();
+    google.clearLog();
+    const dry = await sync('--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.json.dryRun).toBe(true);
+    const partners = dry.json.tables.find((t: { table: string }) => t.table === 'partner_scoring');
+    expect(partners.appended).toBeGreaterThan(0);
+    expect(googleWrites(google.calls)).toEqual([]);
+    expect(notionWrites(notion.calls)).toEqual([]);
+    const text = await cli(['sync', '--dry-run'], { env });
+    expect(text.stdout).toContain('Plan (dry run, nothing written)');
+  });
+
+  it('the first sync fills the workbook from Notion and brings Score/Rank/Recommendation back', async () => {
+    notion.clearLog();
+    google.clearLog();
+    const first = await sync();
+    // One read and one batch, one more of each to bring the scores back, and the Start tab's hub link once.
+    const sheetsCallsOfSync = sheetsCalls(google.calls).length;
+    measured.full = {
+      ...first.json.calls,
+      notionWrites: notionWrites(notion.calls).length,
+      sheetsCalls: sheetsCallsOfSync,
+    };
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.json.ok).toBe(true);
+    const read = await readBook();
+    for (const table of ['partner_scoring', 'metrics', 'icp_analysis']) {
+      const db = tables.find((t) => t.key === table)!;
+      const mapping = ws.sync.find((m) => m.sheet === table)!;
+      const pages = notion.rows(dsOf(mapping.notion));
+      expect(pages.length, db.name).toBeGreaterThan(0);
+      const ids = new Set(read.tables.get(table)!.flatMap((r) => (r.pageId ? [r.pageId] : [])));
+      for (const page of pages) expect(ids.has(page.id), `${db.name} ${page.id}`).toBe(true);
+    }
+    // The workbook computed a score for each partner; it is now on the Notion page.
+    const partners = read.tables.get('partner_scoring')!.filter((r) => r.pageId);
+    const scored = partners.filter((r) => typeof r.values.score === 'number');
+    expect(scored.length).toBeGreaterThan(0);
+    for (const row of scored) {
+      expect(numberOf(row.pageId!, 'Score')).toBeCloseTo(row.values.score as number, 6);
+      expect(numberOf(row.pageId!, 'Rank')).toBe(row.values.rank);
+      expect(selectOf(row.pageId!, 'Recommendation')).toBe(row.values.recommendation);
+    }
+    expect(notion.count('pages.update')).toBeGreaterThan(0);
+    // Full sync: one read and one batch on the Sheets side, and one more of each to bring the scores back.
+    expect(sheetsCallsOfSync).toBeLessThanOrEqual(5);
+    expect(first.json.calls.google).toBeGreaterThan(0);
+    // Rows typed in the workbook without a Notion ID (the example rows) are logged once.
+    const orphans = first.json.tables.reduce((n: number, t: { orphans: number }) => n + t.orphans, 0);
+    expect(orphans).toBeGreaterThan(0);
+    expect(first.json.logged).toBeGreaterThanOrEqual(orphans);
+  });
+
+  it('a second sync with nothing changed writes nothing on either side', async () => {
+    notion.clearLog();
+    google.clearLog();
+    const again = await sync();
+    expect(again.code).toBe(0);
+    measured.noop = {
+      ...again.json.calls,
+      notionWrites: notionWrites(notion.calls).length,
+      sheetsCalls: sheetsCalls(google.calls).length,
+    };
+    expect(again.json.wrote).toBe(false);
+    expect(again.json.logged).toBe(0);
+    expect(googleWrites(google.calls)).toEqual([]);
+    expect(notionWrites(notion.calls)).toEqual([]);
+  });
+
+  it('an incremental sync of 2 edited rows writes only those; the Start tab shows the sync health', async () => {
+    const ds = dsOf('db.metrics');
+    const [m1, m2] = notion.rows(ds);
+    notion.editPage(m1!.id, { Leads: { number: 41 } });
+    notion.editPage(m2!.id, { Leads: { number: 42 } });
+    notion.clearLog();
+    google.clearLog();
+    const run = await sync();
+    expect(run.code).toBe(0);
+    measured.incremental = {
+      ...run.json.calls,
+      notionWrites: notionWrites(notion.calls).length,
+      sheetsCalls: sheetsCalls(google.calls).length,
+    };
+    const metrics = run.json.tables.find((t: { table: string }) => t.table === 'metrics');
+    expect(metrics).toMatchObject({ read: 2, sheetsUpdated: 2, appended: 0 });
+    expect(googleWrites(google.calls).length).toBe(1);
+    expect(notion.count('dataSources.query')).toBe(3);
+    const read = await readBook();
+    const leads = read.tables.get('metrics')!.filter((r) => r.pageId === m1!.id || r.pageId === m2!.id);
+    expect(leads.map((r) => r.values.leads).sort()).toEqual([41, 42]);
+    const start = await gapi.sheets.spreadsheets.values.get({ spreadsheetId, range: "'Start'!A18:B20" });
+    expect(start.data.values?.map((r) => r[0])).toEqual(['Last sync', 'Rows changed', 'Open conflicts']);
+    expect(start.data.values?.[1]?.[1]).toBe('2');
+  });
+
+  it('status prints the last run and writes nothing', async () => {
+    google.clearLog();
+    const status = await cli(['status'], { env });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('Last sync:');
+    expect(status.stdout).toContain('Open conflicts:');
+    const json = JSON.parse((await cli(['--json', 'status'], { env })).stdout);
+    expect(json.lastRun.rowsChanged).toBeGreaterThan(0);
+    expect(googleWrites(google.calls)).toEqual([]);
+  });
+
+  it('Notion wins a stage edited on both sides; the overwritten value is logged and printed', async () => {
+    const read = await readBook();
+    const row = read.tables.get('partner_scoring')!.find((r) => r.pageId)!;
+    const pageId = row.pageId!;
+    notion.editPage(pageId, { Stage: { select: { name: 'Negotiating' } } });
+    await typeInSheet(cellOf(read, 'partner_scoring', pageId, 'stage'), 'Paused');
+    const run = await cli(['sync'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('conflict');
+    expect(run.stdout).toContain('"Paused"');
+    const after = await readBook();
+    expect(after.tables.get('partner_scoring')!.find((r) => r.pageId === pageId)!.values.stage).toBe(
+      'Negotiating',
+    );
+    const log = await gapi.sheets.spreadsheets.values.get({ spreadsheetId, range: "'Sync Log'" });
+    const hit = (log.data.values ?? []).find((r) => r.includes(pageId) && r.includes('Paused'));
+    expect(hit).toBeDefined();
+    expect(hit).toContain('Negotiating');
+  });
+
+  it('text that looks like a formula typed in a Notion title stays text in Sheets', async () => {
+    const read = await readBook();
+    const pageId = read.tables.get('icp_analysis')!.find((r) => r.pageId)!.pageId!;
+    notion.editPage(pageId, { Customer: { title: [{ text: { content: '=HYPERLINK("x")' } }] } });
+    expect(titleOf(pageId)).toBe('=HYPERLINK("x")');
+    const run = await sync();
+    expect(run.code).toBe(0);
+    const after = await readBook();
+    const range = cellOf(after, 'icp_analysis', pageId, 'name');
+    const formula = await gapi.sheets.spreadsheets.values.get({
+      spreadsheetId,
+      range,
+      valueRenderOption: 'FORMULA',
+    });
+    expect(formula.data.values?.[0]?.[0]).toBe('=HYPERLINK("x")');
+    expect(after.tables.get('icp_analysis')!.find((r) => r.pageId === pageId)!.values.name).toBe(
+      '=HYPERLINK("x")',
+    );
+  });
+
+  it('a trashed Notion page archives its row (kept, not deleted)', async () => {
+    const read = await readBook();
+    const rows = read.tables.get('metrics')!.filter((r) => r.pageId && !r.archived);
+    const pageId = rows[0]!.pageId!;
+    notion.trash(pageId);
+    const run = await sync('--full', '--allow-mass-archive');
+    expect(run.code).toBe(0);
+    const after = await readBook();
+    const row = after.tables.get('metrics')!.find((r) => r.pageId === pageId)!;
+    expect(row.archived).toBe(true);
+    expect(after.tables.get('metrics')!.filter((r) => r.pageId).length).toBe(
+      read.tables.get('metrics')!.filter((r) => r.pageId).length,
+    );
+  });
+
+  it('the mass-archive guard stops a run after the data source is emptied; --allow-mass-archive passes', async () => {
+    const ds = dsOf('db.icp');
+    const pages = notion.rows(ds);
+    for (const page of pages) notion.trash(page.id);
+    notion.clearLog();
+    google.clearLog();
+    const stopped = await sync('--full');
+    expect(stopped.code).toBe(2);
+    expect(stopped.json.error.message).toContain('icp_analysis');
+    expect(stopped.stderr).toContain('--allow-mass-archive');
+    expect(googleWrites(google.calls)).toEqual([]);
+    expect(notionWrites(notion.calls)).toEqual([]);
+    const passed = await sync('--full', '--allow-mass-archive');
+    expect(passed.code).toBe(0);
+    const icp = passed.json.tables.find((t: { table: string }) => t.table === 'icp_analysis');
+    expect(icp.archived).toBe(pages.length);
+  });
+
+  it('a failure between the Notion writes and the Sheets batch: the rerun converges, no duplicate, no lost edit', async () => {
+    const read = await readBook();
+    const partners = read.tables.get('partner_scoring')!.filter((r) => r.pageId && !r.archived);
+    const [a, b] = partners;
+    // A Score typed by hand in Notion (the workbook owns it: written back) and a Notion fact (to the workbook).
+    const score = b!.values.score as number;
+    expect(typeof score).toBe('number');
+    notion.editPage(b!.pageId!, { Score: { number: score + 1 } });
+    notion.editPage(a!.pageId!, { Stage: { select: { name: 'Signed' } } });
+    google.server.reject({
+      method: 'POST',
+      path: /:batchUpdate$/,
+      times: 1,
+      response: {
+        status: 400,
+        body: { error: { code: 400, message: 'injected', status: 'INVALID_ARGUMENT' } },
+      },
+    });
+    notion.clearLog();
+    const failed = await sync();
+    expect(failed.code).not.toBe(0);
+    // The Notion write landed before the batch failed.
+    expect(numberOf(b!.pageId!, 'Score')).toBeCloseTo(score, 6);
+    expect(notion.count('pages.update')).toBe(1);
+    const rerun = await sync();
+    expect(rerun.code).toBe(0);
+    const after = await readBook();
+    const rows = after.tables.get('partner_scoring')!.filter((r) => r.pageId);
+    expect(new Set(rows.map((r) => r.pageId)).size).toBe(rows.length);
+    expect(rows.find((r) => r.pageId === a!.pageId)!.values.stage).toBe('Signed');
+    expect(numberOf(b!.pageId!, 'Score')).toBeCloseTo(score, 6);
+    const third = await sync();
+    expect(third.json.wrote).toBe(false);
+  });
+
+  it('--watch syncs until SIGINT, then stops between runs with a summary', async () => {
+    const running = cli(['--json', 'sync', '--watch', '--interval', '100ms'], { env });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    process.emit('SIGINT', 'SIGINT');
+    const run = await running;
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ ok: true, watch: true, errors: [] });
+    expect(json.runs.length).toBeGreaterThan(0);
+  });
+});
