@@ -11,7 +11,7 @@ import { NotionApi, type NotionApiOptions } from '../../src/targets/notion/api.j
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
 import { views as fakeViews } from '../fakes/notion/views.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli, editedTemplates, tempDir } from '../helpers.js';
 
 const fake = createFakeNotion();
 const desired = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
@@ -274,5 +274,56 @@ describe('a two-way relation whose synced side Notion names itself', () => {
     } finally {
       await generated.close();
     }
+  });
+});
+
+describe('the install lock, cheaply', () => {
+  it('is not paid for twice: an uncontended upgrade reads the workspace once and checks the registry with one read', async () => {
+    const root = fake.seedRootPage('Uncontended upgrade');
+    await install(root);
+    const templates = editedTemplates({
+      'pages/worksheets/icp.md': (t) => `${t}\n## One more section\n\nAdded in a new blueprint version.\n`,
+    });
+    const upgraded = compile(loadBlueprint(templates), parseConfig({}, 'test', '2027-01-04'));
+    fake.clearLog();
+    const api = apiWith();
+    const result = await applyNotionInstall(
+      api,
+      upgraded,
+      await planNotionInstall(api, upgraded, root, false),
+    );
+    expect(result.updated.length).toBeGreaterThan(0);
+    const rootReads = fake.calls.filter((c) => c.method === 'GET' && c.path === `/v1/pages/${root}`);
+    expect(rootReads).toHaveLength(1); // discovery once, not again under the lock
+  });
+
+  it('left behind by a killed run is cleared even by a run with nothing to write', async () => {
+    const root = fake.seedRootPage('Stale lock, nothing to do');
+    await install(root);
+    const api = apiWith();
+    const host = (await import('node:os'))
+      .hostname()
+      .replace(/[^A-Za-z0-9-]/g, '')
+      .slice(0, 24);
+    await api.client.pages.create({
+      parent: { page_id: root },
+      properties: {
+        title: {
+          title: [
+            {
+              text: {
+                content: `Partnernomics install lock · ${host}.4194305.abcdef · until 2099-01-01T00:00:00.000Z (delete this page if no install is running)`,
+              },
+            },
+          ],
+        },
+      },
+    });
+    const result = await install(root);
+    expect(result.created).toEqual([]);
+    expect(result.writes).toBe(1); // the stale lock page, trashed
+    expect(
+      fake.childrenOf(root).filter((c) => c.type === 'child_page' && /install lock/.test(c.child_page.title)),
+    ).toEqual([]);
   });
 });

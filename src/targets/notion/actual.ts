@@ -11,6 +11,7 @@ import pLimit from 'p-limit';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import type { NotionApi } from './api.js';
 import { mapNotionError } from './api.js';
+import { LEASE_PREFIX } from './lease.js';
 import { emptyRegistry, parseRegistry, REGISTRY_TITLE, type Registry, viewKey } from './registry.js';
 
 export interface ActualProperty {
@@ -68,6 +69,10 @@ export interface ActualWorkspace {
   hub: { id: string } | null;
   registryPage: { id: string; codeBlockId: string | null } | null;
   registry: Registry;
+  /** The registry exactly as read, to tell cheaply whether another install wrote since. */
+  registryText: string;
+  /** Install lock pages under the root (a killed run leaves one behind). */
+  lockPages: { id: string; title: string }[];
   /** The registry could not be read (edited by hand): objects were matched by title. */
   registryDamaged: boolean;
   databases: Map<string, ActualDatabase>;
@@ -225,12 +230,20 @@ export async function discover(
     hub: null,
     registryPage: null,
     registry: emptyRegistry(),
+    registryText: '',
+    lockPages: [],
     registryDamaged: false,
     databases: new Map(),
     duplicates: [],
   };
   const ours = (b: BlockObjectResponse) => b.created_by.id === me.id;
-  const hubBlocks = (await childBlocks(api, rootId)).filter(
+  const rootChildren = await childBlocks(api, rootId);
+  actual.lockPages = rootChildren.flatMap((b) =>
+    b.type === 'child_page' && ours(b) && b.child_page.title.startsWith(LEASE_PREFIX)
+      ? [{ id: b.id, title: b.child_page.title }]
+      : [],
+  );
+  const hubBlocks = rootChildren.filter(
     (b) => b.type === 'child_page' && ours(b) && b.child_page.title === desired.hub.title,
   );
   if (!hubBlocks.length) return actual;
@@ -252,7 +265,8 @@ export async function discover(
     const code = (await childBlocks(api, registryBlock.id)).find((b) => b.type === 'code');
     actual.registryPage = { id: registryBlock.id, codeBlockId: code?.id ?? null };
     if (code?.type === 'code') {
-      const parsed = parseRegistry(plainTitle(code.code.rich_text));
+      actual.registryText = plainTitle(code.code.rich_text);
+      const parsed = parseRegistry(actual.registryText);
       if (parsed) actual.registry = parsed;
       else actual.registryDamaged = true;
     }

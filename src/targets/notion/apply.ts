@@ -26,6 +26,9 @@ export interface ApplyResult {
   trashed: string[];
 }
 
+/** Within a long stage, the registry is saved after this many operations. */
+const SAVE_EVERY_OPS = 16;
+
 /** How far our clock may run ahead of Notion's when asking for the pages edited since this run began. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -518,12 +521,16 @@ export class NotionApplier {
     const runStart = this.now();
     this.recordExistingProperties();
     let stage = '';
+    let sinceSave = 0;
     for (const [i, op] of ops.entries()) {
-      if (op.kind !== stage) {
-        // Progress is saved at every stage, so a resumed run starts where this one stopped.
+      // Progress is saved at every stage and every few operations within a long one (the rows), so a
+      // resumed run starts where this one stopped instead of finding each row again by its title.
+      if (op.kind !== stage || sinceSave >= SAVE_EVERY_OPS) {
         if (stage) await this.saveRegistry();
         stage = op.kind;
+        sinceSave = 0;
       }
+      sinceSave += 1;
       this.onProgress({ stage: op.kind, done: i, total: ops.length });
       await this.hooks.beforeOp?.();
       try {

@@ -37,6 +37,23 @@ export function refuseDestructive(planned: NotionPlanResult): void {
 }
 
 /**
+ * Whether the workspace is as `planned` read it, so the plan still holds under the lock: no other install's
+ * lock was seen, and the registry (which every install saves at each stage) reads the same. One read.
+ * A first install (no registry yet) is read again: that costs three calls.
+ */
+async function unchangedSince(
+  api: NotionApi,
+  planned: NotionPlanResult,
+  contended: boolean,
+): Promise<boolean> {
+  const codeBlockId = planned.actual.registryPage?.codeBlockId;
+  if (contended || !codeBlockId || !planned.actual.registryText) return false;
+  const block = await api.call(true, (c) => c.blocks.retrieve({ block_id: codeBlockId }));
+  if (!('type' in block) || block.type !== 'code' || block.in_trash) return false;
+  return block.code.rich_text.map((t) => t.plain_text).join('') === planned.actual.registryText;
+}
+
+/**
  * Applies a plan. A plan with nothing to do writes nothing (no lock either). Otherwise the run takes the
  * install lock under the root page, then reads and plans again under it (another install may have written
  * since the first read), renews the lock as it goes and releases it at the end.
@@ -49,13 +66,23 @@ export async function applyNotionInstall(
   lease: LeaseOptions = {},
 ): Promise<ApplyResult> {
   refuseDestructive(planned);
-  if (planned.plan.ops.length === 0) {
-    return { hubId: planned.actual.hub?.id ?? null, writes: 0, created: [], updated: [], trashed: [] };
-  }
   const lock = new InstallLease(api, planned.actual.rootId, planned.actual.botId, lease);
-  await lock.acquire();
+  if (planned.plan.ops.length === 0) {
+    // Nothing to write, so no lock; but a lock page a killed run left behind is cleared.
+    await lock.clearStale(planned.actual.lockPages);
+    return {
+      hubId: planned.actual.hub?.id ?? null,
+      writes: lock.writes,
+      created: [],
+      updated: [],
+      trashed: [],
+    };
+  }
+  const { contended } = await lock.acquire();
   try {
-    const current = await planNotionInstall(api, desired, planned.actual.rootId, planned.force);
+    const current = (await unchangedSince(api, planned, contended))
+      ? planned
+      : await planNotionInstall(api, desired, planned.actual.rootId, planned.force);
     refuseDestructive(current);
     const registry = structuredClone(current.actual.registry);
     const applier = new NotionApplier(api, desired, current.actual, registry, onProgress, undefined, {

@@ -118,8 +118,12 @@ export class InstallLease {
     }
   }
 
-  /** Holds the lock, waiting (bounded) while another install holds it. */
-  async acquire(): Promise<void> {
+  /**
+   * Holds the lock, waiting (bounded) while another install holds it. Returns whether any other lock,
+   * live or stale, was seen: then another install may have written, and the caller reads the workspace again.
+   */
+  async acquire(): Promise<{ contended: boolean }> {
+    let contended = false;
     const started = this.clock.now();
     const maxWait = this.options.maxWaitMs ?? 10 * 60_000;
     for (let attempt = 0; ; attempt++) {
@@ -129,7 +133,8 @@ export class InstallLease {
       const stale = leases.filter((l) => !l.ours && isStale(l.holder, l.until, now));
       for (const lease of stale) await this.trash(lease.id);
       const other = leases.find((l) => !l.ours && !stale.includes(l));
-      if (!other) return;
+      contended ||= leases.some((l) => !l.ours);
+      if (!other) return { contended };
       await this.release();
       if (now - started >= maxWait) {
         throw new PnError('BUSY', 'another install is running under this root page', {
@@ -157,6 +162,15 @@ export class InstallLease {
       throw new PnError('BUSY', 'another install took over the install lock (this run was too slow)', {
         hint: 'run the same command again once the other install has finished',
       });
+    }
+  }
+
+  /** Trashes the locks of installs that are gone (expired, or a dead process here), from their titles. */
+  async clearStale(pages: readonly { id: string; title: string }[]): Promise<void> {
+    const now = this.clock.now();
+    for (const page of pages) {
+      const parsed = parseLeaseTitle(page.title);
+      if (parsed && isStale(parsed.holder, parsed.until, now)) await this.trash(page.id);
     }
   }
 
