@@ -521,15 +521,28 @@ async function installScript(
 }> {
   const contentHash = hash(source.code + source.manifest);
   let record = parseScriptRecord(meta.get(METADATA_SCRIPT));
-  const pending = parseAttempts(meta.get(METADATA_SCRIPT_PENDING));
+  let pending = parseAttempts(meta.get(METADATA_SCRIPT_PENDING));
   let orphans = parseAttempts(meta.get(METADATA_SCRIPT_ORPHANS));
+  let echoes = 0;
   if (record) {
     // A recorded project deleted by hand would otherwise stay "unchanged" for ever: make a new one.
     const status = await api.projectStatus(record.scriptId, 'checking the Apps Script project');
     if (status === 'missing') record = null;
+    else {
+      // A pending marker naming the recorded project itself is a late landing of the batch that announced
+      // it (held, retried, then applied after the ID was recorded): not an orphan, just stale.
+      const own = pending.filter((a) => scriptTitle(a.nonce) === status.project.title);
+      echoes = own.length;
+      pending = pending.filter((a) => !own.includes(a));
+    }
   }
-  if (record && record.hash === contentHash && record.spreadsheetId === id && pending.length === 0)
+  if (record && record.hash === contentHash && record.spreadsheetId === id && pending.length === 0) {
+    if (echoes > 0)
+      await recordMetadata(api, id, 'clearing a stale Apps Script marker', [
+        ...replaceMetadata(METADATA_SCRIPT_PENDING, null, 'PROJECT'),
+      ]);
     return { scriptId: record.scriptId, scriptAction: 'unchanged', possibleOrphans: orphans };
+  }
 
   // A create that never resolved may have left a project: remember it (doctor names it), never look for it.
   const resolved: sheets_v4.Schema$Request[] = [];
