@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import type { NotionApi } from './api.js';
 import { mapNotionError } from './api.js';
-import { LEASE_PREFIX } from './lease.js';
+import { isStale, LEASE_PREFIX, parseLeaseTitle } from './lease.js';
 import { emptyRegistry, parseRegistry, REGISTRY_TITLE, type Registry, viewKey } from './registry.js';
 
 export interface ActualProperty {
@@ -71,8 +71,11 @@ export interface ActualWorkspace {
   registry: Registry;
   /** The registry exactly as read, to tell cheaply whether another install wrote since. */
   registryText: string;
-  /** Install lock pages under the root (a killed run leaves one behind). */
-  lockPages: { id: string; title: string }[];
+  /**
+   * Install lock pages under the root (a killed run leaves one behind), and whether each was already stale
+   * when discovery began: the install behind such a lock wrote nothing this discovery could have missed.
+   */
+  lockPages: { id: string; title: string; staleAtDiscovery: boolean }[];
   /** The registry could not be read (edited by hand): objects were matched by title. */
   registryDamaged: boolean;
   databases: Map<string, ActualDatabase>;
@@ -238,11 +241,12 @@ export async function discover(
   };
   const ours = (b: BlockObjectResponse) => b.created_by.id === me.id;
   const rootChildren = await childBlocks(api, rootId);
-  actual.lockPages = rootChildren.flatMap((b) =>
-    b.type === 'child_page' && ours(b) && b.child_page.title.startsWith(LEASE_PREFIX)
-      ? [{ id: b.id, title: b.child_page.title }]
-      : [],
-  );
+  actual.lockPages = rootChildren.flatMap((b) => {
+    if (b.type !== 'child_page' || !ours(b) || !b.child_page.title.startsWith(LEASE_PREFIX)) return [];
+    const lease = parseLeaseTitle(b.child_page.title);
+    const staleAtDiscovery = lease ? isStale(lease.holder, lease.until, api.clock.now()) : false;
+    return [{ id: b.id, title: b.child_page.title, staleAtDiscovery }];
+  });
   const hubBlocks = rootChildren.filter(
     (b) => b.type === 'child_page' && ours(b) && b.child_page.title === desired.hub.title,
   );

@@ -78,7 +78,9 @@ export async function applyNotionInstall(
       trashed: [],
     };
   }
-  const { contended } = await lock.acquire();
+  const { contended } = await lock.acquire(
+    new Set(planned.actual.lockPages.filter((l) => l.staleAtDiscovery).map((l) => l.id)),
+  );
   try {
     const current = (await unchangedSince(api, planned, contended))
       ? planned

@@ -120,9 +120,10 @@ export class InstallLease {
 
   /**
    * Holds the lock, waiting (bounded) while another install holds it. Returns whether any other lock,
-   * live or stale, was seen: then another install may have written, and the caller reads the workspace again.
+   * live or stale, was seen (except `harmless` ones: locks already stale before the caller read the
+   * workspace): then another install may have written, and the caller reads the workspace again.
    */
-  async acquire(): Promise<{ contended: boolean }> {
+  async acquire(harmless: ReadonlySet<string> = new Set()): Promise<{ contended: boolean }> {
     let contended = false;
     const started = this.clock.now();
     const maxWait = this.options.maxWaitMs ?? 10 * 60_000;
@@ -133,7 +134,7 @@ export class InstallLease {
       const stale = leases.filter((l) => !l.ours && isStale(l.holder, l.until, now));
       for (const lease of stale) await this.trash(lease.id);
       const other = leases.find((l) => !l.ours && !stale.includes(l));
-      contended ||= leases.some((l) => !l.ours);
+      contended ||= leases.some((l) => !l.ours && !harmless.has(l.id));
       if (!other) return { contended };
       await this.release();
       if (now - started >= maxWait) {

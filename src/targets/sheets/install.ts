@@ -620,6 +620,10 @@ async function installScript(
   await recordMetadata(api, id, 'recording the Apps Script code version', [
     ...replaceMetadata(METADATA_SCRIPT, `${scriptId}:${contentHash}:${id}`, 'DOCUMENT'),
     ...resolved,
+    // A pending marker now can only be this run's own, landed late (a held, retried batch): nothing is pending.
+    ...(resolved.some((r) => r.deleteDeveloperMetadata)
+      ? []
+      : replaceMetadata(METADATA_SCRIPT_PENDING, null, 'PROJECT')),
   ]);
   return { scriptId, scriptAction, possibleOrphans: orphans };
 }
