@@ -497,15 +497,37 @@ async function recordMetadata(
   spreadsheetId: string,
   doing: string,
   requests: sheets_v4.Schema$Request[],
+  /**
+   * For a batch that must not land after a later one undoes it: instead of a blind retry, an unconfirmed
+   * batch is looked for (over the lookup waits) until it shows, so a held request is accounted for first.
+   */
+  landed?: () => Promise<boolean>,
 ): Promise<void> {
   const requestBody: sheets_v4.Schema$BatchUpdateSpreadsheetRequest = { requests };
   await api.call(
     doing,
-    true,
+    !landed,
     true,
     () => api.sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody }),
-    { body: 'any' },
+    landed
+      ? { body: 'any', lookup: async () => ((await landed()) ? { data: {} } : undefined) }
+      : { body: 'any' },
   );
+}
+
+/** The value of a workbook-level developer metadata key, or undefined (one search). */
+async function metadataValue(
+  api: GoogleApi,
+  spreadsheetId: string,
+  key: string,
+): Promise<string | undefined> {
+  const request: sheets_v4.Schema$SearchDeveloperMetadataRequest = {
+    dataFilters: [{ developerMetadataLookup: { metadataKey: key } }],
+  };
+  const found = await api.call('looking for the Apps Script marker', true, false, () =>
+    api.sheets.spreadsheets.developerMetadata.search({ spreadsheetId, requestBody: request }),
+  );
+  return found.data.matchedDeveloperMetadata?.[0]?.developerMetadata?.metadataValue ?? undefined;
 }
 
 async function installScript(
@@ -564,10 +586,17 @@ async function installScript(
     await stage('creating the Apps Script project');
     const attempt: Attempt = { nonce: randomBytes(4).toString('hex'), at: new Date().toISOString() };
     // 1. The intended project, before it exists.
-    await recordMetadata(api, id, 'recording the Apps Script project about to be created', [
-      ...resolved.filter((r) => r.createDeveloperMetadata || r.deleteDeveloperMetadata),
-      ...replaceMetadata(METADATA_SCRIPT_PENDING, formatAttempts([attempt]), 'PROJECT'),
-    ]);
+    // Never retried blind: a held copy landing after step 2 cleared it would bring the marker back.
+    await recordMetadata(
+      api,
+      id,
+      'recording the Apps Script project about to be created',
+      [
+        ...resolved.filter((r) => r.createDeveloperMetadata || r.deleteDeveloperMetadata),
+        ...replaceMetadata(METADATA_SCRIPT_PENDING, formatAttempts([attempt]), 'PROJECT'),
+      ],
+      async () => (await metadataValue(api, id, METADATA_SCRIPT_PENDING))?.includes(attempt.nonce) === true,
+    );
     resolved.length = 0;
     const project: script_v1.Schema$CreateProjectRequest = {
       title: scriptTitle(attempt.nonce),
