@@ -6,6 +6,8 @@
 // those rows run the CLI as the unprivileged user `nobody` (uid 65534; skipped, and said so, where that user cannot
 // run it). Run as another user they simply chmod.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
@@ -29,7 +31,22 @@ interface Row {
   stdin?: string;
   /** Needs a file or folder this process cannot read or write: run as `nobody` when root. */
   unprivileged?: true;
+  /** Extra environment (the network rows point the CLI at an address nothing answers on). */
+  env?: Record<string, string>;
 }
+
+/** A loopback port that was just listening and no longer is: connection refused. */
+const closedPort = await new Promise<number>((resolve) => {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1', () => {
+    const { port } = probe.address() as AddressInfo;
+    probe.close(() => resolve(port));
+  });
+});
+const OFFLINE_NOTION = {
+  NOTION_TOKEN: 'ntn_offline_test_token_0000000000000000000000',
+  PARTNERNOMICS_NOTION_URL: `http://127.0.0.1:${closedPort}`,
+};
 
 const file = (dir: string, name: string, text = 'x\n') => writeFileSync(join(dir, name), text);
 const folder = (dir: string, name: string) => mkdirSync(join(dir, name), { recursive: true });
@@ -397,6 +414,46 @@ const rows: Row[] = [
     message: /targets\.monthly_referrals_per_partner: must be 0 or more/,
     setup: (d) => file(d, 'partnernomics.config.yaml', 'targets: { monthly_referrals_per_partner: -4 }\n'),
   },
+  // The network: said at once, in one line, never as a server error or a bug.
+  {
+    name: 'install --target notion with Notion refusing connections',
+    args: ['install', '--target', 'notion', '--root', ROOT_ID],
+    code: 1,
+    error: 'UNREACHABLE',
+    message: /cannot reach Notion \(ECONNREFUSED\) while checking the token — check the network/,
+    env: OFFLINE_NOTION,
+  },
+  {
+    name: 'login notion while Notion cannot be reached',
+    args: ['login', 'notion', '--token-stdin'],
+    code: 1,
+    error: 'UNREACHABLE',
+    message: /cannot reach Notion \(ECONNREFUSED\)/,
+    stdin: 'ntn_offline_test_token_0000000000000000000000',
+    env: { PARTNERNOMICS_NOTION_URL: OFFLINE_NOTION.PARTNERNOMICS_NOTION_URL },
+  },
+  {
+    name: 'plan --target notion with a host name that does not resolve',
+    args: ['plan', '--target', 'notion', '--root', ROOT_ID],
+    code: 1,
+    error: 'UNREACHABLE',
+    message: /cannot reach Notion \((ENOTFOUND|EAI_AGAIN)\)/,
+    env: { ...OFFLINE_NOTION, PARTNERNOMICS_NOTION_URL: 'http://partnernomics-offline.invalid' },
+  },
+  {
+    name: 'install --target sheets with Google refusing connections',
+    args: ['install', '--target', 'sheets'],
+    code: 1,
+    error: 'UNREACHABLE',
+    message: /cannot reach Google \(ECONNREFUSED\) while refreshing the login/,
+    env: {
+      GOOGLE_OAUTH_CLIENT_ID: 'offline-test.apps.googleusercontent.com',
+      GOOGLE_OAUTH_CLIENT_SECRET: 'offline-test-secret',
+      GOOGLE_REFRESH_TOKEN: 'offline-test-refresh-token',
+      PARTNERNOMICS_GOOGLE_URL: `http://127.0.0.1:${closedPort}/`,
+      PARTNERNOMICS_GOOGLE_TOKEN_URL: `http://127.0.0.1:${closedPort}/token`,
+    },
+  },
 ];
 
 describe('bad input: one line, the documented exit code, no stack, nothing written, JSON under --json', () => {
@@ -414,7 +471,7 @@ describe('bad input: one line, the documented exit code, no stack, nothing writt
     }
     for (const json of [false, true]) {
       const cwd = tempDir();
-      const env = childEnv();
+      const env = { ...childEnv(), ...row.env };
       chmodSync(cwd, 0o755);
       await row.setup?.(cwd, env.PARTNERNOMICS_HOME!);
       const before = { cwd: snapshot(cwd), home: snapshot(env.PARTNERNOMICS_HOME!) };

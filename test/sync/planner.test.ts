@@ -241,7 +241,10 @@ describe('planTable', () => {
         const rows = w.sheet.filter((r) => r.pageId === id);
         if (page.trashed) {
           // Archived if it ever had a row; a page trashed before its first sync never gets one.
-          expect(rows.every((r) => r.archived), `seed ${seed}: ${id} archived`).toBe(true);
+          expect(
+            rows.every((r) => r.archived),
+            `seed ${seed}: ${id} archived`,
+          ).toBe(true);
           expect(rows.length, `seed ${seed}: ${id}`).toBeLessThanOrEqual(1);
           continue;
         }

@@ -114,12 +114,28 @@ function failureOf(error: unknown): Failure | null {
   return null;
 }
 
+/** The host was never reached (DNS, refused, offline): nothing was sent, and waiting will not help. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function isUnreachable(failure: Failure | null): boolean {
+  return failure?.kind === 'network' && UNREACHABLE_CODES.has(failure.code ?? '');
+}
+
 function asHttpFailure(failure: Failure | null): HttpFailure | null {
   if (!failure) return null;
   return {
     status: failure.kind === 'http' ? failure.status : undefined,
     retryAfterSeconds: failure.retryAfterSeconds,
+    ...(isUnreachable(failure) ? { unreachable: true } : {}),
   };
+}
+
+/** Google could not be reached at all: said at once, with what to check. */
+function unreachable(failure: Failure, doing: string, error: unknown): PnError {
+  return new PnError('UNREACHABLE', `cannot reach Google (${failure.code}) while ${doing}`, {
+    hint: 'check the network connection, DNS or proxy, then run the same command again: nothing was changed by this step',
+    cause: error,
+  });
 }
 
 /** For the retry layer: HTTP status and Retry-After; timeouts, resets and unreadable bodies as network failures. */
@@ -191,6 +207,7 @@ export function mapGoogleError(
   if (error instanceof PnError) return error;
   const response = responseOf(error);
   const failure = failureOf(error);
+  if (failure && isUnreachable(failure)) return unreachable(failure, doing, error);
   const body = googleError(response?.data);
   const message = googleMessage(response?.data) ?? '';
   const reasons = [...(body?.errors ?? []), ...(body?.details ?? [])].map((e) => e.reason ?? '');
@@ -291,6 +308,8 @@ function mapTokenError(error: unknown, doing: string, timeoutMs: number): PnErro
       },
     );
   }
+  if (failure && isUnreachable(failure))
+    return unreachable(failure, `refreshing the login for ${doing}`, error);
   const what = failure ? describeFailure(failure, response?.data, timeoutMs) : 'an unreadable answer';
   return new PnError(
     'API_ERROR',
