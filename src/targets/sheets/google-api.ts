@@ -114,7 +114,7 @@ function failureOf(error: unknown): Failure | null {
   return null;
 }
 
-/** The host was never reached (DNS, refused, offline): nothing was sent, and waiting will not help. */
+/** The host could not be reached at all (DNS, refused, offline): nothing was sent, and waiting will not help. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function isUnreachable(failure: Failure | null): boolean {
