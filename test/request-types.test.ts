@@ -1,7 +1,5 @@
-// Every request body of `install --target all` type-checks against the SDKs' own parameter types (no `as never` escapes).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnvFor, loginGoogle } from './fakes/cli-env.js';
 import { createFakeGoogle } from './fakes/google/index.js';
 import { createFakeNotion } from './fakes/notion/index.js';
 import {
@@ -13,7 +11,7 @@ import {
   type TypecheckPlan,
   typecheckBodies,
 } from './helpers/request-typecheck.js';
-import { type CliRun, cli, tempDir } from './helpers.js';
+import { type CliRun, cli } from './helpers.js';
 
 describe('the body type check itself', () => {
   const view = (body: unknown): RecordedRequest => ({
@@ -89,24 +87,8 @@ describe('install --target all request bodies', () => {
 
   beforeAll(async () => {
     await Promise.all([notion.listen(), google.listen()]);
-    const env: NodeJS.ProcessEnv = {
-      PARTNERNOMICS_HOME: tempDir(),
-      NOTION_TOKEN: notion.token,
-      PARTNERNOMICS_NOTION_URL: notion.baseUrl,
-      PARTNERNOMICS_NOTION_RATE: '500',
-      PARTNERNOMICS_GOOGLE_URL: google.rootUrl,
-      PARTNERNOMICS_GOOGLE_TOKEN_URL: google.tokenUrl,
-    };
-    const clientFile = join(tempDir(), 'client.json');
-    writeFileSync(
-      clientFile,
-      JSON.stringify({ installed: { client_id: google.clientId, client_secret: google.clientSecret } }),
-    );
-    const code = google.state.auth.authorizationCode(['drive.file', 'script.projects']);
-    const login = await cli(['login', 'google', '--client-file', clientFile, '--no-browser'], {
-      env,
-      stdin: `http://127.0.0.1:1/?code=${encodeURIComponent(code)}&scope=x\n`,
-    });
+    const env = cliEnvFor(notion, google);
+    const login = await loginGoogle(google, env);
     expect(login.code, login.stderr).toBe(0);
     const root = notion.seedRootPage('Program');
     // Bodies are checked even when the install fails part-way: a body the API rejects is the case to explain.

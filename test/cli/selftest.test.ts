@@ -1,9 +1,10 @@
 // `selftest` end to end against both fakes: every row passes and the scratch objects are trashed; one refused kind fails alone.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnvFor } from '../fakes/cli-env.js';
 import { createFakeGoogle } from '../fakes/google/index.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
 import { views } from '../fakes/notion/views.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli } from '../helpers.js';
 
 interface Row {
   check: string;
@@ -25,17 +26,11 @@ let refreshToken: string;
 beforeAll(async () => {
   await Promise.all([notion.listen(), google.listen()]);
   refreshToken = google.issueToken(['drive.file', 'script.projects']).refreshToken;
-  env = {
-    PARTNERNOMICS_HOME: tempDir(),
-    NOTION_TOKEN: notion.token,
-    PARTNERNOMICS_NOTION_URL: notion.baseUrl,
-    PARTNERNOMICS_NOTION_RATE: '500',
-    PARTNERNOMICS_GOOGLE_URL: google.rootUrl,
-    PARTNERNOMICS_GOOGLE_TOKEN_URL: google.tokenUrl,
+  env = cliEnvFor(notion, google, {
     GOOGLE_OAUTH_CLIENT_ID: google.clientId,
     GOOGLE_OAUTH_CLIENT_SECRET: google.clientSecret,
     GOOGLE_REFRESH_TOKEN: refreshToken,
-  };
+  });
 });
 afterEach(() => {
   notion.server.clearRejections();

@@ -1,6 +1,3 @@
-// `partnernomics sync` and `status` end to end against both fakes after `install --target all`: flow, no-op, conflicts, deletes, guard, crash.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/blueprint/compile.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
@@ -10,10 +7,11 @@ import { readSheetsSide, type SheetsSideRead, sheetsTablesOf } from '../../src/s
 import { NotionApi } from '../../src/targets/notion/api.js';
 import type { Registry } from '../../src/targets/notion/registry.js';
 import { GoogleApi } from '../../src/targets/sheets/google-api.js';
+import { cliEnvFor, loginGoogle } from '../fakes/cli-env.js';
 import { createFakeGoogle } from '../fakes/google/index.js';
 import type { CallRecord } from '../fakes/harness.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli } from '../helpers.js';
 
 const notion = createFakeNotion();
 const google = createFakeGoogle();
@@ -71,25 +69,8 @@ async function typeInSheet(range: string, value: string): Promise<void> {
 
 beforeAll(async () => {
   await Promise.all([notion.listen(), google.listen()]);
-  env = {
-    PARTNERNOMICS_HOME: tempDir(),
-    NOTION_TOKEN: notion.token,
-    PARTNERNOMICS_NOTION_URL: notion.baseUrl,
-    PARTNERNOMICS_NOTION_RATE: '500',
-    PARTNERNOMICS_GOOGLE_URL: google.rootUrl,
-    PARTNERNOMICS_GOOGLE_TOKEN_URL: google.tokenUrl,
-    PARTNERNOMICS_GOOGLE_RETRY_BASE_MS: '1',
-  };
-  const clientFile = join(tempDir(), 'client.json');
-  writeFileSync(
-    clientFile,
-    JSON.stringify({ installed: { client_id: google.clientId, client_secret: google.clientSecret } }),
-  );
-  const code = google.state.auth.authorizationCode(['drive.file', 'script.projects']);
-  const login = await cli(['login', 'google', '--client-file', clientFile, '--no-browser'], {
-    env,
-    stdin: `http://127.0.0.1:1/?code=${encodeURIComponent(code)}&scope=x\n`,
-  });
+  env = cliEnvFor(notion, google, { PARTNERNOMICS_GOOGLE_RETRY_BASE_MS: '1' });
+  const login = await loginGoogle(google, env);
   expect(login.code).toBe(0);
   root = notion.seedRootPage('Program');
   const installed = await cli(['--json', 'install', '--target', 'all', '--root', root], { env });

@@ -2,6 +2,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnvFor, fakeClientFile } from '../fakes/cli-env.js';
 import { createFakeGoogle } from '../fakes/google/index.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
 import { cli, tempDir } from '../helpers.js';
@@ -13,19 +14,8 @@ let clientFile: string;
 
 beforeAll(async () => {
   await Promise.all([notion.listen(), google.listen()]);
-  env = {
-    PARTNERNOMICS_HOME: tempDir(),
-    NOTION_TOKEN: notion.token,
-    PARTNERNOMICS_NOTION_URL: notion.baseUrl,
-    PARTNERNOMICS_NOTION_RATE: '500',
-    PARTNERNOMICS_GOOGLE_URL: google.rootUrl,
-    PARTNERNOMICS_GOOGLE_TOKEN_URL: google.tokenUrl,
-  };
-  clientFile = join(tempDir(), 'client.json');
-  writeFileSync(
-    clientFile,
-    JSON.stringify({ installed: { client_id: google.clientId, client_secret: google.clientSecret } }),
-  );
+  env = cliEnvFor(notion, google);
+  clientFile = fakeClientFile(google);
 });
 afterAll(() => Promise.all([notion.close(), google.close()]));
 
