@@ -10,6 +10,7 @@ import {
   hardenAuth,
 } from '../targets/sheets/google-api.js';
 import type { LeaseOptions } from '../targets/sheets/lease.js';
+import { envMs } from './env.js';
 import type { CommandContext } from './program.js';
 
 /** drive.file: only files this app creates; script.projects: create and push the bound script. No broader scope. */
@@ -17,19 +18,6 @@ export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/drive.file',
   'https://www.googleapis.com/auth/script.projects',
 ];
-
-/** A positive whole number of milliseconds from the environment, or undefined. */
-function envMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  const ms = Number(raw);
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new PnError('INPUT_INVALID', `${name} must be a number of milliseconds (got "${raw}")`, {
-      hint: `unset ${name}, or set it to e.g. 60000`,
-    });
-  }
-  return ms;
-}
 
 /** $PARTNERNOMICS_GOOGLE_TIMEOUT_MS: how long one Google request may take (default 60 s). */
 export function googleTimeoutMs(env: NodeJS.ProcessEnv): number {

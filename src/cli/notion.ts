@@ -3,6 +3,7 @@ import { notionCredential } from '../config/credentials.js';
 import { PnError } from '../platform/errors.js';
 import { Throttle } from '../platform/throttle.js';
 import { NotionApi } from '../targets/notion/api.js';
+import { envMs } from './env.js';
 import type { CommandContext } from './program.js';
 
 /**
@@ -14,17 +15,12 @@ function throttleFrom(env: NodeJS.ProcessEnv): Throttle | undefined {
   return Number.isFinite(rate) && rate > 0 ? new Throttle(rate, Math.max(1, Math.ceil(rate))) : undefined;
 }
 
-/** A positive number from an environment variable (test hooks such as $PARTNERNOMICS_NOTION_TIMEOUT_MS). */
-export function positiveNumber(raw: string | undefined): number | undefined {
-  const n = Number(raw);
-  return raw && Number.isFinite(n) && n > 0 ? n : undefined;
-}
-
 export function notionApiFor(ctx: CommandContext, token: string): NotionApi {
   return new NotionApi({
     token,
     baseUrl: ctx.io.env.PARTNERNOMICS_NOTION_URL || undefined,
-    timeoutMs: positiveNumber(ctx.io.env.PARTNERNOMICS_NOTION_TIMEOUT_MS),
+    // $PARTNERNOMICS_NOTION_TIMEOUT_MS: how long one request may take (tests shorten it; default 60 s).
+    timeoutMs: envMs(ctx.io.env, 'PARTNERNOMICS_NOTION_TIMEOUT_MS') || undefined,
     throttle: throttleFrom(ctx.io.env),
     hooks: {
       onWait: ({ seconds, reason }) => {

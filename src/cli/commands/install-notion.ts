@@ -2,8 +2,9 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { applyNotionInstall, planNotionInstall, refuseDestructive } from '../../targets/notion/install.js';
 import { effectCounts, type NotionPlan } from '../../targets/notion/plan.js';
+import { envMs } from '../env.js';
 import type { Printer } from '../io.js';
-import { positiveNumber, requireNotionApi } from '../notion.js';
+import { requireNotionApi } from '../notion.js';
 import type { InstallOptions } from '../options.js';
 import type { CommandContext } from '../program.js';
 import type { desiredWorkspace } from '../workspace.js';
@@ -71,8 +72,8 @@ export async function runNotion(
     },
     {
       // Test hooks: the install lock's lifetime and how long to wait for another install.
-      ttlMs: positiveNumber(ctx.io.env.PARTNERNOMICS_LOCK_TTL_MS),
-      maxWaitMs: positiveNumber(ctx.io.env.PARTNERNOMICS_LOCK_WAIT_MS),
+      ttlMs: envMs(ctx.io.env, 'PARTNERNOMICS_LOCK_TTL_MS') || undefined,
+      maxWaitMs: envMs(ctx.io.env, 'PARTNERNOMICS_LOCK_WAIT_MS'),
       onWait: ({ holder, until }) =>
         ctx.io.stderr(`  another install (${holder}) holds the lock until ${until}; waiting for it…\n`),
     },
