@@ -60,7 +60,6 @@ export interface Duplicate {
   id: string;
   /** Known from discovery for rows: a person edited the copy (it is then never trashed without asking). */
   editedByPerson?: boolean;
-  dataSourceId?: string;
 }
 
 export interface ActualWorkspace {
@@ -328,6 +327,12 @@ async function chooseHub(
   )[0]!;
 }
 
+/** Of several copies of one object, the one the registry records (else the first) and the others. */
+function splitCopies<T>(copies: T[], idOf: (copy: T) => string, recordedId: string | undefined) {
+  const keep = copies.find((c) => idOf(c) === recordedId) ?? copies[0]!;
+  return { keep, extras: copies.filter((c) => c !== keep) };
+}
+
 /** Seed rows that exist twice among the rows we created: the registry's copy (else the oldest) stays. */
 function rowDuplicates(
   db: DesiredWorkspace['databases'][number],
@@ -338,8 +343,8 @@ function rowDuplicates(
   for (const row of db.rows) {
     const copies = read.rows.filter((r) => r.createdByUs && r.title === row.title);
     if (copies.length < 2) continue;
-    const keep = copies.find((r) => r.pageId === registry.entries[row.key]?.id) ?? copies[0]!;
-    for (const copy of copies.filter((r) => r !== keep))
+    const { keep, extras } = splitCopies(copies, (r) => r.pageId, registry.entries[row.key]?.id);
+    for (const copy of extras)
       out.push({
         kind: 'row',
         key: row.key,
@@ -347,10 +352,9 @@ function rowDuplicates(
         keepId: keep.pageId,
         id: copy.pageId,
         editedByPerson: copy.editedByPerson,
-        dataSourceId: read.dataSourceId,
       });
-    // The copy is not a row of this database for planning purposes.
-    read.rows = read.rows.filter((r) => r === keep || !copies.includes(r));
+    // The copies are not rows of this database for planning purposes.
+    read.rows = read.rows.filter((r) => !extras.includes(r));
   }
   return out;
 }
@@ -361,19 +365,17 @@ function viewDuplicates(
   read: ActualDatabase,
   registry: Registry,
 ): Duplicate[] {
-  const out: Duplicate[] = [];
-  for (const view of db.views) {
+  return db.views.flatMap((view) => {
+    const key = viewKey(db.key, view.name);
     const copies = read.views.filter((v) => v.name === view.name);
-    if (copies.length < 2) continue;
-    const keep = copies.find((v) => v.id === registry.entries[viewKey(db.key, view.name)]?.id) ?? copies[0]!;
-    for (const copy of copies.filter((v) => v !== keep))
-      out.push({
-        kind: 'view',
-        key: viewKey(db.key, view.name),
-        title: view.name,
-        keepId: keep.id,
-        id: copy.id,
-      });
-  }
-  return out;
+    if (copies.length < 2) return [];
+    const { keep, extras } = splitCopies(copies, (v) => v.id, registry.entries[key]?.id);
+    return extras.map((copy) => ({
+      kind: 'view' as const,
+      key,
+      title: view.name,
+      keepId: keep.id,
+      id: copy.id,
+    }));
+  });
 }
