@@ -22,13 +22,19 @@ import {
 } from '@notionhq/client';
 import type { DesiredProperty, PlainValue } from '../blueprint/desired.js';
 import type { NotionViewSpec } from '../blueprint/schema.js';
-import { PnError, toPnError } from '../platform/errors.js';
 import { mapNotionError, type NotionApi } from '../targets/notion/api.js';
 import { appendBatches, markdownToBlocks, type NotionBlock } from '../targets/notion/blocks.js';
 import { fromPropertyValue, propertySchema, toPropertyValue } from '../targets/notion/properties.js';
 import type { CreateViewRequest, UpdateViewRequest } from '../targets/notion/request-types.js';
 import { createViewRequest, takeOverViewRequest } from '../targets/notion/views.js';
-import { Checklist, expectSame, Mismatch, type Scratch, type SelftestRow } from './report.js';
+import {
+  Checklist,
+  expectSame,
+  Mismatch,
+  type Scratch,
+  type SelftestRow,
+  trashScratchRow,
+} from './report.js';
 
 type SchemaProperty = DataSourceObjectResponse['properties'][string];
 type Schema = Record<string, SchemaProperty>;
@@ -584,24 +590,18 @@ export async function notionSelftest(
     });
   } finally {
     // Cleanup runs whatever happened above: everything the selftest made lives under the scratch page.
-    const scratch = made.scratch;
-    if (scratch) {
-      await t.check('trash scratch page', [], async () => {
-        try {
-          const params: UpdatePageParameters = { page_id: scratch.id, in_trash: true };
-          await call('moving the scratch page to the trash', (c) => c.pages.update(params));
-          const back = await page(scratch.id, 'reading the trashed page back');
-          if (!back.in_trash) throw new Mismatch('the scratch page is not in the trash');
-        } catch (error) {
-          const why = error instanceof Mismatch ? error.message : toPnError(error).message;
-          throw new PnError('API_ERROR', why, { hint: `move ${scratch.url} to the trash by hand` });
-        }
-        scratch.trashed = true;
-        return `moved to the trash (${scratch.url})`;
-      });
-    } else {
-      await t.check('trash scratch page', ['scratch page'], async () => '');
-    }
+    await trashScratchRow(
+      t,
+      'trash scratch page',
+      made.scratch,
+      'scratch page',
+      async (scratch) => {
+        const params: UpdatePageParameters = { page_id: scratch.id, in_trash: true };
+        await call('moving the scratch page to the trash', (c) => c.pages.update(params));
+        return (await page(scratch.id, 'reading the trashed page back')).in_trash;
+      },
+      'moved to the trash',
+    );
   }
   return { rows: t.rows, errors: t.errors, scratch: made.scratch };
 }

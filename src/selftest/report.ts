@@ -1,7 +1,7 @@
 // Selftest rows: each check passes, fails with one line, or is skipped because a check it needs did not pass.
 import { isDeepStrictEqual } from 'node:util';
 import type { Printer } from '../cli/io.js';
-import { toPnError } from '../platform/errors.js';
+import { PnError, toPnError } from '../platform/errors.js';
 
 export type RowStatus = 'pass' | 'fail' | 'skipped';
 
@@ -73,4 +73,32 @@ export function printRows(p: Printer, rows: readonly SelftestRow[]): void {
   const width = Math.max('Check'.length, ...rows.map((r) => r.check.length));
   p.line(`${'Check'.padEnd(width)}  Result  Detail`);
   for (const r of rows) p.line(`${r.check.padEnd(width)}  ${MARK[r.status].padEnd(6)}  ${r.detail}`);
+}
+
+/**
+ * The last row of every selftest: the scratch object moved to the trash (and read back as trashed),
+ * or, when that fails, a row that says to do it by hand. Skipped when no scratch object was made.
+ */
+export async function trashScratchRow(
+  t: Checklist,
+  check: string,
+  scratch: Scratch | null,
+  dependsOn: string,
+  trash: (scratch: Scratch) => Promise<boolean>,
+  done: string,
+): Promise<void> {
+  if (!scratch) {
+    await t.check(check, [dependsOn], async () => '');
+    return;
+  }
+  await t.check(check, [], async () => {
+    try {
+      if (!(await trash(scratch))) throw new Mismatch(`${check}: it is not in the trash`);
+    } catch (error) {
+      const why = error instanceof Mismatch ? error.message : toPnError(error).message;
+      throw new PnError('API_ERROR', why, { hint: `move ${scratch.url} to the trash by hand` });
+    }
+    scratch.trashed = true;
+    return `${done} (${scratch.url})`;
+  });
 }

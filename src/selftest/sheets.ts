@@ -1,9 +1,15 @@
 // `selftest --target sheets`: each kind of request the Sheets target sends, in a scratch workbook, read back, then trashed.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { PnError, toPnError } from '../platform/errors.js';
 import type { GoogleApi } from '../targets/sheets/google-api.js';
 import { gridRange } from '../targets/sheets/requests.js';
-import { Checklist, expectSame, Mismatch, type Scratch, type SelftestRow } from './report.js';
+import {
+  Checklist,
+  expectSame,
+  Mismatch,
+  type Scratch,
+  type SelftestRow,
+  trashScratchRow,
+} from './report.js';
 
 const SHEET_ID = 1;
 const TAB = 'Selftest';
@@ -414,27 +420,22 @@ export async function sheetsSelftest(
     });
   } finally {
     // Cleanup runs whatever happened above; the bound script goes to the trash with its spreadsheet.
-    const scratch = made.scratch;
-    if (scratch) {
-      await t.check('trash spreadsheet', [], async () => {
-        try {
-          await api.call('moving the scratch spreadsheet to the trash', true, true, () =>
-            api.drive.files.update({ fileId: scratch.id, requestBody: { trashed: true } }),
-          );
-          const back = await api.call('reading the trashed spreadsheet back', true, false, () =>
-            api.drive.files.get({ fileId: scratch.id, fields: 'trashed' }),
-          );
-          if (back.data.trashed !== true) throw new Mismatch('the spreadsheet is not in the trash');
-        } catch (error) {
-          const why = error instanceof Mismatch ? error.message : toPnError(error).message;
-          throw new PnError('API_ERROR', why, { hint: `move ${scratch.url} to the trash by hand` });
-        }
-        scratch.trashed = true;
-        return `moved to the trash with its bound script (${scratch.url})`;
-      });
-    } else {
-      await t.check('trash spreadsheet', ['spreadsheet: create'], async () => '');
-    }
+    await trashScratchRow(
+      t,
+      'trash spreadsheet',
+      made.scratch,
+      'spreadsheet: create',
+      async (scratch) => {
+        await api.call('moving the scratch spreadsheet to the trash', true, true, () =>
+          api.drive.files.update({ fileId: scratch.id, requestBody: { trashed: true } }),
+        );
+        const back = await api.call('reading the trashed spreadsheet back', true, false, () =>
+          api.drive.files.get({ fileId: scratch.id, fields: 'trashed' }),
+        );
+        return back.data.trashed === true;
+      },
+      'moved to the trash with its bound script',
+    );
   }
   return { rows: t.rows, errors: t.errors, scratch: made.scratch };
 }
