@@ -1,6 +1,7 @@
 // Notion install under a hostile network, in-process: slow creates, late landings, bad bodies, offline, two runs at once.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/blueprint/compile.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
@@ -9,6 +10,7 @@ import { PnError } from '../../src/platform/errors.js';
 import { Throttle } from '../../src/platform/throttle.js';
 import { NotionApi, type NotionApiOptions } from '../../src/targets/notion/api.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
+import { InstallLease } from '../../src/targets/notion/lease.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
 import { views as fakeViews } from '../fakes/notion/views.js';
 import { cli, editedTemplates, tempDir } from '../helpers.js';
@@ -325,5 +327,26 @@ describe('the install lock, cheaply', () => {
     expect(
       fake.childrenOf(root).filter((c) => c.type === 'child_page' && /install lock/.test(c.child_page.title)),
     ).toEqual([]);
+  });
+
+  it('trashed by another run between our read and our write counts as cleared, not as an error', async () => {
+    const root = fake.seedRootPage('Stale lock, trashed twice');
+    const api = apiWith();
+    const title = `Partnernomics install lock · ${hostname()
+      .replace(/[^A-Za-z0-9-]/g, '')
+      .slice(
+        0,
+        24,
+      )}.4194305.abcdef · until 2099-01-01T00:00:00.000Z (delete this page if no install is running)`;
+    const page = await api.client.pages.create({
+      parent: { page_id: root },
+      properties: { title: { title: [{ text: { content: title } }] } },
+    });
+    // The other run (the one whose lock it was, or a third) trashes it first; Notion then refuses edits.
+    await api.client.pages.update({ page_id: page.id, in_trash: true });
+    await expect(api.client.pages.update({ page_id: page.id, in_trash: true })).rejects.toThrow(/archived/);
+    const lease = new InstallLease(api, root, (await api.me()).id);
+    await expect(lease.clearStale([{ id: page.id, title }])).resolves.toBeUndefined();
+    expect(lease.writes).toBe(1);
   });
 });

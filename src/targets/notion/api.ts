@@ -145,6 +145,26 @@ export class NotionApi {
     }
   }
 
+  /**
+   * Moves a page to the trash. A page already there (another run trashed it first, between our read and
+   * this write; Notion then refuses to edit it) or already gone counts as done, so two runs never fail
+   * over the same lock or duplicate.
+   */
+  async trashPage(pageId: string): Promise<void> {
+    try {
+      await this.call(true, (c) => c.pages.update({ page_id: pageId, in_trash: true }));
+    } catch (error) {
+      const already = await this.call(true, (c) =>
+        c.pages.retrieve({ page_id: pageId, filter_properties: ['title'] }),
+      )
+        .then((page) => 'in_trash' in page && page.in_trash)
+        .catch(
+          (lookup: unknown) => isNotionClientError(lookup) && lookup.code === APIErrorCode.ObjectNotFound,
+        );
+      if (!already) throw mapNotionError(error, `moving page ${pageId} to the trash`, pageId);
+    }
+  }
+
   /** Every child block of a page or block, following cursors to the end. */
   async *children(blockId: string): AsyncGenerator<ListBlockChildrenResponse['results'][number]> {
     let cursor: string | undefined;

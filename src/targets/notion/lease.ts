@@ -96,7 +96,7 @@ export class InstallLease {
 
   private async trash(pageId: string): Promise<void> {
     this.writes += 1;
-    await this.api.call(true, (c) => c.pages.update({ page_id: pageId, in_trash: true }));
+    await this.api.trashPage(pageId);
   }
 
   private async create(): Promise<void> {
