@@ -91,12 +91,12 @@ export function PN_RECOMMEND(score: unknown, pursueAt: unknown, nurtureAt: unkno
 }
 
 /**
- * Green, Yellow or Red for an actual figure against its target, blank when either is missing. Given ranges
+ * Green, Yellow or Red for an actual figure against its target, blank unless both are numbers. Given ranges
  * of the same size, returns one status per row and column.
  *
  * @param {number|number[][]} actual The actual figure, or a range of them.
  * @param {number|number[][]} target The target, or a range of targets the same size as actual.
- * @param {string|string[][]} direction "higher" (the default) when more is better, "lower" when less is.
+ * @param {string|string[][]} direction "higher" (the default) when more is better, "lower" (any case) when less is.
  * @param {number} band How far from target still counts as Yellow, as a share; 0.2 when left out.
  * @return {string|string[][]} The status, or one per cell of the ranges.
  * @customfunction
@@ -110,18 +110,9 @@ export function PN_RYG(
   return mapCells('PN_RYG', [actual, target, direction, band], (a, t, d, b) => rygCell(a, t, d, b));
 }
 
+/** One status, read by the domain as the Status formula reads the row: only numbers count, "lower" in any case. */
 function rygCell(actual: unknown, target: unknown, direction: unknown, band: unknown): string {
-  const status = rygStatus(
-    actual === '' ? null : toNumberOrNull(actual),
-    target === '' ? null : toNumberOrNull(target),
-    String(direction ?? 'higher')
-      .trim()
-      .toLowerCase() === 'lower'
-      ? 'lower'
-      : 'higher',
-    toNumberOrNull(band) ?? 0.2,
-  );
-  return status ?? '';
+  return rygStatus(actual, target, direction, toNumberOrNull(band) ?? 0.2) ?? '';
 }
 
 /** Runs `work` under the document lock, so two runs never interleave their reads and writes. */

@@ -26,10 +26,24 @@ export function isValidRating(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= RATING_MIN && value <= RATING_MAX;
 }
 
-/** ROUND(x, digits) as spreadsheets compute it: half away from zero. */
+/** x to 15 significant digits: what spreadsheets keep of a result, so 28.649999999999995 reads 28.65. */
+function toFifteenDigits(x: number): number {
+  return Number(x.toPrecision(15));
+}
+
+/**
+ * ROUND(x, digits) as spreadsheets compute it: the binary error is corrected first (x, and x scaled by
+ * 10^digits, to 15 significant digits), then halves go away from zero. A weighted sum whose exact value is
+ * 28.65 but whose floating-point value is 28.649999999999995 rounds to 28.7, as in Excel and LibreOffice.
+ */
 export function roundHalfAwayFromZero(x: number, digits: number): number {
-  const factor = 10 ** digits;
-  return x < 0 ? -Math.round(-x * factor) / factor : Math.round(x * factor) / factor;
+  if (!Number.isFinite(x) || x === 0) return x;
+  const scale = 10 ** Math.abs(digits);
+  const magnitude = Math.abs(toFifteenDigits(x));
+  const scaled = toFifteenDigits(digits >= 0 ? magnitude * scale : magnitude / scale);
+  const whole = Math.floor(scaled + 0.5);
+  const rounded = digits >= 0 ? whole / scale : whole * scale;
+  return x < 0 && rounded !== 0 ? -rounded : rounded;
 }
 
 /**

@@ -1,7 +1,7 @@
 // RYG status, CAC comparison and the QLP schedule.
 import { describe, expect, it } from 'vitest';
 import { cac, compareCac } from '../../src/domain/cac.js';
-import { rygStatus } from '../../src/domain/ryg.js';
+import { parseDirection, rygStatus } from '../../src/domain/ryg.js';
 import { addDays, ScheduleError, scheduleRoadmap } from '../../src/domain/schedule.js';
 
 describe('rygStatus', () => {
@@ -27,6 +27,21 @@ describe('rygStatus', () => {
     expect(rygStatus(5, undefined, 'higher', 0.2)).toBeNull();
     expect(rygStatus(0, 0, 'higher', 0.2)).toBe('Green');
     expect(rygStatus(1, 0, 'lower', 0.2)).toBe('Red');
+  });
+
+  it('reads the direction word as TRIM(word)="lower" does: any case, spaces around it', () => {
+    for (const word of ['lower', 'LOWER', 'Lower', ' lower ', 'lower  '])
+      expect(parseDirection(word)).toBe('lower');
+    for (const word of ['higher', '', 'low', 'lo wer', 'lower.', true, 5, null, undefined])
+      expect(parseDirection(word)).toBe('higher');
+    expect(rygStatus(12, 10, 'LOWER', 0.2)).toBe('Yellow');
+    expect(rygStatus(12, 10, ' Higher', 0.2)).toBe('Green');
+  });
+
+  it('gives no status unless actual and target are numbers (text, TRUE/FALSE, NaN are not)', () => {
+    for (const target of ['n/a', 'ten', '10', true, false, Number.NaN, ''])
+      expect(rygStatus(10, target, 'higher', 0.2)).toBeNull();
+    for (const actual of ['n/a', '10', true, false]) expect(rygStatus(actual, 10, 'lower', 0.2)).toBeNull();
   });
 });
 

@@ -77,6 +77,16 @@ describe('roundHalfAwayFromZero', () => {
     expect(roundHalfAwayFromZero(-81.25, 1)).toBe(-81.3);
     expect(roundHalfAwayFromZero(0.04, 1)).toBe(0);
   });
+
+  it('corrects the binary error to 15 significant digits first, as spreadsheets do', () => {
+    expect(roundHalfAwayFromZero(28.649999999999995, 1)).toBe(28.7); // a sum whose exact value is 28.65
+    expect(roundHalfAwayFromZero(-28.649999999999995, 1)).toBe(-28.7);
+    expect(roundHalfAwayFromZero(1.005, 2)).toBe(1.01); // 1.005 × 100 is 100.49999999999999 in binary
+    expect(roundHalfAwayFromZero(21.9 / 0.2, 0)).toBe(110); // 109.49999999999999: Excel gives 110
+    expect(roundHalfAwayFromZero(28.6499999999, 1)).toBe(28.6); // a real difference is kept
+    expect(roundHalfAwayFromZero(1250, -2)).toBe(1300);
+    expect(roundHalfAwayFromZero(-0.04, 1)).toBe(0); // never -0
+  });
 });
 
 describe('recommend and rank', () => {
