@@ -8,6 +8,8 @@ import type { CallOptions, GoogleApi } from '../targets/sheets/google-api.js';
 import { advance, fullPassDue } from './cursor.js';
 import {
   applyNotionUpdates,
+  emptyStats,
+  type NotionCursor,
   type NotionRead,
   type NotionTable,
   openSyncedTable,
@@ -22,6 +24,7 @@ import { parseTableCursor, type TableCursor, tableCursorText, unreported } from 
 import {
   logEntriesOf,
   readSheetsSide,
+  type SheetsSideRead,
   type SheetsTableSpec,
   sheetsTablesOf,
   tableSpecOf,
@@ -145,6 +148,11 @@ function lastRunHub(data: string | undefined): string | undefined {
  * One sync. Order: Notion first, then the one Sheets batch that also records the baseline and the cursor, so
  * a run stopped between them plans the same (idempotent) writes again. A table the mass-archive guard blocks
  * stops the run before anything is written. `dryRun` plans and writes nothing.
+ *
+ * Sheets calls: one read and one batch; when rows the workbook's formulas read changed, that batch answers
+ * with the workbook as it is after the write (Score, Rank and Recommendation recomputed), and a second pass
+ * over the tables that own such fields plans from that answer, reading neither side again: one more batch,
+ * only if it wrote computed values back to Notion (their baseline and cursor are stored then).
  */
 export async function runSync(
   notion: NotionApi,
@@ -156,14 +164,15 @@ export async function runSync(
   try {
     const cache: Where = {};
     const first = await syncOnce(notion, google, ws, options, m.counts, cache);
-    // Rows the workbook's formulas read changed: Score, Rank and Recommendation are recomputed now, so one
-    // more (incremental) pass brings them back to Notion in this same command instead of the next run.
-    const settle = first.tables.some(
-      (t) => t.sheetsUpdated + t.appended + t.archived > 0 && owns(ws, t.table),
-    );
-    if (options.dryRun || !settle) return first;
-    const second = await syncOnce(notion, google, ws, { ...options, full: false }, m.counts, cache);
-    return merge(first, second);
+    if (!first.settle) return first.summary;
+    // The answer was lost (the batch was found landed by lookup): the workbook is read once more.
+    const after =
+      first.after ?? (await readSheetsSide(google, first.summary.spreadsheetId, sheetsTablesOf(ws)));
+    const second = await syncOnce(notion, google, ws, { ...options, full: false }, m.counts, cache, {
+      sheets: after,
+      first: first.summary,
+    });
+    return merge(first.summary, second.summary);
   } finally {
     m.stop();
   }
@@ -228,8 +237,28 @@ interface Where {
   spreadsheetId?: string;
   registry?: Registry;
   hubId?: string;
+  tables?: Map<string, NotionTable>;
 }
 
+/** One pass: its summary, and whether (and from what) a second pass brings computed values back. */
+interface PassResult {
+  summary: SyncRunSummary;
+  /** Rows of a table with workbook-computed fields were written, so the batch was asked to read back. */
+  settle: boolean;
+  /** The workbook after the write, from the batch's answer (null when it could not be used). */
+  after: SheetsSideRead | null;
+}
+
+/** Whether a plan changes rows the workbook's formulas read (values, new rows, the Archived flag). */
+const changesRows = (plan: TablePlan) =>
+  !plan.blocked && plan.sheetUpdates.length + plan.sheetAppends.length + plan.sheetArchive.length > 0;
+
+/**
+ * One pass. `second`: the workbook as the first pass's batch left it, and what that pass did; the pass then
+ * plans only the tables with workbook-computed fields, from that workbook and what Notion held after the
+ * first pass (nothing is read from Notion: a page edited since is read by the next run, its cursor still
+ * points before the edit). The run's record and the Start tab then count both passes.
+ */
 async function syncOnce(
   notion: NotionApi,
   google: GoogleApi,
@@ -237,15 +266,18 @@ async function syncOnce(
   options: SyncRunOptions,
   calls: SyncRunSummary['calls'],
   cache: Where,
-): Promise<SyncRunSummary> {
+  second?: { sheets: SheetsSideRead; first: SyncRunSummary },
+): Promise<PassResult> {
+  const settled = second?.sheets;
   const progress = options.progress ?? (() => {});
   const at = (options.now ?? new Date()).toISOString();
   const runId = `run-${at}`;
   const tables = sheetsTablesOf(ws);
+  const synced = settled ? tables.filter((t) => owns(ws, t.key)) : tables;
   cache.spreadsheetId ??= await findSyncWorkbook(google);
   const spreadsheetId = cache.spreadsheetId;
-  progress('reading the workbook');
-  const sheets = await readSheetsSide(google, spreadsheetId, tables);
+  if (!settled) progress('reading the workbook');
+  const sheets = settled ?? (await readSheetsSide(google, spreadsheetId, tables));
   if (!cache.registry || !cache.hubId) {
     const found = await registryOf(
       notion,
@@ -260,6 +292,11 @@ async function syncOnce(
   }
   const { registry, hubId } = cache;
 
+  // A second pass is part of the same run: it does not count towards the next full pass.
+  const step = (cursor: NotionCursor, rows: readonly NotionRow[], full: boolean): NotionCursor => {
+    const next = advance(cursor, rows, full);
+    return settled ? { ...next, runsSinceFull: cursor.runsSinceFull } : next;
+  };
   const titles = new PageTitles();
   const runs: {
     spec: SheetsTableSpec;
@@ -268,12 +305,18 @@ async function syncOnce(
     read: NotionRead;
     plan: TablePlan;
   }[] = [];
-  for (const spec of tables) {
+  cache.tables ??= new Map();
+  for (const spec of synced) {
     const stored = parseTableCursor(sheets.cursor.get(spec.key));
-    const table = await openSyncedTable(notion, ws, registry, spec.key);
-    const full = options.full === true || fullPassDue(stored.notion, options.fullEvery ?? DEFAULT_FULL_EVERY);
-    progress(`reading ${table.map.title} from Notion${full ? ' (full pass)' : ''}`);
-    const read = await readNotionRows(notion, table, { cursor: stored.notion, full, titles });
+    const table = cache.tables.get(spec.key) ?? (await openSyncedTable(notion, ws, registry, spec.key));
+    cache.tables.set(spec.key, table);
+    const full =
+      !settled &&
+      (options.full === true || fullPassDue(stored.notion, options.fullEvery ?? DEFAULT_FULL_EVERY));
+    if (!settled) progress(`reading ${table.map.title} from Notion${full ? ' (full pass)' : ''}`);
+    const read: NotionRead = settled
+      ? { rows: [], full: false, skippedSeen: 0, stats: emptyStats() }
+      : await readNotionRows(notion, table, { cursor: stored.notion, full, titles });
     const plan = planTable({
       spec: tableSpecOf(spec),
       notionRows: read.rows,
@@ -320,11 +363,15 @@ async function syncOnce(
 
   const blocked = runs.find((r) => r.plan.blocked);
   if (options.dryRun)
-    return result(
-      runs.map((r) => summary(r.plan, r.read.full, r.read.rows.length, r.plan.notionUpdates.length)),
-      false,
-      0,
-    );
+    return {
+      summary: result(
+        runs.map((r) => summary(r.plan, r.read.full, r.read.rows.length, r.plan.notionUpdates.length)),
+        false,
+        0,
+      ),
+      settle: false,
+      after: null,
+    };
   if (blocked)
     throw new PnError('INPUT_INVALID', `sync stopped before writing anything: ${blocked.plan.blocked}`, {
       hint: 'check the root page, the tab and its filters; if those pages really were removed, run `partnernomics sync --allow-mass-archive`',
@@ -347,7 +394,7 @@ async function syncOnce(
       warnings.push(`${r.table.map.title}: ${x.field} of page ${x.pageId} not written: ${x.reason}`);
     const { plan: toLog, reported } = unreported(r.plan, r.stored);
     logPlans.push(toLog);
-    const notionCursor = advance(
+    const notionCursor = step(
       r.stored.notion,
       [...r.read.rows, ...rowsAfterWrite(known, written)],
       r.read.full,
@@ -367,17 +414,20 @@ async function syncOnce(
         r.read.rows.length > 0 ||
         r.plan.sheetUpdates.length + r.plan.sheetAppends.length + r.plan.sheetArchive.length > 0 ||
         cursors.get(r.spec.key) !==
-          tableCursorText({ ...r.stored, notion: advance(r.stored.notion, [], r.read.full) }),
+          tableCursorText({ ...r.stored, notion: step(r.stored.notion, [], r.read.full) }),
     );
   const out = result(tableSums, false, 0);
-  const open = tableSums.reduce((n, t) => n + t.orphans + t.duplicates, 0);
+  const whole = second ? merge(second.first, out) : out;
+  const open = whole.tables.reduce((n, t) => n + t.orphans + t.duplicates, 0);
   const runData = {
     hub: hubId,
-    rowsChanged: out.rowsChanged,
-    notionUpdated: notionWrites,
-    conflicts: out.conflicts.length,
+    rowsChanged: whole.rowsChanged,
+    notionUpdated: whole.tables.reduce((n, t) => n + t.notionUpdated, 0),
+    conflicts: whole.conflicts.length,
     openRows: open,
   };
+  // Only the first pass asks for the workbook back, and only when the formulas have something new to read.
+  const settle = !settled && runs.some((r) => owns(ws, r.spec.key) && changesRows(r.plan));
   progress('writing the workbook');
   const wrote = await writeSheetsSide(
     google,
@@ -388,18 +438,23 @@ async function syncOnce(
       ...(changed ? { cursor: cursors, run: { id: runId, at, data: runData } } : {}),
       health: [
         { label: 'Last sync', value: `${at.slice(0, 16).replace('T', ' ')} UTC` },
-        { label: 'Rows changed', value: String(out.rowsChanged) },
+        { label: 'Rows changed', value: String(whole.rowsChanged) },
         {
           label: 'Open conflicts',
-          value: `${out.conflicts.length} overwritten value(s) logged by the last sync; ${open} row(s) need a person (see Sync Log)`,
+          value: `${whole.conflicts.length} overwritten value(s) logged by the last sync; ${open} row(s) need a person (see Sync Log)`,
         },
       ],
+      ...(settle ? { readBack: tables } : {}),
     },
   );
   return {
-    ...out,
-    wrote: notionWrites > 0 || wrote.calls > 0,
-    logged: wrote.counts.logged,
-    warnings: [...out.warnings, ...warnings, ...wrote.warnings, ...wrote.overflow],
+    summary: {
+      ...out,
+      wrote: notionWrites > 0 || wrote.calls > 0,
+      logged: wrote.counts.logged,
+      warnings: [...out.warnings, ...warnings, ...wrote.warnings, ...wrote.overflow],
+    },
+    settle: settle && wrote.calls > 0,
+    after: wrote.after,
   };
 }

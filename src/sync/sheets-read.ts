@@ -31,6 +31,13 @@ export const READ_FIELDS =
   'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),developerMetadata(metadataKey,metadataValue),' +
   'data(startRow,startColumn,rowData(values(effectiveValue)),columnMetadata(developerMetadata(metadataKey,metadataValue))))';
 
+/**
+ * The same content as READ_FIELDS, from a spreadsheets.batchUpdate answer (`updatedSpreadsheet`, sent with
+ * includeSpreadsheetInResponse): the workbook as it is after the write, without another read. Google
+ * ignores responseIncludeGridData when a field mask is set, so this mask names the grid data itself.
+ */
+export const READ_BACK_FIELDS = `updatedSpreadsheet(${READ_FIELDS})`;
+
 /** Pure: the read, from a spreadsheets.get answer (READ_FIELDS). */
 export function parseSheetsSide(
   spreadsheetId: string,

@@ -1,11 +1,11 @@
 // The Sheets side's one write: every table's changes, the Sync Log rows and the sync state, in one spreadsheets.batchUpdate.
 import type { sheets_v4 } from '@googleapis/sheets';
-import type { GoogleApi } from '../targets/sheets/google-api.js';
-import { batches, NUMBER_FORMATS } from '../targets/sheets/requests.js';
+import { type GoogleApi, isPayloadTooLarge } from '../targets/sheets/google-api.js';
+import { batches, MAX_BATCH_BYTES, NUMBER_FORMATS } from '../targets/sheets/requests.js';
 import { CellWrites } from './sheets-cells.js';
 import type { LocatedTable } from './sheets-layout.js';
 import { LOG_COLUMNS, type SyncLogEntry } from './sheets-log.js';
-import type { SheetsSideRead } from './sheets-read.js';
+import { parseSheetsSide, READ_BACK_FIELDS, type SheetsSideRead } from './sheets-read.js';
 import {
   desiredStateRows,
   METADATA_STATE,
@@ -13,7 +13,7 @@ import {
   STATE_TITLE,
   stateRequests,
 } from './sheets-state.js';
-import { ARCHIVED_COLUMN, ID_COLUMN } from './sheets-tables.js';
+import { ARCHIVED_COLUMN, ID_COLUMN, type SheetsTableSpec } from './sheets-tables.js';
 import { extendedValue, needsDateFormat } from './sheets-values.js';
 import type { RowValues, SyncValue, TableBaseline, TablePlan } from './types.js';
 
@@ -29,7 +29,25 @@ export interface SheetsWriteOptions {
   run?: { id: string; at: string; data?: Record<string, unknown> };
   /** Label/value lines shown on the Start tab (sync health), written in the same batch as the run. */
   health?: readonly { label: string; value: string }[];
+  /**
+   * Have the (last) batch answer with the workbook as it is after the write, read like `readSheetsSide`
+   * reads these tables: what the workbook's formulas made of the rows just written, without another read.
+   */
+  readBack?: readonly SheetsTableSpec[];
 }
+
+/**
+ * Bytes of JSON per sync batch. The Sheets reference sets no hard limit on a request and recommends at most
+ * 2 MB to speed requests up (developers.google.com/workspace/sheets/api/limits); Google's front end refuses
+ * bodies over 10,485,760 bytes ("Request payload size exceeds the limit: 10485760 bytes", quoted in public
+ * issue threads; not documented, "subject to change"). A run stays one batch up to 10 MB, so its tables,
+ * log and baseline land together and a 10,000-row first sync (about 9 MB) is one write; past that it is
+ * split (the state last). The installer keeps to the 2 MB advice (MAX_BATCH_BYTES).
+ */
+export const SYNC_MAX_BATCH_BYTES = 10_000_000;
+
+/** Rows per updateCells at most: a batch can only be cut between requests, never inside one. */
+export const MAX_ROWS_PER_REQUEST = 1000;
 
 /** Where the Start tab shows the sync's health: its first line (0-based row), labels in A, values in B. */
 export const HEALTH_ROW = 17;
@@ -219,17 +237,58 @@ function uniqueTitle(titles: ReadonlySet<string>): string {
 }
 
 export interface SheetsWriteResult extends Omit<SheetsWritePlan, 'requests'> {
-  /** batchUpdate calls made: 0 when nothing changed, 1 unless the payload passed Google's 2 MB advice. */
+  /** batchUpdate calls made: 0 when nothing changed, 1 unless the payload passed SYNC_MAX_BATCH_BYTES. */
   calls: number;
   requests: number;
+  /**
+   * With `readBack`: the workbook as the last batch's answer shows it; null when nothing was written or the
+   * answer could not be used (a lost answer whose batch was found landed): read it again then.
+   */
+  after: SheetsSideRead | null;
+}
+
+/** Splits updateCells requests of more than MAX_ROWS_PER_REQUEST rows into requests of consecutive rows. */
+export function splitLargeRequests(
+  requests: readonly sheets_v4.Schema$Request[],
+): sheets_v4.Schema$Request[] {
+  return requests.flatMap((request): sheets_v4.Schema$Request[] => {
+    const u = request.updateCells;
+    const rows = u?.rows;
+    if (!u || !rows || rows.length <= MAX_ROWS_PER_REQUEST) return [request];
+    const { range, start } = u;
+    const exact = range && (range.endRowIndex ?? 0) - (range.startRowIndex ?? 0) === rows.length;
+    if (!start && !exact) return [request];
+    const out: sheets_v4.Schema$Request[] = [];
+    for (let i = 0; i < rows.length; i += MAX_ROWS_PER_REQUEST) {
+      const part = rows.slice(i, i + MAX_ROWS_PER_REQUEST);
+      const where = start
+        ? { start: { ...start, rowIndex: (start.rowIndex ?? 0) + i } }
+        : {
+            range: {
+              ...range,
+              startRowIndex: (range?.startRowIndex ?? 0) + i,
+              endRowIndex: (range?.startRowIndex ?? 0) + i + part.length,
+            },
+          };
+      out.push({ updateCells: { ...u, ...where, rows: part } });
+    }
+    return out;
+  });
 }
 
 /**
- * Writes a sync's Sheets side in one spreadsheets.batchUpdate (more only past the 2 MB payload advice; in
+ * Writes a sync's Sheets side in one spreadsheets.batchUpdate (more only past SYNC_MAX_BATCH_BYTES; in
  * order, the state last, so the baseline and cursor never run ahead of the rows). Call it after the Notion
  * writes: a batch is all or nothing, so the tables, the log and the new baseline land together or not at all.
  * Every write is at a fixed place, so a batch whose answer was lost is sent again; only the batch that adds
  * the state tab is not (a second addSheet would fail): it is looked up by the tab it adds instead.
+ *
+ * With `readBack`, the last batch asks for the spreadsheet in its answer (includeSpreadsheetInResponse,
+ * with the grid data named by the field mask), parsed into `after`. The reference does not say whether
+ * formulas are recomputed before Google answers: if they were not, `after` shows the old Score/Rank, the
+ * pass that writes them back to Notion writes nothing new (or stale values), and its baseline records
+ * what was written; the next run reads the recomputed cells, finds them unlike that baseline, and writes
+ * them back then. Nothing is lost, only delayed by one run.
  */
 export async function writeSheetsSide(
   api: GoogleApi,
@@ -240,27 +299,58 @@ export async function writeSheetsSide(
 ): Promise<SheetsWriteResult> {
   const plan = sheetsWriteRequests(read, plans, log, options);
   const { requests, ...rest } = plan;
-  const all = requests.length ? batches(requests) : [];
-  for (const batch of all) {
-    const requestBody: sheets_v4.Schema$BatchUpdateSpreadsheetRequest = { requests: batch };
+  const queue = requests.length ? batches(splitLargeRequests(requests), SYNC_MAX_BATCH_BYTES) : [];
+  let after: SheetsSideRead | null = null;
+  let calls = 0;
+  while (queue.length) {
+    const batch = queue.shift()!;
+    const readBack = queue.length === 0 ? options.readBack : undefined;
+    const requestBody: sheets_v4.Schema$BatchUpdateSpreadsheetRequest = {
+      requests: batch,
+      ...(readBack ? { includeSpreadsheetInResponse: true, responseIncludeGridData: true } : {}),
+    };
     const creates =
       plan.createsState !== null &&
       batch.some((r) => r.addSheet?.properties?.sheetId === plan.createsState?.sheetId);
+    // Found landed after a lost answer: there is no answer to read the workbook from.
     const lookup = creates
-      ? { lookup: () => stateTabExists(api, read.spreadsheetId, plan.createsState!.sheetId) }
+      ? {
+          lookup: async (): Promise<sheets_v4.Schema$BatchUpdateSpreadsheetResponse | undefined> =>
+            (await stateTabExists(api, read.spreadsheetId, plan.createsState!.sheetId)) ? {} : undefined,
+        }
       : {};
-    await api.call(
-      'writing the sync to the workbook',
-      !creates,
-      true,
-      async () => {
-        await api.sheets.spreadsheets.batchUpdate({ spreadsheetId: read.spreadsheetId, requestBody });
-        return true as const;
-      },
-      { body: 'any', ...lookup },
-    );
+    calls += 1;
+    const answer = await api
+      .call(
+        'writing the sync to the workbook',
+        !creates,
+        true,
+        async () => {
+          const res = await api.sheets.spreadsheets.batchUpdate({
+            spreadsheetId: read.spreadsheetId,
+            requestBody,
+            ...(readBack ? { fields: READ_BACK_FIELDS } : {}),
+          });
+          return res.data;
+        },
+        { body: 'any', ...lookup },
+      )
+      .catch((error: unknown) => {
+        // Google's size limit is undocumented and may be lower than ours: nothing was applied, so the same
+        // requests go again, in order, in batches under the 2 MB the reference recommends.
+        if (!isPayloadTooLarge(error) || batch.length < 2) throw error;
+        return null;
+      });
+    if (answer === null) {
+      queue.unshift(
+        ...batches(batch, Math.min(MAX_BATCH_BYTES, Buffer.byteLength(JSON.stringify(batch)) / 2)),
+      );
+      continue;
+    }
+    const book = answer && typeof answer === 'object' ? answer.updatedSpreadsheet : undefined;
+    if (readBack && book) after = parseSheetsSide(read.spreadsheetId, book, readBack);
   }
-  return { ...rest, calls: all.length, requests: requests.length };
+  return { ...rest, calls, requests: requests.length, after };
 }
 
 /** Whether the batch that adds the state tab landed after all (a batch is atomic: the tab means all of it). */

@@ -170,6 +170,17 @@ function googleMessage(data: unknown): string | undefined {
   return line.length > 300 ? `${line.slice(0, 297)}…` : line;
 }
 
+/**
+ * Whether Google refused a request for its size (400 "Request payload size exceeds the limit: N bytes."):
+ * nothing of it was applied, so the same requests can be sent again in smaller batches.
+ */
+export function isPayloadTooLarge(error: unknown): boolean {
+  const response = responseOf(error instanceof PnError ? error.cause : error);
+  return (
+    response?.status === 400 && /payload size exceeds the limit/i.test(googleMessage(response.data) ?? '')
+  );
+}
+
 function describeBody(data: unknown): string {
   if (typeof data === 'string') {
     if (!data.trim()) return 'an empty answer';

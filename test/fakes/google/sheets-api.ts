@@ -7,7 +7,12 @@ import { apiError, entityNotFound, invalidArgument, notModelled } from './errors
 import { applyFields, type FieldMask, parseFields, selects } from './fields.js';
 import { matchesFilter, metadataView, searchMetadata } from './requests-metadata.js';
 import { renderSpreadsheet } from './sheets-render.js';
-import { cloneBook, type SpreadsheetModel } from './sheets-state.js';
+import {
+  cloneBook,
+  cloneForCellWrites,
+  type EffectiveSource,
+  type SpreadsheetModel,
+} from './sheets-state.js';
 import type { GoogleState } from './state.js';
 import { appendValues, clearValues, inputOption, readRange, resolve, writeValues } from './values.js';
 
@@ -83,9 +88,18 @@ const ROUTES: Record<string, Route> = {
       };
       if (input.includeSpreadsheetInResponse) {
         const ranges = (input.responseRanges ?? []).map((r) => resolve(next, r));
+        // responseIncludeGridData "is ignored if a field mask was set": then the mask asks for grid data.
+        const mask = maskOf(ctx.request);
+        const wantsData = mask
+          ? selects(mask, ['updatedSpreadsheet', 'sheets', 'data'])
+          : input.responseIncludeGridData === true;
+        const engine =
+          ctx.state.readBackFormulas === 'stale'
+            ? staleFormulas(current, ctx.state.engine)
+            : ctx.state.engine;
         out.updatedSpreadsheet = renderSpreadsheet(metadataView(next, ctx.principal), {
-          engine: ctx.state.engine,
-          ...(input.responseIncludeGridData ? { gridData: ranges.length ? ranges : 'all' } : {}),
+          engine,
+          ...(wantsData ? { gridData: ranges.length ? ranges : 'all' } : {}),
         });
       }
       return out;
@@ -140,9 +154,10 @@ const ROUTES: Record<string, Route> = {
     run: (ctx) => {
       const q = ctx.request.query;
       const option = inputOption(q.get('valueInputOption'));
-      const working = cloneBook(book(ctx, true));
+      const stored = book(ctx, true);
       const input = body<sheets_v4.Schema$ValueRange>(ctx.request);
-      const target = resolve(working, ctx.range);
+      const target = resolve(stored, ctx.range);
+      const working = cloneForCellWrites(stored, [target.sheetIndex]);
       if (input.range) {
         const given = resolve(working, input.range);
         if (given.text.toLowerCase() !== target.text.toLowerCase()) {
@@ -226,7 +241,16 @@ const ROUTES: Record<string, Route> = {
     run: (ctx) => {
       const input = body<sheets_v4.Schema$BatchUpdateValuesRequest>(ctx.request);
       const option = inputOption(input.valueInputOption);
-      const working = cloneBook(book(ctx, true));
+      const stored = book(ctx, true);
+      // The tabs written to; a bad range is left to the loop below, which reports it in order.
+      const touched = (input.data ?? []).flatMap((d) => {
+        try {
+          return d.range ? [resolve(stored, d.range).sheetIndex] : [];
+        } catch {
+          return [];
+        }
+      });
+      const working = cloneForCellWrites(stored, touched);
       const responses: sheets_v4.Schema$UpdateValuesResponse[] = [];
       const sheetsTouched = new Set<number>();
       let rows = 0;
@@ -319,6 +343,23 @@ const ROUTES: Record<string, Route> = {
     },
   },
 };
+
+/**
+ * Formula results as they were before a batch (readBackFormulas: 'stale'): a formula cell shows what the
+ * same cell (same sheetId, row and column) evaluated to in `before`, or nothing if it held no formula.
+ */
+function staleFormulas(before: SpreadsheetModel, engine: EffectiveSource): EffectiveSource {
+  return {
+    effective(book, sheetIndex, row, col) {
+      const sheet = book.sheets[sheetIndex];
+      if (!sheet?.rows[row]?.[col]?.userEnteredValue?.formulaValue)
+        return engine.effective(book, sheetIndex, row, col);
+      const old = before.sheets.findIndex((s) => s.properties.sheetId === sheet.properties.sheetId);
+      if (!before.sheets[old]?.rows[row]?.[col]?.userEnteredValue?.formulaValue) return undefined;
+      return engine.effective(before, old, row, col);
+    },
+  };
+}
 
 /** Splits a path segment like "Sheet1%21A1%3AC3:append" at its literal (unencoded) colon. */
 function splitVerb(segment: string): [string, string | undefined] {

@@ -3,6 +3,7 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import type { ResolvedRange } from './a1.js';
 import { formattedValue } from './cells.js';
 import {
+  copyData,
   type EffectiveSource,
   getCell,
   locationType,
@@ -31,17 +32,17 @@ export function cellData(
   const cell = getCell(sheet, row, col);
   if (!cell) return {};
   const out: sheets_v4.Schema$CellData = {};
-  if (cell.userEnteredValue) out.userEnteredValue = structuredClone(cell.userEnteredValue);
+  if (cell.userEnteredValue) out.userEnteredValue = copyData(cell.userEnteredValue);
   const effective = engine.effective(book, sheetIndex, row, col);
   if (effective) {
-    out.effectiveValue = structuredClone(effective);
+    out.effectiveValue = copyData(effective);
     out.formattedValue = formattedValue(effective, cell.userEnteredFormat?.numberFormat ?? undefined);
   }
   if (cell.userEnteredFormat) {
-    out.userEnteredFormat = structuredClone(cell.userEnteredFormat);
-    out.effectiveFormat = structuredClone(cell.userEnteredFormat);
+    out.userEnteredFormat = copyData(cell.userEnteredFormat);
+    out.effectiveFormat = copyData(cell.userEnteredFormat);
   }
-  if (cell.dataValidation) out.dataValidation = structuredClone(cell.dataValidation);
+  if (cell.dataValidation) out.dataValidation = copyData(cell.dataValidation);
   if (cell.note) out.note = cell.note;
   return out;
 }
@@ -55,7 +56,7 @@ function dimensionMetadata(
   const props = (dimension === 'ROWS' ? sheet.rowProperties : sheet.columnProperties)[index];
   const out: sheets_v4.Schema$DimensionProperties = {
     pixelSize: dimension === 'ROWS' ? ROW_PIXELS : COLUMN_PIXELS,
-    ...structuredClone(props ?? {}),
+    ...copyData(props ?? {}),
   };
   const meta = book.developerMetadata.filter((m) => {
     const d = m.location?.dimensionRange;

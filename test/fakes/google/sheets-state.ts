@@ -136,7 +136,36 @@ export function reindex(book: SpreadsheetModel): void {
 }
 
 export function cloneBook(book: SpreadsheetModel): SpreadsheetModel {
-  return structuredClone(book);
+  return copyData(book);
+}
+
+/**
+ * A deep copy of plain data (the model holds only JSON values, sparse arrays kept sparse). About 5× faster
+ * than structuredClone, which serializes on every call: on a 10,000-row workbook a batchUpdate's copy took
+ * 0.6 s with it, and copying each cell rendered by a spreadsheets.get was most of the get's time.
+ */
+export function copyData<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyData) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyData((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
+/**
+ * A working copy for writes that only store cells in the given tabs (values.update, values.batchUpdate):
+ * new book, tab and row arrays, the cells shared (writeValues never changes a stored cell, it stores a new
+ * one), so a failed write still leaves the stored book as it was. On a 10,000-row workbook this takes
+ * about 1 ms where structuredClone took 0.6 s: 10,000 one-row writes (the bench's per-row baseline) would
+ * have taken over an hour and a half.
+ */
+export function cloneForCellWrites(book: SpreadsheetModel, sheetIndexes: Iterable<number>): SpreadsheetModel {
+  const sheets = [...book.sheets];
+  for (const i of new Set(sheetIndexes)) {
+    const sheet = sheets[i];
+    if (sheet) sheets[i] = { ...sheet, rows: sheet.rows.map((row) => (row ? row.slice() : row)) };
+  }
+  return { ...book, sheets };
 }
 
 /** The last row/column (exclusive) that holds a value within a rectangle, for trimming reads. */

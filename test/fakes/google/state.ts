@@ -27,6 +27,12 @@ export interface GoogleStateOptions {
    * fake pick its own, so tests prove the client reads the IDs back instead of assuming them.
    */
   createKeepsSheetIds?: boolean;
+  /**
+   * What formula cells show in a batchUpdate's `updatedSpreadsheet`: 'recomputed' (default) what they
+   * evaluate to after the batch; 'stale' what they showed before it. The reference does not say whether
+   * Google recomputes before answering (CONFORMANCE.md, unverified): 'stale' proves a client self-heals.
+   */
+  readBackFormulas?: 'recomputed' | 'stale';
 }
 
 const SHEETS_FULL_READ = new Set<string>([
@@ -69,6 +75,8 @@ export class GoogleState {
   readonly disabledServices = new Set<'sheets' | 'drive' | 'script'>();
   /** Requests to Sheets larger than this answer 400 (Google recommends ≤2 MB; see errors.payloadTooLarge). */
   maxRequestBytes = 2_000_000;
+  /** See GoogleStateOptions.readBackFormulas. */
+  readBackFormulas: 'recomputed' | 'stale';
 
   private readonly keepsSheetIds: boolean;
 
@@ -77,6 +85,7 @@ export class GoogleState {
     this.ids = new IdSource(options.seed ?? 1);
     this.projectNumber = options.projectNumber ?? '123456789012';
     this.keepsSheetIds = options.createKeepsSheetIds ?? true;
+    this.readBackFormulas = options.readBackFormulas ?? 'recomputed';
     const user = options.user ?? 'admin@example.com';
     this.auth = new AuthState(
       this.ids,
