@@ -1,4 +1,5 @@
 // The incremental cursor over Notion's minute-rounded last_edited_time: an overlapping poll that misses nothing and counts nothing twice.
+import { UNAGREED } from './planner.js';
 import type { NotionRow, RowValues } from './types.js';
 
 /**
@@ -39,9 +40,14 @@ export function queryFrom(
   return { timestamp: 'last_edited_time', last_edited_time: { on_or_after: cursor.minute } };
 }
 
-/** Stable text of the synced values: keys sorted, numbers as numbers. */
+/**
+ * Stable text of the synced values: keys sorted, numbers as numbers. The baseline's own bookkeeping entry is
+ * no value: a row taken from the baseline fingerprints like the same row read from Notion.
+ */
 function stableText(values: RowValues, trashed: boolean): string {
-  const keys = Object.keys(values).sort();
+  const keys = Object.keys(values)
+    .filter((k) => k !== UNAGREED)
+    .sort();
   return JSON.stringify([trashed, keys.map((k) => [k, values[k] ?? null])]);
 }
 

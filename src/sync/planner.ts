@@ -12,6 +12,12 @@ import type {
 
 export const DEFAULT_MAX_ARCHIVE_SHARE = 0.2;
 
+/**
+ * A baseline entry (not a field): the Sheets-owned fields of a row whose values are Notion's, never agreed
+ * with the workbook (a page added to the tab with them already set), comma-separated. Dropped once agreed.
+ */
+export const UNAGREED = '~unagreed';
+
 /** Equal as synced values: an empty cell and an empty property are the same; numbers compare by value. */
 export function sameValue(a: SyncValue | undefined, b: SyncValue | undefined): boolean {
   const empty = (v: SyncValue | undefined) => v === null || v === undefined || v === '';
@@ -31,7 +37,8 @@ function pick(values: RowValues, keys: readonly string[]): RowValues {
  * - a Notion-owned field whose tab cell differs is written to the tab; if the cell also differs from the
  *   baseline, someone edited it in the sheet: a conflict, logged with the value it overwrites;
  * - a Sheets-owned field (score, rank, recommendation, RYG) whose Notion value differs is written to
- *   Notion, logged the same way when Notion's value had been edited by hand.
+ *   Notion, logged the same way when Notion's value had been edited by hand (or, on a page new to the
+ *   tab, was set before the workbook computed its row: see UNAGREED).
  * A page the tab lacks is appended; a trashed or deleted page archives its row (never deletes it); a
  * restored page un-archives it. Unchanged rows produce nothing, so a no-op sync writes nothing.
  * On an incremental run, a page Notion did not return is unchanged since the baseline.
@@ -52,12 +59,16 @@ export function planTable(input: SyncInput): TablePlan {
     baseline: { rows: { ...input.baseline.rows } },
     blocked: null,
   };
+  const typedOf = (values: RowValues) =>
+    Object.fromEntries(Object.entries(values).filter(([key]) => notionOwned.includes(key)));
   const conflict = (c: Omit<Conflict, 'table' | 'at'>) =>
     plan.conflicts.push({ table: spec.key, at: input.now, ...c });
 
   const sheetById = new Map<string, SheetRow>();
   for (const row of input.sheetRows) {
-    if (row.pageId === null) plan.orphans.push({ row: row.row, values: row.values });
+    // An orphan is known by what a person typed (the Notion-owned fields), not by what formulas compute
+    // around it: a rank that moves when another row changes does not make it a new row to report.
+    if (row.pageId === null) plan.orphans.push({ row: row.row, values: typedOf(row.values) });
     else if (sheetById.has(row.pageId)) plan.duplicateRows.push({ pageId: row.pageId, row: row.row });
     else sheetById.set(row.pageId, row);
   }
@@ -84,8 +95,23 @@ export function planTable(input: SyncInput): TablePlan {
 
     if (!sheet) {
       plan.sheetAppends.push({ pageId, values: pick(notion.values, notionOwned) });
+      // Sheets-owned values a new page already holds in Notion (typed by hand, or copied with a duplicated
+      // page) are not agreed: the baseline keeps them (a run that does not read the page again still knows
+      // what Notion holds) and names them, so once the workbook has computed the row, a value it replaces
+      // is logged like any non-owner edit, and one it agrees with is not.
+      const held = pick(notion.values, sheetsOwned);
+      const before = unagreedOf(base);
+      const unagreed = sheetsOwned.filter(
+        (key) =>
+          !sameValue(held[key], null) &&
+          (!base || before.has(key) || !sameValue(held[key], base.values[key])),
+      );
       plan.baseline.rows[pageId] = {
-        values: { ...pick(notion.values, notionOwned), ...pick({}, sheetsOwned) },
+        values: {
+          ...pick(notion.values, notionOwned),
+          ...held,
+          ...(unagreed.length ? { [UNAGREED]: unagreed.join(',') } : {}),
+        },
         archived: false,
       };
       continue;
@@ -108,12 +134,13 @@ export function planTable(input: SyncInput): TablePlan {
           kept: want,
         });
     }
+    const unagreed = unagreedOf(base);
     for (const key of sheetsOwned) {
       const want = sheet.values[key] ?? null;
       agreed[key] = want;
       if (sameValue(notion.values[key], want)) continue;
       toNotion[key] = want;
-      if (base && !sameValue(notion.values[key], base.values[key]))
+      if (base && (unagreed.has(key) || !sameValue(notion.values[key], base.values[key])))
         conflict({
           pageId,
           field: key,
@@ -136,6 +163,12 @@ export function planTable(input: SyncInput): TablePlan {
     plan.blocked = `${spec.key}: this run would archive ${archiving} of ${active} rows (more than ${Math.round(share * 100)}%): a renamed tab, a changed filter or a wrong root page looks like this`;
   }
   return plan;
+}
+
+/** The Sheets-owned fields a baseline row holds Notion's values of, never agreed with the workbook. */
+function unagreedOf(base: BaselineRow | undefined): Set<string> {
+  const listed = base?.values[UNAGREED];
+  return new Set(typeof listed === 'string' && listed ? listed.split(',') : []);
 }
 
 /** Whether a plan writes anything on either side. */
