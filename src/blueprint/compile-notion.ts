@@ -14,6 +14,7 @@ import type {
 import type { Blueprint } from './load.js';
 import { roleLabels } from './people.js';
 import type { NotionBlueprint } from './schema.js';
+import { syncLines } from './sync-text.js';
 import { labelledRaci, type ScheduledRoadmapEntry, scheduledRoadmap } from './view.js';
 
 type DbSpec = NotionBlueprint['databases'][number];
@@ -218,6 +219,8 @@ function exampleRows(
         const values: Record<string, PlainValue> = {};
         for (const field of mapping.fields.filter((f) => f.owner === 'notion')) {
           const prop = db.properties.find((p) => p.key === field.notion)!;
+          // A people property needs a real member of the workspace: examples leave it empty.
+          if (prop.type === 'people') continue;
           values[prop.key] = toPlain(prop, cellAt(row, field.sheet), lookup);
         }
         if (db.properties.some((p) => p.key === 'example'))
@@ -262,6 +265,19 @@ function addSheetOwnedScores(rows: DesiredRow[], bp: Blueprint): void {
   }
 }
 
+/**
+ * A database description with `{sync}` replaced by the generated line saying what the sync moves for it,
+ * field by field; a database the sync map does not pair with a tab may not say `{sync}`.
+ */
+function describe(db: DbSpec, bp: Blueprint, lines: Map<string, string>): string {
+  if (!db.description.includes('{sync}')) return db.description;
+  const tab = bp.sync.mappings.find((m) => m.notion === db.key)?.sheet;
+  const line = tab === undefined ? undefined : lines.get(tab);
+  if (line === undefined)
+    throw new Error(`${db.key}: its description says {sync}, but the sync map leaves it out`);
+  return db.description.replace('{sync}', line);
+}
+
 export function compileDatabases(
   bp: Blueprint,
   config: Config,
@@ -273,11 +289,12 @@ export function compileDatabases(
   for (const m of sync) for (const f of m.fields) owners.set(`${m.notion}/${f.notion}`, f.owner);
   const roadmap = roadmapRows(bp, config, pages);
   const roadmapKeys = new Set(roadmap.map((r) => r.key.slice('row.roadmap.'.length)));
+  const lines = syncLines(bp);
   const databases: DesiredDatabase[] = bp.notion.databases.map((db) => ({
     key: db.key,
     title: db.title,
     icon: db.icon,
-    description: db.description,
+    description: describe(db, bp, lines),
     properties: resolveProperties(db, bp, config).map((p) => {
       const owner = owners.get(`${db.key}/${p.key}`);
       return owner ? { ...p, owner } : p;

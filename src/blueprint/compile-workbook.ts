@@ -1,6 +1,6 @@
 // Compiles the workbook blueprint into concrete tabs and cells: columns placed, formulas resolved to A1.
 import type { Config } from '../config/schema.js';
-import { PARTNERSHIP_TYPE_NAMES } from '../domain/types.js';
+import { PARTNERSHIP_TYPE_NAMES, type PartnershipTypeKey } from '../domain/types.js';
 import type {
   CellFormat,
   CellStyle,
@@ -11,6 +11,7 @@ import type {
 } from './desired.js';
 import type { Blueprint } from './load.js';
 import type { LayoutTabSpec, TableTabSpec, WorkbookColumnSpec } from './schema.js';
+import { syncLines } from './sync-text.js';
 import { formatKpiTarget } from './view.js';
 
 /** 1 -> A, 26 -> Z, 27 -> AA. */
@@ -76,6 +77,8 @@ interface Context {
   bp: Blueprint;
   config: Config;
   tables: Map<string, TableLayout>;
+  /** What the sync does per synced tab (`{sync.<tab>}` in a cell). */
+  sync: Map<string, string>;
 }
 
 function resolveRange(ctx: Context, ref: string): string {
@@ -121,7 +124,10 @@ function resolveFormula(
   });
 }
 
-/** "{config.company}" and friends: a cell value that is one placeholder keeps its type (numbers stay numbers). */
+/**
+ * "{config.company}" and friends: a cell value that is one placeholder keeps its type (numbers stay numbers).
+ * `{sync.<tab>}` is the generated line saying what the sync moves for that tab, field by field.
+ */
 function resolveValue(value: string | number, ctx: Context, item?: string): string | number {
   if (typeof value === 'number') return value;
   const known: Record<string, string | number> = {
@@ -134,17 +140,25 @@ function resolveValue(value: string | number, ctx: Context, item?: string): stri
     'scoring.nurture': ctx.bp.scoring.thresholds.nurture,
     'scoring.min_coverage': ctx.bp.scoring.min_coverage,
     item: item ?? '',
+    ...Object.fromEntries([...ctx.sync].map(([tab, line]) => [`sync.${tab}`, line])),
   };
   const single = /^\{([a-z_.0-9]+)\}$/.exec(value);
   if (single?.[1] && single[1] in known) return known[single[1]]!;
-  return value.replace(/\{([a-z_.0-9]+)\}/g, (whole, key: string) =>
-    key in known ? String(known[key]) : whole,
-  );
+  return value.replace(/\{([a-z_.0-9]+)\}/g, (whole, key: string) => {
+    if (key in known) return String(known[key]);
+    if (key.startsWith('sync.')) throw new Error(`workbook cell names {${key}}, but that tab is not synced`);
+    return whole;
+  });
 }
 
 function monthStart(config: Config, offset: number): string {
   const [y, m] = config.program.start_date.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(y, m - 1 + offset, 1)).toISOString().slice(0, 10);
+}
+
+function dayFromStart(config: Config, offset: number): string {
+  const [y, m, d] = config.program.start_date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
 }
 
 function exampleValue(raw: unknown, ctx: Context): string | number | undefined {
@@ -153,6 +167,8 @@ function exampleValue(raw: unknown, ctx: Context): string | number | undefined {
   const text = String(raw);
   const month = /^\{month:(\d+)\}$/.exec(text);
   if (month) return monthStart(ctx.config, Number(month[1]));
+  const day = /^\{day:(\d+)\}$/.exec(text);
+  if (day) return dayFromStart(ctx.config, Number(day[1]));
   const types = ctx.config.partnership_types;
   const pick = { first: types[0], second: types[1] ?? types[0], last: types[types.length - 1] }[text];
   return pick ? PARTNERSHIP_TYPE_NAMES[pick] : text;
@@ -276,13 +292,29 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
   };
 }
 
+/**
+ * The example partner whose scoreboard shows a type's KPIs: the first example row of a table (Partner
+ * Scoring) whose type is that type, so its PBR example has KPI rows to compute from; else a generic name.
+ */
+function examplePartnerOf(ctx: Context, key: PartnershipTypeKey): string {
+  for (const tab of ctx.bp.workbook.tabs) {
+    if (tab.kind !== 'table') continue;
+    const row = tab.examples.find(
+      (e) => typeof e.type === 'string' && exampleValue(e.type, ctx) === PARTNERSHIP_TYPE_NAMES[key],
+    );
+    if (typeof row?.name === 'string') return row.name;
+  }
+  return `Example — ${PARTNERSHIP_TYPE_NAMES[key]} partner`;
+}
+
 /** Example scoreboard rows: each chosen type's KPIs with actuals that show green, yellow and red. */
 function kpiSeedRows(ctx: Context): Record<string, unknown>[] {
   const factors = { higher: [1.1, 0.9, 0.6], lower: [0.9, 1.1, 1.4] };
   return ctx.config.partnership_types.flatMap((key) => {
     const type = ctx.bp.types[key];
+    const partner = examplePartnerOf(ctx, key);
     return type.kpis.map((kpi, i) => ({
-      partner: `Example — ${type.name} partner`,
+      partner,
       quarter: 'Q1',
       metric: `${kpi.name} (${formatKpiTarget(kpi)} ${kpi.period})`,
       direction: kpi.direction,
@@ -405,7 +437,7 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
 export function compileWorkbook(bp: Blueprint, config: Config): DesiredWorkbook {
   const tables = new Map<string, TableLayout>();
   for (const tab of bp.workbook.tabs) if (tab.kind === 'table') tables.set(tab.key, layoutTable(tab, bp));
-  const ctx: Context = { bp, config, tables };
+  const ctx: Context = { bp, config, tables, sync: syncLines(bp) };
   const named: NamedRange[] = [];
   const tabs = bp.workbook.tabs.map((tab) =>
     tab.kind === 'table' ? compileTable(tables.get(tab.key)!, ctx) : compileLayout(tab, ctx, named),

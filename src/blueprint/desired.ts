@@ -68,7 +68,7 @@ export interface DesiredPage {
 }
 
 export type CellFormat = 'number' | 'integer' | 'percent' | 'currency' | 'date' | 'month';
-export type CellStyle = 'title' | 'header' | 'label' | 'input' | 'note' | 'weights';
+export type CellStyle = 'title' | 'header' | 'label' | 'input' | 'note' | 'weights' | 'wrap';
 export type Fill = 'green' | 'yellow' | 'red' | 'grey';
 
 /** One cell: row and column are 1-based. A formula is stored without resolving anything further. */
@@ -130,6 +130,13 @@ export interface SyncMapping {
   fields: SyncField[];
 }
 
+/** What the sync does for one synced table, in plain words generated from the map (src/blueprint/sync-text.ts). */
+export interface SyncText {
+  database: string;
+  tab: string;
+  text: string;
+}
+
 export interface ManualStep {
   target: 'notion' | 'sheets' | 'local';
   step: string;
@@ -145,6 +152,8 @@ export interface DesiredWorkspace {
   pages: DesiredPage[];
   workbook: DesiredWorkbook;
   sync: SyncMapping[];
+  /** The map in plain words, one line per synced table: every text that describes the sync uses these. */
+  syncText: SyncText[];
   /** Properties renamed by a blueprint version: `from` (the old name) becomes the property with key `to`. */
   renames: { database: string; from: string; to: string }[];
   manualSteps: ManualStep[];

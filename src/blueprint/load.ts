@@ -105,7 +105,7 @@ function loadPage(file: string, dir: string): PageTemplate {
 
 /** Cross-file references: every key one file names must exist in the file it points to. */
 function checkReferences(bp: Blueprint): void {
-  const fail = (file: string, problem: string) => {
+  const fail = (file: string, problem: string): never => {
     throw broken(join(bp.dir, file), bp.dir, problem);
   };
   const pageKeys = new Set(bp.pages.map((p) => p.key));
@@ -135,28 +135,7 @@ function checkReferences(bp: Blueprint): void {
       }
     });
   });
-  const tabs = new Map(bp.workbook.tabs.map((t) => [t.key, t]));
-  bp.sync.mappings.forEach((m, i) => {
-    const db = bp.notion.databases.find((d) => d.key === m.notion);
-    const tab = tabs.get(m.sheet);
-    if (!db) fail('blueprint/sync.yaml', `mappings.${i}.notion: no database "${m.notion}"`);
-    if (tab?.kind !== 'table') fail('blueprint/sync.yaml', `mappings.${i}.sheet: no table tab "${m.sheet}"`);
-    m.fields.forEach((f, j) => {
-      if ('generate' in f) return;
-      if (!db!.properties.some((p) => 'key' in p && p.key === f.notion)) {
-        fail(
-          'blueprint/sync.yaml',
-          `mappings.${i}.fields.${j}.notion: ${m.notion} has no property "${f.notion}"`,
-        );
-      }
-      if (tab?.kind === 'table' && !tab.columns.some((c) => 'key' in c && c.key === f.sheet)) {
-        fail(
-          'blueprint/sync.yaml',
-          `mappings.${i}.fields.${j}.sheet: tab ${m.sheet} has no column "${f.sheet}"`,
-        );
-      }
-    });
-  });
+  checkSyncMap(bp, fail);
   bp.workbook.tabs.forEach((tab, i) => {
     if (tab.kind !== 'table') return;
     tab.examples.forEach((row, j) => {
@@ -167,6 +146,75 @@ function checkReferences(bp: Blueprint): void {
       }
     });
   });
+}
+
+/**
+ * The sync map against the databases and tabs it pairs: each table synced once, each field with one owner and
+ * a place that can hold its value. Notion-owned values are written into plain input columns of the tab; a
+ * value the workbook owns is a formula column's result and goes back only into a Number or Select property.
+ * Every `{sync}` / `{sync.<tab>}` placeholder (descriptions, cells, pages) names a synced table.
+ */
+function checkSyncMap(bp: Blueprint, fail: (file: string, problem: string) => never): void {
+  const file = 'blueprint/sync.yaml';
+  const tabs = new Map(bp.workbook.tabs.map((t) => [t.key, t]));
+  const seen = new Set<string>();
+  bp.sync.mappings.forEach((m, i) => {
+    const db = bp.notion.databases.find((d) => d.key === m.notion);
+    const tab = tabs.get(m.sheet);
+    if (!db) fail(file, `mappings.${i}.notion: no database "${m.notion}"`);
+    if (tab?.kind !== 'table') fail(file, `mappings.${i}.sheet: no table tab "${m.sheet}"`);
+    for (const key of [m.notion, m.sheet]) {
+      if (seen.has(key)) fail(file, `mappings.${i}: "${key}" is synced by another mapping too`);
+      seen.add(key);
+    }
+    if (!tab.columns.some((c) => 'key' in c && c.kind === 'id' && c.key === 'id'))
+      fail(file, `mappings.${i}.sheet: tab ${m.sheet} needs a Notion ID column (key: id, kind: id)`);
+    const fieldsSeen = new Set<string>();
+    m.fields.forEach((f, j) => {
+      const at = `mappings.${i}.fields.${j}`;
+      if ('generate' in f) {
+        if (f.owner !== 'notion')
+          fail(file, `${at}.owner: criterion ratings are entered in Notion (owner: notion)`);
+        return;
+      }
+      const prop = db.properties.find((p) => 'key' in p && p.key === f.notion);
+      if (!prop || !('key' in prop)) fail(file, `${at}.notion: ${m.notion} has no property "${f.notion}"`);
+      const col = tab.columns.find((c) => 'key' in c && c.key === f.sheet);
+      if (!col || !('key' in col)) fail(file, `${at}.sheet: tab ${m.sheet} has no column "${f.sheet}"`);
+      for (const key of [`notion:${f.notion}`, `sheet:${f.sheet}`]) {
+        if (fieldsSeen.has(key)) fail(file, `${at}: "${key.slice(key.indexOf(':') + 1)}" is mapped twice`);
+        fieldsSeen.add(key);
+      }
+      if (f.owner === 'sheets') {
+        if (prop.type !== 'number' && prop.type !== 'select')
+          fail(
+            file,
+            `${at}: the workbook computes it, so it can go back only into a Number or Select property, not ${prop.type}`,
+          );
+        if (col.kind !== 'formula')
+          fail(file, `${at}: the workbook owns it, so its column must be a formula column`);
+      } else if (col.kind !== 'input') {
+        fail(file, `${at}: Notion owns it, so its column must be an input column, not ${col.kind}`);
+      }
+    });
+  });
+  const synced = new Set(bp.sync.mappings.map((m) => m.sheet));
+  bp.notion.databases.forEach((db, i) => {
+    if (db.description.includes('{sync}') && !bp.sync.mappings.some((m) => m.notion === db.key))
+      fail('blueprint/notion.yaml', `databases.${i}.description: says {sync}, but ${db.key} is not synced`);
+  });
+  bp.workbook.tabs.forEach((tab, i) => {
+    if (tab.kind !== 'layout') return;
+    tab.cells.forEach((cell, j) => {
+      for (const [, key] of String(cell.value ?? '').matchAll(/\{sync\.([a-z0-9_]+)\}/g))
+        if (!synced.has(key!))
+          fail('blueprint/workbook.yaml', `tabs.${i}.cells.${j}: {sync.${key}} names no synced tab`);
+    });
+  });
+  for (const page of bp.pages) {
+    for (const [, key] of page.body.matchAll(/\{\{\s*sync\.([a-z0-9_]+)\s*\}\}/g))
+      if (!synced.has(key!)) fail(page.file, `{{sync.${key}}} names no synced tab`);
+  }
 }
 
 /** Loads and validates the whole blueprint from a templates directory (the package's own by default). */

@@ -66,7 +66,8 @@ export const notionBlueprintSchema = z.strictObject({
 });
 export type NotionBlueprint = z.infer<typeof notionBlueprintSchema>;
 
-const cellStyle = z.enum(['title', 'header', 'label', 'input', 'note']);
+/** `wrap`: plain text that wraps inside its column (long explanations on the Start tab). */
+const cellStyle = z.enum(['title', 'header', 'label', 'input', 'note', 'wrap']);
 const cellFormat = z.enum(['number', 'integer', 'percent', 'currency', 'date', 'month']);
 const a1 = z.string().regex(/^[A-Z]{1,2}[0-9]{1,5}$/, 'must be an A1 cell like B7');
 const fill = z.enum(['green', 'yellow', 'red', 'grey']);

@@ -5,6 +5,7 @@ import { PARTNERSHIP_TYPE_NAMES, type PartnershipTypeKey, SOURCING_CHANNEL_NAMES
 import type { Kpi, PartnershipType, RoadmapEntry } from './content-schema.js';
 import type { Blueprint } from './load.js';
 import { peopleView, roleLabel } from './people.js';
+import { syncLines } from './sync-text.js';
 
 const SPP_COMPONENT_NAMES: Record<string, string> = {
   executive_summary: 'Executive summary',
@@ -131,6 +132,8 @@ export function buildView(bp: Blueprint, config: Config): Record<string, unknown
     },
     fit: bp.fit,
     roles: config.team.map((m) => ({ role: m.role, person: m.name ?? '' })),
+    // {{sync.partner_scoring}}: what the sync moves for that tab, field by field (generated from the map).
+    sync: Object.fromEntries(syncLines(bp)),
     ...peopleView(config.team),
   };
 }

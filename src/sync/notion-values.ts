@@ -151,10 +151,22 @@ export class UnwritableValue extends Error {}
 
 /**
  * The typed page value that sets a Sheets-owned value: numbers into Number properties, names into Select
- * properties, text into Text properties; empty clears. Other property types are never written by sync.
+ * properties, text into Text properties; empty clears. Other property types (people, relations, dates,
+ * formulas…) are only ever read by sync, never written. Given the whole property, a Select value must be
+ * one of its options: a name the workbook made up is reported rather than added to Notion's option list.
  */
-export function valueRequest(type: DesiredProperty['type'], value: SyncValue): PageValueRequest {
+export function valueRequest(
+  property: DesiredProperty['type'] | DesiredProperty,
+  value: SyncValue,
+): PageValueRequest {
+  const type = typeof property === 'string' ? property : property.type;
   const empty = value === null || value === '';
+  if (typeof property !== 'string' && property.type === 'select' && !empty && property.options.length) {
+    if (!property.options.includes(String(value)))
+      throw new UnwritableValue(
+        `${JSON.stringify(value)} is not one of ${property.name}'s options (${property.options.join(', ')})`,
+      );
+  }
   switch (type) {
     case 'number': {
       if (empty) return { number: null };

@@ -4,6 +4,7 @@ import { compile } from '../../src/blueprint/compile.js';
 import type { DesiredWorkspace } from '../../src/blueprint/desired.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
+import { PARTNERSHIP_TYPE_NAMES } from '../../src/domain/types.js';
 
 const bp = loadBlueprint();
 const build = (raw: Record<string, unknown>) => compile(bp, parseConfig(raw, 'test', '2027-01-04'));
@@ -52,9 +53,24 @@ describe('compile', () => {
         .find((t) => t.key === 'pbr_scoreboard')!
         .cells.filter((c) => c.col === 2 && c.row > 1)
         .map((c) => c.value);
+    // Each chosen type's KPIs sit under the example partner of that type (Partner Scoring's examples), so
+    // the example PBRs have KPI rows to compute their overall status from.
     expect(new Set(pbrRows(two))).toEqual(
-      new Set(['Example — Co-Sell partner', 'Example — Service/Implementation partner']),
+      new Set(['Example — Northwind Advisory', 'Example — Larkspur Systems']),
     );
+    const metrics = (ws: DesiredWorkspace, partner: string) => {
+      const cells = ws.workbook.tabs.find((t) => t.key === 'pbr_scoreboard')!.cells;
+      const rows = new Set(cells.filter((c) => c.col === 2 && c.value === partner).map((c) => c.row));
+      return cells.filter((c) => c.col === 4 && rows.has(c.row)).map((c) => String(c.value));
+    };
+    expect(metrics(two, 'Example — Northwind Advisory')).toEqual(
+      bp.types['co-sell'].kpis.map((k) => expect.stringContaining(k.name)),
+    );
+    expect(metrics(two, 'Example — Larkspur Systems')).toEqual(
+      bp.types['service-implementation'].kpis.map((k) => expect.stringContaining(k.name)),
+    );
+    // A type no example partner has keeps a generic example name.
+    expect(new Set(pbrRows(all))).toContain(`Example — ${PARTNERSHIP_TYPE_NAMES[all.types[2]!]} partner`);
   });
 
   it('includes the service-partner workflow only when Service/Implementation is chosen', () => {

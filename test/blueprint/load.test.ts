@@ -81,6 +81,60 @@ describe('loadBlueprint', () => {
         ),
       'tab partner_scoring has no column "phase"',
     ],
+    [
+      'a workbook-owned value sent into a Text property',
+      'blueprint/sync.yaml',
+      (t: string) =>
+        t.replace(
+          '{ notion: quarter, sheet: quarter, owner: notion }',
+          '{ notion: quarter, sheet: scoreboard, owner: sheets }',
+        ),
+      'it can go back only into a Number or Select property, not rich_text',
+    ],
+    [
+      'a workbook-owned value that is typed, not computed',
+      'blueprint/sync.yaml',
+      (t: string) =>
+        t.replace(
+          '{ notion: leads, sheet: leads, owner: notion }',
+          '{ notion: leads, sheet: leads, owner: sheets }',
+        ),
+      'its column must be a formula column',
+    ],
+    [
+      'a Notion-owned value written over a formula column',
+      'blueprint/sync.yaml',
+      (t: string) =>
+        t.replace(
+          '{ notion: score, sheet: score, owner: sheets }',
+          '{ notion: score, sheet: score, owner: notion }',
+        ),
+      'Notion owns it, so its column must be an input column, not formula',
+    ],
+    [
+      'a table synced twice',
+      'blueprint/sync.yaml',
+      (t: string) => `${t}  - notion: db.referrals\n    sheet: metrics\n    fields: []\n`,
+      '"db.referrals" is synced by another mapping too',
+    ],
+    [
+      'a description that says {sync} for a database the map leaves out',
+      'blueprint/notion.yaml',
+      (t: string) => t.replace('with their status.', 'with their status. {sync}'),
+      'says {sync}, but db.term_sheets is not synced',
+    ],
+    [
+      'a workbook cell naming a tab the map leaves out',
+      'blueprint/workbook.yaml',
+      (t: string) => t.replace('{sync.roadmap}', '{sync.dashboard}'),
+      '{sync.dashboard} names no synced tab',
+    ],
+    [
+      'a page naming a tab the map leaves out',
+      'pages/worksheets/pbr-agenda.md',
+      (t: string) => t.replace('{{sync.pbrs}}', '{{sync.pbr_scoreboard}}'),
+      'pages/worksheets/pbr-agenda.md: {{sync.pbr_scoreboard}} names no synced tab',
+    ],
   ])('rejects %s, naming file and path', (_label, file, edit, fragment) => {
     const error = loadError(brokenCopy(file, edit));
     expect(error.code).toBe('BLUEPRINT_INVALID');

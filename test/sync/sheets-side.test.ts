@@ -124,20 +124,21 @@ async function cell(range: string, render: 'FORMULA' | 'UNFORMATTED_VALUE' = 'UN
   return got.data.values?.[0]?.[0];
 }
 
-/** Removes the example rows (the Start tab tells leaders to), so totals hold only synced rows. */
-async function clearExamples(): Promise<void> {
-  await api.sheets.spreadsheets.values.batchClear({
-    spreadsheetId,
-    requestBody: {
-      ranges: ["'Partner Scoring'!A3:R6", "'Metrics'!A2:J4", "'ICP Analysis'!A2:I4", "'ICP Analysis'!L2:L4"],
-    },
+/**
+ * Removes the example rows (the Start tab tells leaders to), so totals hold only synced rows: every table
+ * tab's, formula columns left in place, the ranges taken from the compiled tabs of `installed`.
+ */
+async function clearExamples(installed: typeof ws = ws): Promise<void> {
+  const ranges = installed.workbook.tabs.flatMap((tab) => {
+    const table = tab.table;
+    const rows = tab.cells.filter((c) => table && c.row >= table.firstDataRow && c.value !== undefined);
+    if (!table || !rows.length) return [];
+    const last = Math.max(...rows.map((c) => c.row));
+    return table.columns
+      .filter((c) => c.kind !== 'formula')
+      .map((c) => `'${tab.name}'!${c.letter}${table.firstDataRow}:${c.letter}${last}`);
   });
-  const pbr = ws.workbook.tabs.find((t) => t.key === 'pbr_scoreboard')!;
-  const last = Math.max(...pbr.cells.filter((c) => c.row > 1 && c.value !== undefined).map((c) => c.row));
-  await api.sheets.spreadsheets.values.batchClear({
-    spreadsheetId,
-    requestBody: { ranges: [`'PBR Scoreboard'!A2:G${last}`, `'PBR Scoreboard'!I2:J${last}`] },
-  });
+  await api.sheets.spreadsheets.values.batchClear({ spreadsheetId, requestBody: { ranges } });
 }
 
 const rowsById = (read: SheetsSideRead, table: string) =>
@@ -217,10 +218,8 @@ function partnerPages(notion: Notion): void {
   const ratings = (n: number) =>
     Object.fromEntries(
       tableOf('partner_scoring')
-        .fields.filter(
-          (f) => f.owner === 'notion' && !['name', 'type', 'stage', 'signed_on', 'example'].includes(f.key),
-        )
-        .map((f) => [f.key, n]),
+        .columns.filter((c) => c.kind === 'rating')
+        .map((c) => [c.key, n]),
     );
   notion.put('partner_scoring', 'p1', {
     name: 'Acme',
@@ -579,7 +578,13 @@ describe('the Sheets side of the sync', () => {
       baseline: read.baseline.get('partner_scoring')!,
       now: 'now',
     });
-    expect(plan.orphans).toEqual([{ row: 9, values: typed.values }]);
+    // Known by what was typed (the Notion-owned fields), not by the formulas computed beside it.
+    const typedKeys = tableOf('partner_scoring')
+      .fields.filter((f) => f.owner === 'notion')
+      .map((f) => f.key);
+    expect(plan.orphans).toEqual([
+      { row: 9, values: Object.fromEntries(typedKeys.map((k) => [k, typed.values[k]])) },
+    ]);
     expect(logEntriesOf([plan], 'now')[0]).toMatchObject({
       recordId: 'row 9',
       reason: expect.stringContaining('no Notion ID'),
@@ -640,7 +645,7 @@ describe('the Sheets side of the sync', () => {
       rootUrl: fake.rootUrl,
     });
     spreadsheetId = (await installWorkbook(api, old, null)).spreadsheetId;
-    await clearExamples();
+    await clearExamples(old);
     const notion = new Notion();
     metricsPages(notion);
     await sync(notion);

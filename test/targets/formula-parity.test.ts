@@ -265,12 +265,174 @@ describe('Archived rows (a page trashed in Notion)', () => {
       expect(dash(4 + r, 5)).toBe(inMonth.reduce((n, m) => n + m.revenue, 0)); // revenue
     }
     expect(rows.reduce((n, m) => n + m.leads, 0)).toBeGreaterThan(live.reduce((n, m) => n + m.leads, 0));
-    // Leads per partner (Dashboard N/O) for the first partners on Partner Scoring.
+
+    // Leads to date per partner (Dashboard N/O) count that partner's rows on Referrals, archived ones left
+    // out; the Leadership Report counts the quarter's referrals by Submitted on.
+    const referrals = tab('referrals');
+    const rsheet = sheetId(referrals.name);
+    const rfirst = referrals.table!.firstDataRow - 1;
+    clear('referrals', 30);
+    const quarterStart = hf.getCellValue({ sheet: report, row: 2, col: 1 }) as number;
+    const leads = Array.from({ length: 25 }, (_, i) => ({
+      partner: `Partner ${i % 4}`,
+      submitted: quarterStart - 30 + Math.floor(rand() * 150),
+      archived: i % 5 === 2,
+    }));
+    leads.forEach((l, i) => {
+      const put = (key: string, value: string | number | boolean) =>
+        hf.setCellContents({ sheet: rsheet, row: rfirst + i, col: colOf('referrals', key) }, value);
+      put('name', `Prospect ${i}`);
+      put('partner', l.partner);
+      put('submitted_on', l.submitted);
+      if (l.archived) put('archived', true);
+    });
+    const counted = leads.filter((l) => !l.archived);
     for (let n = 0; n < 3; n++) {
       expect(dash(4 + n, 13)).toBe(`Partner ${n}`);
-      expect(dash(4 + n, 14)).toBe(
-        live.filter((m) => m.partner === `Partner ${n}`).reduce((s, m) => s + m.leads, 0),
-      );
+      expect(dash(4 + n, 14)).toBe(counted.filter((l) => l.partner === `Partner ${n}`).length);
     }
+    expect(counted.length).toBeLessThan(leads.length);
+    // Report quarter: [ReportQuarterStart, EDATE(ReportQuarterStart, 3)), as date serials.
+    const start = new Date(Date.UTC(1899, 11, 30) + quarterStart * 86_400_000);
+    const quarterEnd =
+      (Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 3, start.getUTCDate()) -
+        Date.UTC(1899, 11, 30)) /
+      86_400_000;
+    const inQuarter = counted.filter((l) => l.submitted >= quarterStart && l.submitted < quarterEnd);
+    expect(inQuarter.length).toBeGreaterThan(0);
+    expect(inQuarter.length).toBeLessThan(counted.length);
+    expect(hf.getCellValue({ sheet: report, row: 7, col: 1 })).toBe(inQuarter.length);
+  });
+});
+
+describe('PBRs overall scoreboard formula', () => {
+  it('is the worst status of the partner and quarter on PBR Scoreboard, archived rows left out, blank when none', () => {
+    const rand = prng(91);
+    const { hf, sheetId, names } = book;
+    const band = names.get('RygYellowBand')!;
+    hf.setCellContents({ sheet: sheetId(band.sheet), row: band.row - 1, col: band.col - 1 }, 0.2);
+    const board = tab('pbr_scoreboard');
+    const bsheet = sheetId(board.name);
+    const bfirst = board.table!.firstDataRow - 1;
+    const clear = (t: DesiredTab, rows: number) => {
+      for (let r = 0; r < rows; r++)
+        t.table!.columns.forEach((col, c) => {
+          if (col.kind !== 'formula')
+            hf.setCellContents({ sheet: sheetId(t.name), row: t.table!.firstDataRow - 1 + r, col: c }, null);
+        });
+    };
+    hf.suspendEvaluation();
+    clear(board, 250);
+    const partners = ['Alder', 'Birch', 'Cedar', 'Dogwood'];
+    const quarters = ['Q1', 'Q2'];
+    // Alder and Birch at random; Cedar green in Q1, and green in Q2 once its archived red is left out;
+    // Dogwood yellow in Q1 (yellow beats green) and no KPI rows in Q2.
+    const kpis = [
+      ...Array.from({ length: 50 }, () => {
+        const target = 10 + Math.floor(rand() * 90);
+        const mult = [1.1, 0.9, 0.5][Math.floor(rand() * 3)]!;
+        return {
+          partner: partners[Math.floor(rand() * 2)]!,
+          quarter: quarters[Math.floor(rand() * 2)]!,
+          target,
+          actual: rand() < 0.15 ? null : Math.round(target * mult * 100) / 100,
+          archived: rand() < 0.2,
+        };
+      }),
+      { partner: 'Cedar', quarter: 'Q1', target: 10, actual: 12, archived: false },
+      { partner: 'Cedar', quarter: 'Q1', target: 10, actual: null, archived: false },
+      { partner: 'Cedar', quarter: 'Q2', target: 10, actual: 10, archived: false },
+      { partner: 'Cedar', quarter: 'Q2', target: 10, actual: 1, archived: true },
+      { partner: 'Dogwood', quarter: 'Q1', target: 10, actual: 11, archived: false },
+      { partner: 'Dogwood', quarter: 'Q1', target: 10, actual: 9, archived: false },
+    ];
+    kpis.forEach((k, i) => {
+      const put = (key: string, value: string | number | boolean | null) =>
+        hf.setCellContents({ sheet: bsheet, row: bfirst + i, col: colOf('pbr_scoreboard', key) }, value);
+      put('partner', k.partner);
+      put('quarter', k.quarter);
+      put('direction', 'higher');
+      put('target', k.target);
+      put('actual', k.actual);
+      if (k.archived) put('archived', true);
+    });
+    const pbrs = tab('pbrs');
+    const psheet = sheetId(pbrs.name);
+    const pfirst = pbrs.table!.firstDataRow - 1;
+    clear(pbrs, 20);
+    const cases = [
+      ...partners.flatMap((partner) => quarters.map((quarter) => ({ partner, quarter }))),
+      { partner: '', quarter: 'Q1' },
+      { partner: 'Alder', quarter: '' },
+      { partner: 'Alder', quarter: 'Q3' },
+    ];
+    cases.forEach((c, i) => {
+      hf.setCellContents({ sheet: psheet, row: pfirst + i, col: colOf('pbrs', 'name') }, `PBR ${i}`);
+      hf.setCellContents(
+        { sheet: psheet, row: pfirst + i, col: colOf('pbrs', 'partner') },
+        c.partner || null,
+      );
+      hf.setCellContents(
+        { sheet: psheet, row: pfirst + i, col: colOf('pbrs', 'quarter') },
+        c.quarter || null,
+      );
+    });
+    hf.resumeEvaluation();
+    const order = ['Red', 'Yellow', 'Green'] as const;
+    const expected = cases.map((c) => {
+      if (!c.partner || !c.quarter) return '';
+      const statuses = kpis
+        .filter((k) => !k.archived && k.partner === c.partner && k.quarter === c.quarter)
+        .map((k) => rygStatus(k.actual, k.target, 'higher', 0.2));
+      return order.find((s) => statuses.includes(s)) ?? '';
+    });
+    const actual = cases.map((_, i) =>
+      hf.getCellValue({ sheet: psheet, row: pfirst + i, col: colOf('pbrs', 'scoreboard') }),
+    );
+    expect(actual).toEqual(expected);
+    // The cases cover every outcome, including an archived red that would otherwise decide one.
+    expect(new Set(expected)).toEqual(new Set(['Red', 'Yellow', 'Green', '']));
+    expect(actual[partners.indexOf('Cedar') * 2 + 1]).toBe('Green');
+  });
+});
+
+describe('Dashboard program progress', () => {
+  it('counts roadmap steps Done out of all steps, archived steps left out', () => {
+    const { hf, sheetId } = book;
+    const roadmap = tab('roadmap');
+    const sheet = sheetId(roadmap.name);
+    const first = roadmap.table!.firstDataRow - 1;
+    const statuses = [
+      'Done',
+      'In progress',
+      'Done',
+      'Not started',
+      'Done',
+      'Gate review',
+      'Done',
+      'Not started',
+    ];
+    const archived = [false, false, true, false, false, false, false, true];
+    statuses.forEach((status, i) => {
+      hf.setCellContents({ sheet, row: first + i, col: colOf('roadmap', 'name') }, `Step ${i + 1}`);
+      hf.setCellContents({ sheet, row: first + i, col: colOf('roadmap', 'status') }, status);
+      if (archived[i]) hf.setCellContents({ sheet, row: first + i, col: colOf('roadmap', 'archived') }, true);
+    });
+    const dashboard = sheetId(tab('dashboard').name);
+    const at = (a1: string) => {
+      const cell = tab('dashboard').cells.find((c) => `${String.fromCharCode(64 + c.col)}${c.row}` === a1)!;
+      return hf.getCellValue({ sheet: dashboard, row: cell.row - 1, col: cell.col - 1 });
+    };
+    expect(at('K16')).toBe('Program progress');
+    expect(at('L17')).toBe(3); // Done, not archived
+    expect(at('L18')).toBe(6);
+    expect(at('L16')).toBeCloseTo(0.5, 10);
+    // An empty roadmap shows no percentage rather than an error.
+    for (let i = 0; i < statuses.length; i++)
+      roadmap.table!.columns.forEach((col, c) => {
+        if (col.kind !== 'formula') hf.setCellContents({ sheet, row: first + i, col: c }, null);
+      });
+    expect(at('L18')).toBe(0);
+    expect(at('L16')).toBe('');
   });
 });

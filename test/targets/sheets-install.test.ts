@@ -115,15 +115,15 @@ describe('install --target sheets (library)', () => {
     );
   });
 
-  it('charts leads per partner from the example metrics', async () => {
+  it('charts leads per partner from the example referrals', async () => {
     const leads = await api().sheets.spreadsheets.values.get({
       spreadsheetId,
       range: "'Dashboard'!N5:O8",
       valueRenderOption: 'UNFORMATTED_VALUE',
     });
     expect(leads.data.values).toEqual([
-      ['Example — Northwind Advisory', 15],
-      ['Example — Larkspur Systems', 3],
+      ['Example — Northwind Advisory', 2],
+      ['Example — Larkspur Systems', 1],
       ['Example — Quillfeather Media', 0],
       ['Example — Brightwater Partners', 0],
     ]);
@@ -474,7 +474,10 @@ describe('upgrading a workbook installed before the Archived column', () => {
         'Partner Scoring: Archived',
         'ICP Analysis: Archived',
         'Metrics: Archived',
+        'Referrals: Archived',
+        'PBRs: Archived',
         'PBR Scoreboard: Archived',
+        'Roadmap: Archived',
       ]);
       const got = await apiOf(google).sheets.spreadsheets.values.get({
         spreadsheetId,

@@ -80,10 +80,14 @@ function databaseCsv(db: DesiredDatabase, titleOf: (rowKey: string) => string): 
   return stringify([columns.map((p) => p.name), ...rows]);
 }
 
-function describeProperty(p: DesiredProperty & { owner?: string }, dbTitle: (key: string) => string): string {
+function describeProperty(
+  p: DesiredProperty & { owner?: string },
+  dbTitle: (key: string) => string,
+  computedOn: string | undefined,
+): string {
   const owner =
     p.owner === 'sheets'
-      ? ' — computed on the Partner Scoring tab of the workbook: copy it from there, never work it out by hand'
+      ? ` — computed on the workbook's ${computedOn ?? 'synced'} tab; \`partnernomics sync\` writes it back here (in a workspace imported from this export, copy it from the tab), and nobody works it out by hand`
       : '';
   switch (p.type) {
     case 'select':
@@ -112,8 +116,10 @@ function databasesReference(ws: DesiredWorkspace): string {
   ];
   for (const db of ws.databases) {
     lines.push('', `## ${db.title}`, '', db.description, '', '| Property | Type |', '|---|---|');
+    const tabKey = ws.sync.find((m) => m.notion === db.key)?.sheet;
+    const tab = ws.workbook.tabs.find((t) => t.key === tabKey)?.name;
     for (const p of db.properties)
-      lines.push(`| ${p.name} | ${describeProperty(p, dbTitle).replace(/\|/g, '\\|')} |`);
+      lines.push(`| ${p.name} | ${describeProperty(p, dbTitle, tab).replace(/\|/g, '\\|')} |`);
   }
   return lines.join('\n');
 }
@@ -161,7 +167,13 @@ export function notionExportFiles(ws: DesiredWorkspace): Map<string, string> {
     reference: linkTarget(referenceFile),
   };
   const hubBody = [
-    hubMarkdown(ws.config, ws.databases, ws.pages, links).trim(),
+    hubMarkdown(
+      ws.config,
+      ws.databases,
+      ws.pages,
+      links,
+      ws.syncText.map((t) => t.text),
+    ).trim(),
     '',
     '## Manual steps',
     '',

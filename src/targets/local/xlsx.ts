@@ -46,6 +46,9 @@ function styleCell(cell: ExcelJS.Cell, style: CellStyle | undefined): void {
       cell.font = { italic: true, color: { argb: 'FF666666' } };
       cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF3F3F3' } };
       break;
+    case 'wrap':
+      cell.alignment = { wrapText: true, vertical: 'top' };
+      break;
     default:
   }
 }

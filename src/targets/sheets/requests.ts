@@ -64,6 +64,8 @@ function styleFormat(style: CellStyle | undefined): sheets_v4.Schema$CellFormat 
     case 'note':
     case 'weights':
       return { textFormat: { italic: true, foregroundColor: rgb('666666') } };
+    case 'wrap':
+      return { wrapStrategy: 'WRAP', verticalAlignment: 'TOP' };
     default:
       return {};
   }

@@ -370,6 +370,25 @@ function rollupNumber(fn: string, numbers: number[], count: number): number | nu
   }
 }
 
+/**
+ * A person in a page's people property as Notion renders it for an integration that may read user
+ * information (without email addresses): name and avatar; anyone else (a bot) as a bare reference.
+ * /reference/user: "The remaining properties may appear if the user is being rendered in a rich text or
+ * page property context, and the bot has the correct capabilities".
+ */
+function personValue(state: NotionState, userId: string) {
+  const user = state.users.get(userId);
+  if (user?.type !== 'person') return { object: 'user' as const, id: userId };
+  return {
+    object: 'user' as const,
+    id: userId,
+    type: 'person' as const,
+    name: user.name,
+    avatar_url: user.avatar_url,
+    person: {},
+  };
+}
+
 /** One property of a page in the form Retrieve-a-page and queries return it (25 references at most). */
 export function renderValue(
   state: NotionState,
@@ -429,7 +448,7 @@ export function renderValue(
       return {
         id,
         type: 'people',
-        people: ids.slice(0, PAGE_REFERENCE_LIMIT).map((x) => ({ object: 'user' as const, id: x })),
+        people: ids.slice(0, PAGE_REFERENCE_LIMIT).map((x) => personValue(state, x)),
       };
     }
     case 'url':
