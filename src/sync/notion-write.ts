@@ -71,7 +71,7 @@ export async function applyNotionUpdates(
       else if (have && sameValue(have[key], value)) continue;
       else {
         try {
-          properties[column.id] = valueRequest(column.field.property.type, value);
+          properties[column.id] = valueRequest(column.field.property, value);
           written[key] = readBack(column.field.property.type, value);
         } catch (error) {
           if (!(error instanceof UnwritableValue)) throw error;

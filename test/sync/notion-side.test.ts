@@ -338,7 +338,8 @@ describe('reading and writing back (after a real install into the fake)', () => 
     await applyNotionUpdates(ws.api, table, updates);
     expect(fake.page(p1!).properties.Score).toMatchObject({ number: 4.25 });
 
-    // Not writable: a field Notion owns, a number that is not one, a comma in a select name; a trashed page.
+    // Not writable: a field Notion owns, a number that is not one, a value off the select's list (never added as a
+    // new option); a trashed page.
     fake.trash(p3!);
     fake.clearLog();
     const bad = await applyNotionUpdates(ws.api, table, [
@@ -348,7 +349,10 @@ describe('reading and writing back (after a real install into the fake)', () => 
     expect(bad.rejected.map((r) => [r.field, r.reason])).toEqual([
       ['stage', 'Notion owns this field'],
       ['score', '"n/a" is not a number'],
-      ['recommendation', 'select option "Pursue, maybe" has a comma'],
+      [
+        'recommendation',
+        '"Pursue, maybe" is not one of Recommendation\'s options (Pursue, Nurture, Pass, Needs ratings)',
+      ],
     ]);
     expect(bad.gone).toEqual([p3]);
     expect(fake.count('pages.update')).toBe(1); // only the trashed page was tried (a 400), then checked
