@@ -21,6 +21,8 @@ export interface ReadOptions {
    * trashed pages anyway, as missing. Only pages the response itself marks `in_trash` count as trashed.
    */
   listTrashed?: boolean;
+  /** This integration's bot user: pages it created are marked `createdByIntegration`. */
+  botId?: string;
 }
 
 export interface NotionRead {
@@ -81,6 +83,7 @@ function rowOf(
   page: PageObjectResponse,
   related: Map<string, string[]>,
   titles: PageTitles,
+  botId: string | undefined,
 ): NotionRow {
   const byId = new Map(Object.values(page.properties).map((v) => [v.id, v]));
   const values: RowValues = {};
@@ -98,6 +101,7 @@ function rowOf(
     trashed: page.in_trash,
     lastEditedTime: page.last_edited_time,
     lastEditedBy: name ?? by.id,
+    ...(botId && page.created_by.id === botId ? { createdByIntegration: true } : {}),
   };
 }
 
@@ -126,7 +130,7 @@ export async function readNotionRows(
       const ids = pages.flatMap((p) => related.get(`${p.id}/${column.id}`) ?? []);
       await titles.resolve(api, column.targetDataSourceId, ids, stats);
     }
-    const rows = pages.map((page) => rowOf(table, page, related, titles));
+    const rows = pages.map((page) => rowOf(table, page, related, titles, options.botId));
     const fresh = since ? rows.filter((r) => !alreadySeen(since, r)) : rows;
     return { rows: fresh, full, skippedSeen: rows.length - fresh.length, stats };
   } catch (error) {

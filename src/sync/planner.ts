@@ -99,10 +99,13 @@ export function planTable(input: SyncInput): TablePlan {
       // page) are not agreed: the baseline keeps them (a run that does not read the page again still knows
       // what Notion holds) and names them, so once the workbook has computed the row, a value it replaces
       // is logged like any non-owner edit, and one it agrees with is not.
+      // Values on a page this integration created (an installed example) were set by the install, not typed:
+      // replacing them is not a conflict. (A value typed over one before its first sync is not logged.)
       const held = pick(notion.values, sheetsOwned);
       const before = unagreedOf(base);
       const unagreed = sheetsOwned.filter(
         (key) =>
+          !notion.createdByIntegration &&
           !sameValue(held[key], null) &&
           (!base || before.has(key) || !sameValue(held[key], base.values[key])),
       );

@@ -1,6 +1,6 @@
 // Pure: what a sync run keeps per table in the state tab's cursor cell — the Notion cursor and the rows already reported.
 import { fingerprint, type NotionCursor, START_CURSOR } from './cursor.js';
-import type { TablePlan } from './types.js';
+import type { Conflict, TablePlan } from './types.js';
 
 /** One table's stored cursor: where the Notion read stopped, and what the Sync Log already reported. */
 export interface TableCursor {
@@ -44,9 +44,23 @@ function reportKeys(plan: TablePlan): Map<string, 'orphan' | 'duplicate'> {
   return keys;
 }
 
+/** The key of a value typed in Notion over a workbook-computed field: logged before it is replaced there. */
+export const conflictKey = (c: Conflict) => `c:${c.pageId}:${c.field}:${JSON.stringify(c.overwritten)}`;
+
+/**
+ * Values people typed in Notion over workbook-computed fields that no earlier (interrupted) run logged. The
+ * Notion write that replaces them comes before the run's Sheets batch, so they are logged first, in a batch
+ * of their own that also stores their keys: a run killed in between loses none and logs none twice.
+ */
+export function toLogFirst(plan: TablePlan, cursor: TableCursor): Conflict[] {
+  const done = new Set(cursor.reported);
+  return plan.conflicts.filter((c) => c.editedOn === 'notion' && !done.has(conflictKey(c)));
+}
+
 /**
  * The plan as the Sync Log should see it: only orphans and duplicates not reported by an earlier run
- * (the rest are still counted in the summary), and the keys to store: those still present.
+ * (the rest are still counted in the summary) and conflicts not logged already (`toLogFirst`), and the keys
+ * to store: those still present (a conflict's key goes once its value is replaced: this batch says so).
  */
 export function unreported(plan: TablePlan, cursor: TableCursor): { plan: TablePlan; reported: string[] } {
   const done = new Set(cursor.reported);
@@ -54,5 +68,9 @@ export function unreported(plan: TablePlan, cursor: TableCursor): { plan: TableP
     (o) => !done.has(`o:${fingerprint({ values: o.values, trashed: false })}`),
   );
   const duplicateRows = plan.duplicateRows.filter((d) => !done.has(`d:${d.pageId}`));
-  return { plan: { ...plan, orphans, duplicateRows }, reported: [...reportKeys(plan).keys()].sort() };
+  const conflicts = plan.conflicts.filter((c) => !done.has(conflictKey(c)));
+  return {
+    plan: { ...plan, orphans, duplicateRows, conflicts },
+    reported: [...reportKeys(plan).keys()].sort(),
+  };
 }

@@ -20,7 +20,14 @@ import {
   rowsAfterWrite,
 } from './notion-side.js';
 import { planTable } from './planner.js';
-import { parseTableCursor, type TableCursor, tableCursorText, unreported } from './run-state.js';
+import {
+  conflictKey,
+  parseTableCursor,
+  type TableCursor,
+  tableCursorText,
+  toLogFirst,
+  unreported,
+} from './run-state.js';
 import {
   logEntriesOf,
   readSheetsSide,
@@ -316,7 +323,12 @@ async function syncOnce(
     if (!settled) progress(`reading ${table.map.title} from Notion${full ? ' (full pass)' : ''}`);
     const read: NotionRead = settled
       ? { rows: [], full: false, skippedSeen: 0, stats: emptyStats() }
-      : await readNotionRows(notion, table, { cursor: stored.notion, full, titles });
+      : await readNotionRows(notion, table, {
+          cursor: stored.notion,
+          full,
+          titles,
+          botId: (await notion.me()).id,
+        });
     const plan = planTable({
       spec: tableSpecOf(spec),
       notionRows: read.rows,
@@ -377,6 +389,10 @@ async function syncOnce(
       hint: 'check the root page, the tab and its filters; if those pages really were removed, run `partnernomics sync --allow-mass-archive`',
     });
 
+  const names = new Map(tables.map((t) => [t.key, t.name]));
+  const early = await logBeforeReplacing(google, sheets, runs, at, names, tables);
+  const workbook = early?.after ?? sheets;
+
   const warnings: string[] = [];
   const tableSums: TableRunSummary[] = [];
   const cursors = new Map<string, string>();
@@ -403,7 +419,6 @@ async function syncOnce(
     tableSums.push(summary(r.plan, r.read.full, r.read.rows.length, written.updated.length));
   }
 
-  const names = new Map(tables.map((t) => [t.key, t.name]));
   const log = logEntriesOf(logPlans, at, names);
   // The cursor is stored only with something else to store: a run that read nothing new writes nothing.
   const changed =
@@ -431,7 +446,7 @@ async function syncOnce(
   progress('writing the workbook');
   const wrote = await writeSheetsSide(
     google,
-    sheets,
+    workbook,
     runs.map((r) => r.plan),
     log,
     {
@@ -450,11 +465,43 @@ async function syncOnce(
   return {
     summary: {
       ...out,
-      wrote: notionWrites > 0 || wrote.calls > 0,
-      logged: wrote.counts.logged,
+      wrote: notionWrites > 0 || wrote.calls > 0 || early !== null,
+      logged: wrote.counts.logged + (early?.logged ?? 0),
       warnings: [...out.warnings, ...warnings, ...wrote.warnings, ...wrote.overflow],
     },
     settle: settle && wrote.calls > 0,
     after: wrote.after,
   };
+}
+
+/**
+ * Logs the values people typed in Notion over workbook-computed fields before the Notion writes replace
+ * them (one small batch with their keys in each table's cursor; `r.stored` then holds them, so the run's
+ * main batch does not log them again). Null when there are none: the usual run pays nothing for this.
+ */
+async function logBeforeReplacing(
+  google: GoogleApi,
+  sheets: SheetsSideRead,
+  runs: { spec: SheetsTableSpec; stored: TableCursor; plan: TablePlan }[],
+  at: string,
+  names: ReadonlyMap<string, string>,
+  tables: readonly SheetsTableSpec[],
+): Promise<{ after: SheetsSideRead; logged: number } | null> {
+  const first = runs.map((r) => ({ r, conflicts: toLogFirst(r.plan, r.stored) }));
+  if (!first.some((f) => f.conflicts.length)) return null;
+  const cursor = new Map<string, string>();
+  for (const { r, conflicts } of first) {
+    if (!conflicts.length) continue;
+    r.stored = { ...r.stored, reported: [...r.stored.reported, ...conflicts.map(conflictKey)] };
+    cursor.set(r.spec.key, tableCursorText(r.stored));
+  }
+  const log = logEntriesOf(
+    first.map(({ r, conflicts }) => ({ ...r.plan, conflicts, orphans: [], duplicateRows: [] })),
+    at,
+    names,
+  );
+  const wrote = await writeSheetsSide(google, sheets, [], log, { cursor, readBack: tables });
+  // The answer was lost (found landed by lookup): the workbook is read again for the main batch.
+  const after = wrote.after ?? (await readSheetsSide(google, sheets.spreadsheetId, tables));
+  return { after, logged: wrote.counts.logged };
 }

@@ -28,6 +28,8 @@ export interface NotionRow {
   lastEditedTime: string;
   /** Who edited it last, when Notion says (a person's name or a bot). */
   lastEditedBy?: string;
+  /** Created by this integration (an installed example page), not by a person. */
+  createdByIntegration?: boolean;
 }
 
 /** A row of a synced tab, found by the page ID in its protected Notion ID column. */

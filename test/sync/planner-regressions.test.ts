@@ -85,6 +85,25 @@ describe('planner regressions', () => {
     expect(again.conflicts).toEqual([]);
   });
 
+  it('a new page the install created (an example) holds values the install set: replacing them logs nothing', () => {
+    // Before: every first sync of a fresh install logged the example partners' ranks as people's edits.
+    const example = {
+      ...page('p1', { name: 'Example', rating: 4, score: 80, rank: 2 }),
+      createdByIntegration: true,
+    };
+    const first = planTable(input({ notionRows: [example], full: true }));
+    expect(first.baseline.rows.p1!.values[UNAGREED]).toBeUndefined();
+    const computed: SheetRow = {
+      pageId: 'p1',
+      row: 3,
+      values: { name: 'Example', rating: 4, score: 75, rank: 3 },
+      archived: false,
+    };
+    const next = planTable(input({ sheetRows: [computed], baseline: first.baseline }));
+    expect(next.notionUpdates).toEqual([{ pageId: 'p1', values: { score: 75, rank: 3 } }]);
+    expect(next.conflicts).toEqual([]);
+  });
+
   it("a row taken from the baseline fingerprints like the page read from Notion (the cursor's bookkeeping aside)", () => {
     // Else a page written back from its baseline would come back as news on the next run, and be stored again.
     const read = page('p1', { name: 'Acme', rating: 4, score: 75, rank: 1 });

@@ -298,9 +298,12 @@ describe('partnernomics sync', () => {
     expect(typeof score).toBe('number');
     notion.editPage(b!.pageId!, { Score: { number: score + 1 } });
     notion.editPage(a!.pageId!, { Stage: { select: { name: 'Signed' } } });
+    // The run's main batch (the one writing the new stage) fails; the small batch logging the typed Score
+    // before Notion's value is replaced went through.
     google.server.reject({
       method: 'POST',
       path: /:batchUpdate$/,
+      body: (body) => JSON.stringify(body).includes('"Signed"'),
       times: 1,
       response: {
         status: 400,
@@ -313,6 +316,13 @@ describe('partnernomics sync', () => {
     // The Notion write landed before the batch failed.
     expect(numberOf(b!.pageId!, 'Score')).toBeCloseTo(score, 6);
     expect(notion.count('pages.update')).toBe(1);
+    const typed = String(score + 1);
+    const loggedTyped = async () => {
+      const log = await gapi.sheets.spreadsheets.values.get({ spreadsheetId, range: "'Sync Log'!A:H" });
+      return (log.data.values ?? []).filter((r) => r.includes(b!.pageId!) && r.includes(typed)).length;
+    };
+    // Logged before it was replaced: the value typed by hand is not lost with the failed batch.
+    expect(await loggedTyped()).toBe(1);
     const rerun = await sync();
     expect(rerun.code).toBe(0);
     const after = await readBook();
@@ -320,6 +330,7 @@ describe('partnernomics sync', () => {
     expect(new Set(rows.map((r) => r.pageId)).size).toBe(rows.length);
     expect(rows.find((r) => r.pageId === a!.pageId)!.values.stage).toBe('Signed');
     expect(numberOf(b!.pageId!, 'Score')).toBeCloseTo(score, 6);
+    expect(await loggedTyped()).toBe(1); // and not logged twice
     const third = await sync();
     expect(third.json.wrote).toBe(false);
   });
