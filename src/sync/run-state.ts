@@ -7,6 +7,8 @@ export interface TableCursor {
   notion: NotionCursor;
   /** Keys of rows without a Notion ID (and duplicate IDs) already logged: each is logged once, not every run. */
   reported: string[];
+  /** The Notion data source the cursor belongs to: another one (a wrong root) makes the next pass full. */
+  source?: string;
 }
 
 /** The stored text as a TableCursor; anything unreadable (or absent) starts over with a full pass. */
@@ -26,14 +28,18 @@ export function parseTableCursor(text: string | undefined): TableCursor {
           }
         : START_CURSOR;
     const reported = Array.isArray(p.reported) ? p.reported.filter((r) => typeof r === 'string') : [];
-    return { notion, reported };
+    return { notion, reported, ...(typeof p.source === 'string' && p.source ? { source: p.source } : {}) };
   } catch {
     return { notion: START_CURSOR, reported: [] };
   }
 }
 
 export function tableCursorText(cursor: TableCursor): string {
-  return JSON.stringify({ notion: cursor.notion, reported: [...cursor.reported].sort() });
+  return JSON.stringify({
+    notion: cursor.notion,
+    reported: [...cursor.reported].sort(),
+    ...(cursor.source ? { source: cursor.source } : {}),
+  });
 }
 
 /** The key of an orphan row (by its values, not its position: sorting must not make it new) or a duplicate. */

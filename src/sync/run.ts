@@ -317,9 +317,12 @@ async function syncOnce(
     const stored = parseTableCursor(sheets.cursor.get(spec.key));
     const table = cache.tables.get(spec.key) ?? (await openSyncedTable(notion, ws, registry, spec.key));
     cache.tables.set(spec.key, table);
+    // Another data source than the cursor's (a wrong --root, a reinstalled workspace): only a full pass
+    // shows what that would do to the rows, and the mass-archive guard stops it before anything is written.
+    const moved = stored.source !== undefined && stored.source !== table.dataSourceId;
     const full =
       !settled &&
-      (options.full === true || fullPassDue(stored.notion, options.fullEvery ?? DEFAULT_FULL_EVERY));
+      (options.full === true || moved || fullPassDue(stored.notion, options.fullEvery ?? DEFAULT_FULL_EVERY));
     if (!settled) progress(`reading ${table.map.title} from Notion${full ? ' (full pass)' : ''}`);
     const read: NotionRead = settled
       ? { rows: [], full: false, skippedSeen: 0, stats: emptyStats() }
@@ -415,7 +418,10 @@ async function syncOnce(
       [...r.read.rows, ...rowsAfterWrite(known, written)],
       r.read.full,
     );
-    cursors.set(r.spec.key, tableCursorText({ notion: notionCursor, reported }));
+    cursors.set(
+      r.spec.key,
+      tableCursorText({ notion: notionCursor, reported, source: r.table.dataSourceId }),
+    );
     tableSums.push(summary(r.plan, r.read.full, r.read.rows.length, written.updated.length));
   }
 

@@ -289,6 +289,37 @@ describe('partnernomics sync', () => {
     expect(icp.archived).toBe(pages.length);
   });
 
+  it('a wrong --root (another installed workspace) stops before writing: the cursor knows its data sources', async () => {
+    // Before: the other workspace's data sources were read incrementally with this workbook's cursor, so
+    // its pages were appended next to ours and ours were never missed: no guard could see it.
+    const other = notion.seedRootPage('Another program');
+    const installed = await cli(['--json', 'install', '--target', 'notion', '--root', other], { env });
+    expect(installed.code).toBe(0);
+    notion.clearLog();
+    google.clearLog();
+    const wrong = await sync('--root', other);
+    expect(wrong.code).toBe(2);
+    expect(wrong.json.error.message).toContain('wrong root page');
+    expect(googleWrites(google.calls)).toEqual([]);
+    expect(notionWrites(notion.calls)).toEqual([]);
+    // The right root still syncs, and nothing of the other workspace reached the workbook.
+    const right = await sync('--root', root);
+    expect(right.code).toBe(0);
+    const ids = new Set(
+      [...(await readBook()).tables.values()].flatMap((rows) =>
+        rows.flatMap((r) => (r.pageId ? [r.pageId] : [])),
+      ),
+    );
+    const otherRegistry = (await readRegistry(
+      new NotionApi({ token: notion.token, baseUrl: notion.baseUrl }),
+      other,
+      ws.hub.title,
+    ))!;
+    const otherPages = notion.rows(otherRegistry.entries['db.partners']!.dataSourceId!).map((p) => p.id);
+    expect(otherPages.length).toBeGreaterThan(0);
+    expect(otherPages.filter((id) => ids.has(id))).toEqual([]);
+  });
+
   it('a failure between the Notion writes and the Sheets batch: the rerun converges, no duplicate, no lost edit', async () => {
     const read = await readBook();
     const partners = read.tables.get('partner_scoring')!.filter((r) => r.pageId && !r.archived);
