@@ -106,12 +106,12 @@ export function locate(book: sheets_v4.Schema$Spreadsheet, tables: readonly Shee
     const needed = [ID_COLUMN, ...spec.fields.map((f) => f.column)];
     const missing = needed.filter((key) => !columns.has(key));
     if (missing.length) {
-      const headers = missing.map((key) => `"${key}"`).join(', ');
+      const keys = missing.map((key) => `"${key}"`).join(', ');
       throw new PnError(
         'API_ERROR',
-        `the "${grid.title}" tab has lost its column(s) ${headers} (found by their tags)`,
+        `the "${grid.title}" tab lacks the synced column(s) ${keys}: no column carries their Partnernomics tag (added by a newer blueprint, or deleted or pasted over by hand)`,
         {
-          hint: reinstall,
+          hint: 'run `partnernomics install --target sheets`: it inserts each missing column where the blueprint puts it, without touching other cells, and names any it could not add and why; then sync again',
         },
       );
     }

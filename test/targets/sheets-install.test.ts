@@ -459,7 +459,7 @@ function withoutArchived(): string {
 }
 
 describe('upgrading a workbook installed before the Archived column', () => {
-  it('reports the new Archived column of each synced tab instead of inserting it, and keeps every value', async () => {
+  it('inserts the new Archived column of each synced tab, and keeps every value and every formula a person may have edited', async () => {
     const google = createFakeGoogle();
     await google.listen();
     try {
@@ -470,7 +470,8 @@ describe('upgrading a workbook installed before the Archived column', () => {
       const result = await installWorkbook(apiOf(google), ws, null);
       expect(result.action).toBe('upgraded');
       expect(result.addedTabs).toEqual([]);
-      expect(result.skippedColumns).toEqual([
+      expect(result.skippedColumns).toEqual([]);
+      expect(result.addedColumns).toEqual([
         'Partner Scoring: Archived',
         'ICP Analysis: Archived',
         'Metrics: Archived',

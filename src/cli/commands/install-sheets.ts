@@ -41,6 +41,9 @@ export async function runSheets(
       `Moved ${result.trashedDuplicates.length} empty copy(ies) of the workbook that an unconfirmed create left to the trash.`,
     );
   if (result.updated.length) p.line(`Updated from the config: ${result.updated.join(', ')}.`);
+  if (result.addedTabs.length) p.line(`Added tab(s): ${result.addedTabs.join(', ')}.`);
+  if (result.addedColumns.length) p.line(`Added column(s): ${result.addedColumns.join(', ')}.`);
+  for (const column of result.skippedColumns) p.line(`  not added      column ${column}`);
   for (const item of result.notUpdated) p.line(`  not updated    ${item}`);
   p.line(
     `Apps Script ${result.scriptAction}${result.scriptId ? ` (project ${result.scriptId})` : ''}; ${result.writes} API writes in ${result.batchUpdates} batch update(s).`,
@@ -163,12 +166,11 @@ export async function planSheets(
     create: `create the workbook with ${plan.addTabs.length} tabs`,
     fill: 'fill the workbook an earlier install created',
     unchanged: 'nothing: the workbook is current',
-    upgrade: `add ${plan.addTabs.length} tab(s)${plan.addTabs.length ? ` (${plan.addTabs.join(', ')})` : ''}${plan.updates.length ? `, update ${plan.updates.join(', ')} from the config` : ''}`,
+    upgrade: `add ${plan.addTabs.length} tab(s)${plan.addTabs.length ? ` (${plan.addTabs.join(', ')})` : ''}${plan.addColumns.length ? `, add column(s) ${plan.addColumns.join(', ')}` : ''}${plan.updates.length ? `, update ${plan.updates.join(', ')} from the config` : ''}`,
   }[plan.action];
   p.line(`Sheets plan: ${what}; Apps Script: ${plan.scriptAction}.`);
   for (const item of plan.notUpdated) p.line(`  not updated    ${item}`);
-  for (const column of plan.skippedColumns)
-    p.line(`  not applied    new column ${column} (add it by hand where it belongs)`);
+  for (const column of plan.skippedColumns) p.line(`  not added      column ${column}`);
   if (emitJson) p.json({ ok: true, command: 'plan', target: 'sheets', ...plan });
   return plan;
 }

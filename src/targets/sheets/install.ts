@@ -19,6 +19,7 @@ import {
   upgradeRequests,
   workbookRequests,
 } from './requests.js';
+import { columnUpgradeRequests } from './upgrade-columns.js';
 
 export const APP_PROPERTY = { key: 'partnernomics', value: 'workbook' } as const;
 /**
@@ -36,8 +37,10 @@ export interface SheetsInstallResult {
   spreadsheetId: string;
   url: string;
   action: 'created' | 'unchanged' | 'upgraded';
-  /** Upgrades: tabs added, and new columns of existing tabs that were reported but not written. */
+  /** Upgrades: tabs added, and columns inserted into existing tabs ("Tab: Header"). */
   addedTabs: string[];
+  addedColumns: string[];
+  /** New columns of existing tabs that could not be inserted: "Tab: Header (why)". */
   skippedColumns: string[];
   /** Upgrades: config-driven cells rewritten ('title', 'company name', 'default terms'), and those left alone. */
   updated: string[];
@@ -149,6 +152,8 @@ interface WorkbookRead {
   /** Every tab's sheet ID by its title (a workbook created but never filled has no tab metadata yet). */
   sheetIdByTitle: Map<string, number>;
   namedRanges: Map<string, sheets_v4.Schema$GridRange>;
+  /** Each tagged tab's tagged columns: tab key → column key → 0-based index (from the column metadata). */
+  columnKeys: Map<string, Map<string, number>>;
 }
 
 function sheetIdsByTitle(sheets: sheets_v4.Schema$Sheet[] | undefined): Map<string, number> {
@@ -180,18 +185,30 @@ async function readWorkbook(api: GoogleApi, spreadsheetId: string): Promise<Work
       spreadsheetId,
       fields:
         'properties(title),developerMetadata(metadataKey,metadataValue),namedRanges(name,range),' +
-        'sheets(properties(sheetId,title,gridProperties(rowCount)),developerMetadata(metadataKey,metadataValue))',
+        'sheets(properties(sheetId,title,gridProperties(rowCount)),developerMetadata(metadataKey,metadataValue),' +
+        // Column tags sit on column ranges, which only grid data shows: just their metadata, no cells.
+        'data(startColumn,columnMetadata(developerMetadata(metadataKey,metadataValue))))',
     }),
   );
   const sheetOfTab = new Map<string, LiveSheet>();
+  const columnKeys = new Map<string, Map<string, number>>();
   for (const sheet of book.data.sheets ?? []) {
     const key = sheet.developerMetadata?.find((m) => m.metadataKey === METADATA_TAB)?.metadataValue;
-    if (key)
-      sheetOfTab.set(key, {
-        sheetId: sheet.properties?.sheetId ?? 0,
-        title: sheet.properties?.title ?? '',
-        rowCount: sheet.properties?.gridProperties?.rowCount ?? 0,
+    if (!key || sheetOfTab.has(key)) continue;
+    sheetOfTab.set(key, {
+      sheetId: sheet.properties?.sheetId ?? 0,
+      title: sheet.properties?.title ?? '',
+      rowCount: sheet.properties?.gridProperties?.rowCount ?? 0,
+    });
+    const columns = new Map<string, number>();
+    for (const block of sheet.data ?? []) {
+      (block.columnMetadata ?? []).forEach((column, j) => {
+        for (const m of column.developerMetadata ?? [])
+          if (m.metadataKey === METADATA_COLUMN && m.metadataValue && !columns.has(m.metadataValue))
+            columns.set(m.metadataValue, (block.startColumn ?? 0) + j);
       });
+    }
+    if (columns.size) columnKeys.set(key, columns);
   }
   return {
     title: book.data.properties?.title ?? '',
@@ -204,36 +221,36 @@ async function readWorkbook(api: GoogleApi, spreadsheetId: string): Promise<Work
     namedRanges: new Map(
       (book.data.namedRanges ?? []).flatMap((n) => (n.name && n.range ? [[n.name, n.range] as const] : [])),
     ),
+    columnKeys,
   };
 }
 
-/** The tabs and columns an installed workbook holds, by their developer metadata (columns: key → index). */
-async function existingLayout(
-  api: GoogleApi,
-  id: string,
-  read: WorkbookRead,
-): Promise<{
-  tabKeys: Set<string>;
-  columnKeys: Map<string, Map<string, number>>;
-  maxSheetId: number;
-}> {
-  // Column metadata sits on column ranges, which spreadsheets.get only shows with grid data: search for it.
-  const request: sheets_v4.Schema$SearchDeveloperMetadataRequest = {
-    dataFilters: [{ developerMetadataLookup: { metadataKey: METADATA_COLUMN } }],
+/**
+ * What an upgrade (or a repair of a current workbook) writes: the config-driven cells, the columns the
+ * blueprint added to existing table tabs, the tabs it added, then the blueprint version. `pending` is false
+ * when a workbook already at this version lacks nothing (then nothing is written).
+ */
+async function upgradePlan(api: GoogleApi, id: string, ws: DesiredWorkspace, read: WorkbookRead) {
+  const columns = columnUpgradeRequests(ws.workbook, read.sheetOfTab, read.columnKeys);
+  const upgrade = upgradeRequests(ws.workbook, ws.version, {
+    tabKeys: new Set(read.sheetOfTab.keys()),
+    maxSheetId: read.maxSheetId,
+  });
+  const current = read.meta.get(METADATA_WORKBOOK) === ws.version;
+  const pending = !current || columns.requests.length > 0 || upgrade.addedTabs.length > 0;
+  // A current workbook is only repaired: its config-driven cells were brought in line when it was written.
+  const sync = pending
+    ? await configSync(api, id, ws, read, read.columnKeys)
+    : { requests: [], updated: [], skipped: [] };
+  return {
+    requests: [...sync.requests, ...columns.requests, ...upgrade.requests],
+    pending,
+    addedTabs: upgrade.addedTabs,
+    addedColumns: columns.added,
+    skippedColumns: columns.skipped,
+    updated: sync.updated,
+    notUpdated: sync.skipped,
   };
-  const found = await api.call('reading the workbook metadata', true, false, () =>
-    api.sheets.spreadsheets.developerMetadata.search({ spreadsheetId: id, requestBody: request }),
-  );
-  const tabOfSheet = new Map([...read.sheetOfTab].map(([key, sheet]) => [sheet.sheetId, key]));
-  const columnKeys = new Map<string, Map<string, number>>();
-  for (const { developerMetadata: m } of found.data.matchedDeveloperMetadata ?? []) {
-    const range = m?.location?.dimensionRange;
-    const tabKey = range?.sheetId == null ? undefined : tabOfSheet.get(range.sheetId);
-    if (m?.metadataKey !== METADATA_COLUMN || !tabKey) continue;
-    if (!columnKeys.has(tabKey)) columnKeys.set(tabKey, new Map());
-    columnKeys.get(tabKey)!.set(m.metadataValue ?? '', range?.startIndex ?? 0);
-  }
-  return { tabKeys: new Set(read.sheetOfTab.keys()), columnKeys, maxSheetId: read.maxSheetId };
 }
 
 /**
@@ -245,7 +262,7 @@ async function configSync(
   id: string,
   ws: DesiredWorkspace,
   read: WorkbookRead,
-  columnIndexes: Map<string, Map<string, number>>,
+  columnIndexes: ReadonlyMap<string, ReadonlyMap<string, number>>,
 ): Promise<ReturnType<typeof configRequests>> {
   const reads = configReads(ws.workbook, read.sheetOfTab, read.namedRanges);
   const ranges = [reads.company?.a1, reads.terms?.a1].filter((r): r is string => r !== undefined);
@@ -354,25 +371,31 @@ export async function installWorkbook(
   }
 
   let addedTabs: string[] = [];
+  let addedColumns: string[] = [];
   let skippedColumns: string[] = [];
   let updated: string[] = [];
   let notUpdated: string[] = [];
-  if (action === 'upgraded' && read) {
-    const layout = await existingLayout(api, id, read);
-    const sync = await configSync(api, id, ws, read, layout.columnKeys);
-    const upgrade = upgradeRequests(ws.workbook, ws.version, layout);
-    await stage('upgrading the workbook');
-    batchUpdates += await batchUpdate(
-      api,
-      id,
-      'upgrading the workbook',
-      [...sync.requests, ...upgrade.requests],
-      recordsVersion(api, id, ws.version),
-    );
+  // An older workbook is upgraded; a current one that lacks a tab or column of its blueprint (an earlier
+  // version of this installer only reported new columns, yet recorded the version) is repaired the same way.
+  if ((action === 'upgraded' || action === 'unchanged') && read) {
+    const upgrade = await upgradePlan(api, id, ws, read);
+    if (upgrade.pending) {
+      action = 'upgraded';
+      await stage('upgrading the workbook');
+      batchUpdates += await batchUpdate(
+        api,
+        id,
+        'upgrading the workbook',
+        upgrade.requests,
+        // A repair records the version it already had: whether it landed shows in its columns, not there.
+        meta.get(METADATA_WORKBOOK) === ws.version ? undefined : recordsVersion(api, id, ws.version),
+      );
+    }
     addedTabs = upgrade.addedTabs;
+    addedColumns = upgrade.addedColumns;
     skippedColumns = upgrade.skippedColumns;
-    updated = sync.updated;
-    notUpdated = sync.skipped;
+    updated = upgrade.updated;
+    notUpdated = upgrade.notUpdated;
   }
 
   const script = source
@@ -393,6 +416,7 @@ export async function installWorkbook(
     url: `https://docs.google.com/spreadsheets/d/${id}/edit`,
     action,
     addedTabs,
+    addedColumns,
     skippedColumns,
     updated,
     notUpdated,
@@ -749,6 +773,8 @@ export interface SheetsPlan {
   spreadsheetId: string | null;
   action: 'create' | 'fill' | 'unchanged' | 'upgrade';
   addTabs: string[];
+  /** Columns the upgrade would insert into existing tabs, and those it could not ("Tab: Header (why)"). */
+  addColumns: string[];
   skippedColumns: string[];
   /** Config-driven cells the upgrade would rewrite ('title', 'company name', 'default terms'). */
   updates: string[];
@@ -775,6 +801,7 @@ export async function planWorkbook(
       : 'update';
   const none = {
     addTabs: [] as string[],
+    addColumns: [] as string[],
     skippedColumns: [] as string[],
     updates: [] as string[],
     notUpdated: [] as string[],
@@ -783,17 +810,17 @@ export async function planWorkbook(
   if (!spreadsheetId || !read)
     return { ...none, spreadsheetId, action: 'create', addTabs: ws.workbook.tabs.map((t) => t.name) };
   if (!meta.has(METADATA_WORKBOOK)) return { ...none, spreadsheetId, action: 'fill' };
-  if (meta.get(METADATA_WORKBOOK) === ws.version) return { ...none, spreadsheetId, action: 'unchanged' };
-  const layout = await existingLayout(api, spreadsheetId, read);
-  const sync = await configSync(api, spreadsheetId, ws, read, layout.columnKeys);
-  const upgrade = upgradeRequests(ws.workbook, ws.version, layout);
+  const upgrade = await upgradePlan(api, spreadsheetId, ws, read);
+  if (!upgrade.pending)
+    return { ...none, spreadsheetId, action: 'unchanged', skippedColumns: upgrade.skippedColumns };
   return {
     ...none,
     spreadsheetId,
     action: 'upgrade',
     addTabs: upgrade.addedTabs,
+    addColumns: upgrade.addedColumns,
     skippedColumns: upgrade.skippedColumns,
-    updates: sync.updated,
-    notUpdated: sync.skipped,
+    updates: upgrade.updated,
+    notUpdated: upgrade.notUpdated,
   };
 }

@@ -77,7 +77,7 @@ export function dateSerial(iso: string): number {
 }
 
 /** A value as the sheet should hold it: formulas only from the blueprint, text never parsed as a formula. */
-function cellData(cell: DesiredCell | undefined): sheets_v4.Schema$CellData {
+export function cellData(cell: DesiredCell | undefined): sheets_v4.Schema$CellData {
   if (!cell) return {};
   const data: sheets_v4.Schema$CellData = {};
   if (cell.formula !== undefined) data.userEnteredValue = { formulaValue: cell.formula };
@@ -171,6 +171,36 @@ function cellRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$Reques
   return requests;
 }
 
+/** The data validation rule of a compiled validation (a dropdown, a number range, a checkbox or a date). */
+export function validationRule(v: DesiredTab['validations'][number]): sheets_v4.Schema$DataValidationRule {
+  const condition: sheets_v4.Schema$BooleanCondition = v.list
+    ? { type: 'ONE_OF_LIST', values: v.list.map((userEnteredValue) => ({ userEnteredValue })) }
+    : v.between
+      ? { type: 'NUMBER_BETWEEN', values: v.between.map((n) => ({ userEnteredValue: String(n) })) }
+      : v.checkbox
+        ? { type: 'BOOLEAN' }
+        : { type: 'DATE_IS_VALID' };
+  return { condition, strict: true, showCustomUi: Boolean(v.list) };
+}
+
+/** The conditional format rule of a compiled one, on `range`: a fill when the text equals, or a custom formula. */
+export function conditionalRule(
+  cf: DesiredTab['conditionalFormats'][number],
+  range: sheets_v4.Schema$GridRange,
+  formula = cf.formula,
+): sheets_v4.Schema$ConditionalFormatRule {
+  return {
+    ranges: [range],
+    booleanRule: {
+      condition:
+        formula !== undefined
+          ? { type: 'CUSTOM_FORMULA', values: [{ userEnteredValue: formula }] }
+          : { type: 'TEXT_EQ', values: [{ userEnteredValue: cf.equals ?? '' }] },
+      format: { backgroundColor: FILLS[cf.fill] },
+    },
+  };
+}
+
 export function tabRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$Request[] {
   const requests: sheets_v4.Schema$Request[] = [...cellRequests(tab, sheetId)];
   tab.columnWidths.forEach((width, i) => {
@@ -183,35 +213,11 @@ export function tabRequests(tab: DesiredTab, sheetId: number): sheets_v4.Schema$
     });
   });
   for (const v of tab.validations) {
-    const condition: sheets_v4.Schema$BooleanCondition = v.list
-      ? { type: 'ONE_OF_LIST', values: v.list.map((userEnteredValue) => ({ userEnteredValue })) }
-      : v.between
-        ? { type: 'NUMBER_BETWEEN', values: v.between.map((n) => ({ userEnteredValue: String(n) })) }
-        : v.checkbox
-          ? { type: 'BOOLEAN' }
-          : { type: 'DATE_IS_VALID' };
-    requests.push({
-      setDataValidation: {
-        range: gridRange(sheetId, v.range),
-        rule: { condition, strict: true, showCustomUi: Boolean(v.list) },
-      },
-    });
+    requests.push({ setDataValidation: { range: gridRange(sheetId, v.range), rule: validationRule(v) } });
   }
   tab.conditionalFormats.forEach((cf, i) => {
     requests.push({
-      addConditionalFormatRule: {
-        index: i,
-        rule: {
-          ranges: [gridRange(sheetId, cf.range)],
-          booleanRule: {
-            condition:
-              cf.formula !== undefined
-                ? { type: 'CUSTOM_FORMULA', values: [{ userEnteredValue: cf.formula }] }
-                : { type: 'TEXT_EQ', values: [{ userEnteredValue: cf.equals ?? '' }] },
-            format: { backgroundColor: FILLS[cf.fill] },
-          },
-        },
-      },
+      addConditionalFormatRule: { index: i, rule: conditionalRule(cf, gridRange(sheetId, cf.range)) },
     });
   });
   for (const p of tab.protectedRanges) {
@@ -482,30 +488,20 @@ export function versionRequests(version: string): sheets_v4.Schema$Request[] {
 
 /**
  * Pure upgrade of a workbook installed from an older blueprint: tabs the workbook lacks (by their
- * developer metadata) are added and filled, with their named ranges; existing tabs and every value in
- * them are left untouched. Columns new to an existing tab are reported, not written: inserting them
- * would shift the references in formulas a person may have edited.
+ * developer metadata) are added and filled, with their named ranges, then the blueprint version is
+ * recorded. Existing tabs are left to `columnUpgradeRequests` (upgrade-columns.ts), which inserts the
+ * columns the blueprint added to them and writes no other cell.
  */
 export function upgradeRequests(
   workbook: DesiredWorkbook,
   version: string,
-  existing: {
-    tabKeys: ReadonlySet<string>;
-    columnKeys: ReadonlyMap<string, { has(key: string): boolean }>;
-    maxSheetId: number;
-  },
-): { requests: sheets_v4.Schema$Request[]; addedTabs: string[]; skippedColumns: string[] } {
+  existing: { tabKeys: ReadonlySet<string>; maxSheetId: number },
+): { requests: sheets_v4.Schema$Request[]; addedTabs: string[] } {
   const requests: sheets_v4.Schema$Request[] = [];
   const addedTabs: string[] = [];
-  const skippedColumns: string[] = [];
   let nextId = existing.maxSheetId + 1;
   workbook.tabs.forEach((tab, index) => {
-    if (existing.tabKeys.has(tab.key)) {
-      const have = existing.columnKeys.get(tab.key) ?? new Set();
-      for (const col of tab.table?.columns ?? [])
-        if (!have.has(col.key)) skippedColumns.push(`${tab.name}: ${col.header}`);
-      return;
-    }
+    if (existing.tabKeys.has(tab.key)) return;
     const sheetId = nextId++;
     const size = gridSize(tab);
     requests.push({
@@ -526,7 +522,7 @@ export function upgradeRequests(
     }
     addedTabs.push(tab.name);
   });
-  return { requests: [...requests, ...versionRequests(version)], addedTabs, skippedColumns };
+  return { requests: [...requests, ...versionRequests(version)], addedTabs };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -61,10 +61,12 @@ const ROUTES: Record<string, Route> = {
       const ranges = ctx.request.query.getAll('ranges').map((r) => resolve(b, r));
       const wantsData =
         bool(ctx.request, 'includeGridData') || (mask !== undefined && selects(mask, ['sheets', 'data']));
+      const wantsValues = mask === undefined || selects(mask, ['sheets', 'data', 'rowData']);
       return renderSpreadsheet(metadataView(b, ctx.principal), {
         engine: ctx.state.engine,
         ...(ranges.length ? { ranges } : {}),
         ...(wantsData ? { gridData: ranges.length ? ranges : 'all' } : {}),
+        rowData: wantsValues,
       });
     },
   },

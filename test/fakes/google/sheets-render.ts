@@ -78,12 +78,15 @@ export function gridData(
   sheetIndex: number,
   rect: { startRow: number; endRow: number; startCol: number; endCol: number },
   engine: EffectiveSource,
+  withRows = true,
 ): sheets_v4.Schema$GridData {
   const sheet = book.sheets[sheetIndex]!;
-  const extent = usedExtent(sheet, rect.startRow, rect.endRow, rect.startCol, rect.endCol, () => true);
   const data: sheets_v4.Schema$GridData = {};
   if (rect.startRow) data.startRow = rect.startRow;
   if (rect.startCol) data.startColumn = rect.startCol;
+  const extent = withRows
+    ? usedExtent(sheet, rect.startRow, rect.endRow, rect.startCol, rect.endCol, () => true)
+    : { rows: 0 };
   if (extent.rows > 0) {
     data.rowData = [];
     for (let r = rect.startRow; r < rect.startRow + extent.rows; r++) {
@@ -110,6 +113,12 @@ export interface RenderOptions {
   /** Return only the sheets these ranges touch (spreadsheets.get with `ranges`). */
   ranges?: ResolvedRange[];
   engine: EffectiveSource;
+  /**
+   * Cell values in the grid data (default true). A field mask that names `data` without `rowData` (only
+   * column or row metadata) gets none: the response would drop them anyway, and evaluating every formula
+   * of the book to throw the values away makes metadata reads slow enough to trip short client timeouts.
+   */
+  rowData?: boolean;
 }
 
 /** The spreadsheet as spreadsheets.get / create return it. Empty lists are omitted, as Google omits them. */
@@ -130,12 +139,13 @@ export function renderSpreadsheet(
           index,
           { startRow: 0, endRow: rowCount, startCol: 0, endCol: columnCount },
           options.engine,
+          options.rowData !== false,
         ),
       ];
     } else if (options.gridData) {
       const data = options.gridData
         .filter((r) => r.sheetIndex === index)
-        .map((r) => gridData(book, index, r, options.engine));
+        .map((r) => gridData(book, index, r, options.engine, options.rowData !== false));
       if (data.length) out.data = data;
     }
     if (sheet.conditionalFormats.length) out.conditionalFormats = structuredClone(sheet.conditionalFormats);
