@@ -1,6 +1,6 @@
 // Drives the BUILT CLI as a child process: env pointing at the proxies, output collected, SIGKILL on demand.
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDir } from '../helpers.js';
 import type { FaultProxy, KillPoint, ProxyLogEntry } from './proxy.js';
@@ -37,6 +37,10 @@ export const outputs: { label: string; stream: 'stdout' | 'stderr'; text: string
 
 export function assertBuilt(): void {
   if (!existsSync(CLI_PATH)) throw new Error(`no built CLI at ${CLI_PATH}: run \`npm run build\` first`);
+  // `npx partnernomics` in a fresh clone executes this file itself: npm linked the bin before `prepare`
+  // built it, so only the build can make it executable (the README's first command depends on it).
+  if ((statSync(CLI_PATH).mode & 0o111) === 0)
+    throw new Error(`the built CLI ${CLI_PATH} is not executable: \`npm run build\` must chmod it`);
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22)
     throw new Error(`the reliability suite needs Node ≥ 22 to run the CLI; this is ${process.version}`);
