@@ -9,6 +9,8 @@ export interface TableCursor {
   reported: string[];
   /** The Notion data source the cursor belongs to: another one (a wrong root) makes the next pass full. */
   source?: string;
+  /** When the last full pass ran (ISO): runs that find nothing write nothing, so they cannot count towards one. */
+  lastFull?: string;
 }
 
 /** The stored text as a TableCursor; anything unreadable (or absent) starts over with a full pass. */
@@ -28,7 +30,12 @@ export function parseTableCursor(text: string | undefined): TableCursor {
           }
         : START_CURSOR;
     const reported = Array.isArray(p.reported) ? p.reported.filter((r) => typeof r === 'string') : [];
-    return { notion, reported, ...(typeof p.source === 'string' && p.source ? { source: p.source } : {}) };
+    return {
+      notion,
+      reported,
+      ...(typeof p.source === 'string' && p.source ? { source: p.source } : {}),
+      ...(typeof p.lastFull === 'string' && p.lastFull ? { lastFull: p.lastFull } : {}),
+    };
   } catch {
     return { notion: START_CURSOR, reported: [] };
   }
@@ -39,6 +46,7 @@ export function tableCursorText(cursor: TableCursor): string {
     notion: cursor.notion,
     reported: [...cursor.reported].sort(),
     ...(cursor.source ? { source: cursor.source } : {}),
+    ...(cursor.lastFull ? { lastFull: cursor.lastFull } : {}),
   });
 }
 
@@ -79,4 +87,13 @@ export function unreported(plan: TablePlan, cursor: TableCursor): { plan: TableP
     plan: { ...plan, orphans, duplicateRows, conflicts },
     reported: [...reportKeys(plan).keys()].sort(),
   };
+}
+
+/** A full pass at least this often, however quiet the workspace: only a full pass finds trashed pages. */
+export const FULL_PASS_MAX_AGE_MS = 6 * 3_600_000;
+
+/** Whether the last full pass is older than FULL_PASS_MAX_AGE_MS (or unknown) at `now` (ISO). */
+export function fullPassStale(cursor: TableCursor, now: string): boolean {
+  const last = cursor.lastFull ? Date.parse(cursor.lastFull) : Number.NaN;
+  return !Number.isFinite(last) || Date.parse(now) - last >= FULL_PASS_MAX_AGE_MS;
 }

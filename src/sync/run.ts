@@ -22,6 +22,7 @@ import {
 import { planTable } from './planner.js';
 import {
   conflictKey,
+  fullPassStale,
   parseTableCursor,
   type TableCursor,
   tableCursorText,
@@ -322,7 +323,10 @@ async function syncOnce(
     const moved = stored.source !== undefined && stored.source !== table.dataSourceId;
     const full =
       !settled &&
-      (options.full === true || moved || fullPassDue(stored.notion, options.fullEvery ?? DEFAULT_FULL_EVERY));
+      (options.full === true ||
+        moved ||
+        fullPassStale(stored, at) ||
+        fullPassDue(stored.notion, options.fullEvery ?? DEFAULT_FULL_EVERY));
     if (!settled) progress(`reading ${table.map.title} from Notion${full ? ' (full pass)' : ''}`);
     const read: NotionRead = settled
       ? { rows: [], full: false, skippedSeen: 0, stats: emptyStats() }
@@ -418,9 +422,16 @@ async function syncOnce(
       [...r.read.rows, ...rowsAfterWrite(known, written)],
       r.read.full,
     );
+    // A second pass reads nothing: the first pass's full read still dates the last full pass.
+    const lastFull = r.read.full ? at : r.stored.lastFull;
     cursors.set(
       r.spec.key,
-      tableCursorText({ notion: notionCursor, reported, source: r.table.dataSourceId }),
+      tableCursorText({
+        notion: notionCursor,
+        reported,
+        source: r.table.dataSourceId,
+        ...(lastFull ? { lastFull } : {}),
+      }),
     );
     tableSums.push(summary(r.plan, r.read.full, r.read.rows.length, written.updated.length));
   }

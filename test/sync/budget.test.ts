@@ -3,6 +3,7 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSync, type SyncRunSummary } from '../../src/sync/run.js';
+import { FULL_PASS_MAX_AGE_MS } from '../../src/sync/run-state.js';
 import { MAX_ROWS_PER_REQUEST, splitLargeRequests } from '../../src/sync/sheets-write.js';
 import {
   type BudgetWorld,
@@ -110,6 +111,29 @@ describe(`sync call budget at ${N} rows`, () => {
     } finally {
       world.google.state.readBackFormulas = 'recomputed';
     }
+  });
+});
+
+describe('a quiet workspace', () => {
+  it('still gets a full pass every few hours, so a trashed page is archived though no run wrote anything', async () => {
+    // Before: runs that find nothing write nothing, so they never counted towards the every-12th full pass,
+    // and an incremental read cannot see a trashed page: its row stayed live for as long as nothing changed.
+    const metrics = world.notion.rows(world.dataSourceOf('db.metrics'));
+    const gone = metrics[7]!.id;
+    world.notion.trash(gone);
+    world.clock.advance(60_000);
+    const quiet = await sync();
+    expect(quiet.tables.find((t) => t.table === METRICS)).toMatchObject({ full: false, archived: 0 });
+    world.clock.advance(FULL_PASS_MAX_AGE_MS);
+    const later = await sync();
+    expect(later.tables.find((t) => t.table === METRICS)).toMatchObject({ full: true, archived: 1 });
+    const row = (await world.read()).tables.get(METRICS)!.find((r) => r.pageId === gone)!;
+    expect(row.archived).toBe(true);
+    // That pass stored when it ran: the next run is incremental again, and writes nothing.
+    world.clock.advance(60_000);
+    const next = await counted(world, sync);
+    expect(next.result.tables.find((t) => t.table === METRICS)!.full).toBe(false);
+    expect(next.result.wrote).toBe(false);
   });
 });
 
