@@ -59,7 +59,7 @@ export function makeProgram(rawIo: Io, secrets: Set<string> = knownSecrets(rawIo
     )
     .version(VERSION)
     .option('--json', 'print one machine-readable JSON object', false)
-    .option('--debug', 'show stack traces on errors', false)
+    .option('--debug', 'show stack traces on errors, with each underlying cause', false)
     .option('--config <file>', 'config file (default: ./partnernomics.config.yaml if present)')
     .exitOverride()
     // Usage errors are printed by runCli as one line (or one JSON object); help and version print as usual.
@@ -176,6 +176,87 @@ function knownSecrets(env: NodeJS.ProcessEnv): Set<string> {
   return secrets;
 }
 
+/** One link of an error's cause chain: what it is and what it says, without its stack. */
+export interface CauseLink {
+  /** "caused by", or "caused by (2 of 3)" for one of an AggregateError's errors. */
+  label: string;
+  name: string;
+  /** The system or library code (ECONNREFUSED, ERR_…, a PnError's code), when there is one. */
+  code?: string;
+  /** Absent when it may quote what a server sent (see `showsMessage`). */
+  message?: string;
+  stack?: string;
+}
+
+const SYSTEM_CODE = /^(?:E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/;
+const FIXED_MESSAGES =
+  /^(?:fetch failed|socket hang up|other side closed|terminated|The operation was aborted(?: due to timeout)?\.?)$/i;
+
+/**
+ * Whether a cause's message can be printed: our own (PnError), a system error's (`connect ECONNREFUSED
+ * 127.0.0.1:4010`, `getaddrinfo ENOTFOUND …`), or a library's fixed wording (`fetch failed`). Any other
+ * message may quote a server's answer — a token endpoint's truncated body, an HTML page — so only its name
+ * and code are shown, as the one-line errors never quote such bodies either.
+ */
+function showsMessage(error: Error): boolean {
+  if (error instanceof PnError) return true;
+  const code = Reflect.get(error, 'code');
+  if (typeof Reflect.get(error, 'syscall') === 'string') return true;
+  if (typeof code === 'string' && SYSTEM_CODE.test(code)) return true;
+  return FIXED_MESSAGES.test(error.message);
+}
+
+function describeCause(error: unknown, label: string): CauseLink {
+  if (!(error instanceof Error)) return { label, name: typeof error };
+  const code = Reflect.get(error, 'code');
+  return {
+    label,
+    name: error.name,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
+    ...(showsMessage(error) ? { message: error.message } : {}),
+    ...(error.stack ? { stack: error.stack } : {}),
+  };
+}
+
+/**
+ * Every cause under `error`, outermost first: `cause` after `cause`, and each error of an AggregateError (undici
+ * reports a refused connection to every address of a host that way). A wrapper's own stack never shows these.
+ */
+export function causeChain(error: unknown): CauseLink[] {
+  const links: CauseLink[] = [];
+  const seen = new Set<unknown>([error]);
+  const walk = (at: unknown, depth: number) => {
+    if (depth > 8 || typeof at !== 'object' || at === null) return;
+    const inner = Reflect.get(at, 'errors');
+    if (at instanceof AggregateError && Array.isArray(inner)) {
+      inner.forEach((each, i) => {
+        if (seen.has(each)) return;
+        seen.add(each);
+        links.push(describeCause(each, `caused by (${i + 1} of ${inner.length})`));
+        walk(each, depth + 1);
+      });
+    }
+    const cause = Reflect.get(at, 'cause');
+    if (cause === undefined || cause === null || seen.has(cause)) return;
+    seen.add(cause);
+    links.push(describeCause(cause, 'caused by'));
+    walk(cause, depth + 1);
+  };
+  walk(error, 0);
+  return links;
+}
+
+/** --debug: the error's stack, then each cause with its code, message and the lines of its own stack. */
+function debugReport(caught: unknown): string {
+  const lines = [(caught instanceof Error && caught.stack) || String(caught)];
+  for (const link of causeChain(caught)) {
+    const says = link.message ?? "(message not shown: it may quote a server's answer)";
+    lines.push(`${link.label}: ${link.name}${link.code ? ` [${link.code}]` : ''}: ${says}`);
+    for (const line of link.stack?.split('\n') ?? []) if (/^\s+at /.test(line)) lines.push(line);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** Runs argv (without node and script) and returns the exit code; never throws, never calls process.exit. */
 export async function runCli(argv: readonly string[], rawIo: Io): Promise<number> {
   const secrets = knownSecrets(rawIo.env);
@@ -205,17 +286,24 @@ export async function runCli(argv: readonly string[], rawIo: Io): Promise<number
               hint: 'check the path and its permissions, or choose another path',
             })
           : toPnError(caught);
+    const debug = program.opts<GlobalOptions>().debug && !(caught instanceof CommanderError);
     if (json && !error.reported) {
+      // Under --debug the causes come too (code and message, no stacks): scripts see why, not only what.
+      const causes = debug
+        ? causeChain(caught).map(({ name, code, message }) => ({
+            name,
+            ...(code ? { code } : {}),
+            ...(message === undefined ? {} : { message }),
+          }))
+        : undefined;
       io.stdout(
-        `${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } }, null, 2)}\n`,
+        `${JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint, causes } }, null, 2)}\n`,
       );
     }
     // A missing command: commander has printed the help, which says it better than one more line.
     const helpShown = caught instanceof CommanderError && caught.code === 'commander.help';
     if (!helpShown) io.stderr(`error: ${error.oneLine()}\n`);
-    if (program.opts<GlobalOptions>().debug && !(caught instanceof CommanderError)) {
-      io.stderr(`${(caught instanceof Error && caught.stack) || String(caught)}\n`);
-    }
+    if (debug) io.stderr(debugReport(caught));
     if (caught instanceof CommanderError) return EXIT_BAD_INPUT;
     return error instanceof PnError ? error.exitCode : 1;
   }

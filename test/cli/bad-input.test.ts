@@ -47,6 +47,28 @@ const OFFLINE_NOTION = {
   NOTION_TOKEN: 'ntn_offline_test_token_0000000000000000000000',
   PARTNERNOMICS_NOTION_URL: `http://127.0.0.1:${closedPort}`,
 };
+/** A Notion that accepts any token (GET /v1/users/me), for rows whose failure comes after the token check. */
+const acceptingNotion = await new Promise<string>((resolve) => {
+  const me = {
+    object: 'user',
+    id: '6a1b2c3d-0000-4000-8000-000000000001',
+    type: 'bot',
+    name: 'Partnernomics',
+    avatar_url: null,
+    bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Ridgeway Dispatch' },
+  };
+  const server = createServer((req, res) => {
+    const found = req.url === '/v1/users/me';
+    res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify(found ? me : { object: 'error', status: 404, code: 'object_not_found', message: '' }),
+    );
+  });
+  server.listen(0, '127.0.0.1', () => {
+    server.unref();
+    resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+});
 
 const file = (dir: string, name: string, text = 'x\n') => writeFileSync(join(dir, name), text);
 const folder = (dir: string, name: string) => mkdirSync(join(dir, name), { recursive: true });
@@ -229,6 +251,18 @@ const rows: Row[] = [
       file(home, 'credentials.json', '{}');
       chmodSync(join(home, 'credentials.json'), 0o644);
     },
+  },
+  {
+    name: 'login notion when the credentials folder cannot be written',
+    args: ['login', 'notion', '--token-stdin'],
+    code: 2,
+    error: 'INPUT_INVALID',
+    message:
+      /cannot write credentials file .*credentials\.json: permission denied — set PARTNERNOMICS_HOME to a folder you can write to/,
+    stdin: 'ntn_accepted_test_token_000000000000000000000',
+    env: { PARTNERNOMICS_NOTION_URL: acceptingNotion },
+    setup: (_d, home) => readOnly(home),
+    unprivileged: true,
   },
   {
     name: 'login google --client-file is a folder',

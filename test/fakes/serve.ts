@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { GOOGLE_SCOPES } from '../../src/cli/google.js';
 import { createFakeGoogle } from './google/index.js';
 import { createFakeNotion } from './notion/index.js';
 
@@ -61,8 +62,16 @@ console.log(
 );
 console.log(`  npx partnernomics doctor --root ${root}`);
 console.log(`  npx partnernomics install --target all --root ${root}`);
+// The fake has no consent page, so `login google --no-browser` is given the address a browser would land on
+// after consent: the loopback redirect with an authorization code the fake's token endpoint accepts (once).
+const code = google.state.auth.authorizationCode(['drive.file', 'script.projects']);
+const redirect = `http://127.0.0.1:1/?code=${encodeURIComponent(code)}&scope=${encodeURIComponent(GOOGLE_SCOPES.join(' '))}`;
 console.log(
-  `Or sign in to the fake as a person would: npx partnernomics login google --client-file ${clientFile} --no-browser`,
+  'Or sign in to the fake as a person would (export the first two lines, not the GOOGLE_OAUTH_… one, which overrides a stored login):',
+);
+console.log(`  echo '${redirect}' | npx partnernomics login google --client-file ${clientFile} --no-browser`);
+console.log(
+  '  (that is the address the browser is sent to after consent; its code works once: restart `npm run fakes` for another)',
 );
 console.log('');
 console.log(

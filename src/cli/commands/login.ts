@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readCredentials, writeCredentials } from '../../config/credentials.js';
 import { PnError } from '../../platform/errors.js';
+import { classifyGoogle, mapGoogleError } from '../../targets/sheets/google-api.js';
 import { GOOGLE_SCOPES, oauthClient } from '../google.js';
 import { notionApiFor } from '../notion.js';
 import type { CommandContext } from '../program.js';
@@ -186,6 +187,9 @@ export function registerGoogleLogin(login: Command, ctx: CommandContext): void {
         // Every token received is scrubbed from output, not only the one stored.
         for (const token of [tokens.access_token, tokens.id_token]) if (token) ctx.secrets.add(token);
       } catch (error) {
+        // Google never saw the code when its sign-in service could not be reached: say so, not that it refused.
+        if (classifyGoogle(error)?.unreachable)
+          throw mapGoogleError(error, 'exchanging the authorization code for a login');
         throw new PnError('AUTH_FAILED', 'Google refused the authorization code', {
           hint: 'run `partnernomics login google` again and use the new link (codes work once, for a few minutes)',
           cause: error,

@@ -151,8 +151,12 @@ function classifyToken(error: unknown): HttpFailure | null {
   return null;
 }
 
-/** A write whose effect Google did not confirm: it may or may not have happened. */
+/**
+ * A write whose effect Google did not confirm: it may or may not have happened. A host that could not be reached
+ * at all (refused, no DNS, offline) received nothing, so there is nothing to look for: it is said at once.
+ */
 function outcomeUnknown(failure: Failure): boolean {
+  if (isUnreachable(failure)) return false;
   return failure.kind !== 'http' || (failure.status !== undefined && failure.status >= 500);
 }
 
