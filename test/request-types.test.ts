@@ -1,4 +1,6 @@
+// Every request body of a full install, type-checked against the SDKs' own types, and the Notion-Version it sends, pinned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTION_VERSION } from '../src/targets/notion/api.js';
 import { cliEnvFor, loginGoogle } from './fakes/cli-env.js';
 import { createFakeGoogle } from './fakes/google/index.js';
 import { createFakeNotion } from './fakes/notion/index.js';
@@ -12,6 +14,9 @@ import {
   typecheckBodies,
 } from './helpers/request-typecheck.js';
 import { type CliRun, cli } from './helpers.js';
+
+/** The Notion API version the product sends (src/targets/notion/api.ts NOTION_VERSION), pinned here on purpose. */
+const PRODUCT_NOTION_VERSION = '2026-03-11';
 
 describe('the body type check itself', () => {
   const view = (body: unknown): RecordedRequest => ({
@@ -80,7 +85,9 @@ describe('the body type check itself', () => {
 });
 
 describe('install --target all request bodies', () => {
-  const notion = createFakeNotion({ recordBodies: true });
+  // The fake answers only the Notion-Version the product is written against: a client sending any other
+  // (the SDK's default 2025-09-03, or a later one) gets a 400 on its first request and the install fails.
+  const notion = createFakeNotion({ recordBodies: true, versions: [PRODUCT_NOTION_VERSION] });
   const google = createFakeGoogle({ recordBodies: true });
   let plan: TypecheckPlan;
   let install: CliRun;
@@ -102,6 +109,12 @@ describe('install --target all request bodies', () => {
 
   it('installs (exit 0), so the log holds a complete run', () => {
     expect(install.code, install.stderr).toBe(0);
+  });
+
+  it(`sends Notion-Version ${PRODUCT_NOTION_VERSION} on every Notion request (the fake accepts no other)`, () => {
+    expect(notion.calls.length).toBeGreaterThan(100);
+    expect(notion.calls.filter((c) => c.status === 400)).toEqual([]);
+    expect(NOTION_VERSION).toBe(PRODUCT_NOTION_VERSION);
   });
 
   it('records the bodies of every kind of write the install makes', () => {

@@ -604,6 +604,110 @@ describe('Apps Script updateContent', () => {
   });
 });
 
+describe('batchUpdate: insertDimension (upgrades insert new columns)', () => {
+  it('insertDimension: inheriting from before needs a start above 0; the cells at and after the start move on', async () => {
+    const id = await newBook();
+    await batch(id, [
+      {
+        updateCells: {
+          start: { sheetId: 0, rowIndex: 0, columnIndex: 0 },
+          rows: [
+            {
+              values: [
+                { userEnteredValue: { stringValue: 'A' } },
+                { userEnteredValue: { stringValue: 'B' } },
+              ],
+            },
+          ],
+          fields: 'userEnteredValue',
+        },
+      },
+    ]);
+    const insert = (startIndex: number, inheritFromBefore: boolean) => ({
+      insertDimension: {
+        range: { sheetId: 0, dimension: 'COLUMNS', startIndex, endIndex: startIndex + 1 },
+        inheritFromBefore,
+      },
+    });
+    // "True to inherit from the dimensions before (in which case the start index must be greater than 0)".
+    expect(await rejected(id, [insert(0, true)])).toMatch(/inherit from before/i);
+    // The product's shape (inheritFromBefore: start > 0) passes at the start and in the middle of a row.
+    await batch(id, [insert(1, true)]);
+    await batch(id, [insert(0, false)]);
+    const row = await app.sheets.spreadsheets.values.get({ spreadsheetId: id, range: 'Data!A1:D1' });
+    expect(row.data.values).toEqual([['', 'A', '', 'B']]);
+  });
+});
+
+describe('batchUpdate: repeatCell (sync writes number formats)', () => {
+  it('repeatCell: writes the cell to every cell of the range, only the fields listed, which must not be empty', async () => {
+    const id = await newBook();
+    const range = { sheetId: 0, startRowIndex: 0, endRowIndex: 2, startColumnIndex: 0, endColumnIndex: 1 };
+    await batch(id, [
+      {
+        updateCells: {
+          start: { sheetId: 0, rowIndex: 0, columnIndex: 0 },
+          rows: [0, 1, 2].map((n) => ({
+            values: [
+              { userEnteredValue: { numberValue: n }, userEnteredFormat: { textFormat: { bold: true } } },
+            ],
+          })),
+          fields: 'userEnteredValue,userEnteredFormat.textFormat.bold',
+        },
+      },
+    ]);
+    const numberFormat = { type: 'CURRENCY', pattern: '"$"#,##0' };
+    expect(
+      await rejected(id, [{ repeatCell: { range, cell: { userEnteredFormat: { numberFormat } } } }]),
+    ).toMatch(/At least one field must be listed in 'fields'/);
+    await batch(id, [
+      {
+        repeatCell: {
+          range,
+          cell: { userEnteredFormat: { numberFormat } },
+          fields: 'userEnteredFormat.numberFormat',
+        },
+      },
+    ]);
+    const got = await app.sheets.spreadsheets.get({
+      spreadsheetId: id,
+      ranges: ['Data!A1:A3'],
+      fields: 'sheets(data(rowData(values(userEnteredValue,userEnteredFormat))))',
+    });
+    const cells = got.data.sheets?.[0]?.data?.[0]?.rowData?.map((r) => r.values?.[0]) ?? [];
+    expect(cells.map((c) => c?.userEnteredValue?.numberValue)).toEqual([0, 1, 2]);
+    expect(cells.map((c) => c?.userEnteredFormat?.textFormat?.bold)).toEqual([true, true, true]);
+    expect(cells.map((c) => c?.userEnteredFormat?.numberFormat?.type)).toEqual([
+      'CURRENCY',
+      'CURRENCY',
+      undefined,
+    ]);
+  });
+});
+
+describe('Apps Script getContent (the selftest reads the pushed code back)', () => {
+  it('getContent answers the files of the last push with their types and sources; it needs a script scope', async () => {
+    const id = await newBook();
+    const { scriptId } = (await app.script.projects.create({ requestBody: { title: 'P', parentId: id } }))
+      .data;
+    const manifest = { name: 'appsscript', type: 'JSON', source: '{"timeZone":"Etc/UTC"}' };
+    const push = (files: { name: string; type: string; source: string }[]) =>
+      app.script.projects.updateContent({ scriptId: scriptId!, requestBody: { files } });
+    await push([manifest, { name: 'Old', type: 'SERVER_JS', source: 'function a() {}' }]);
+    await push([{ name: 'Code', type: 'SERVER_JS', source: 'function b() {}' }, manifest]);
+    const readonly = fake.clients(['script.projects.readonly']);
+    const content = await readonly.script.projects.getContent({ scriptId: scriptId! });
+    expect(content.data.scriptId).toBe(scriptId);
+    expect(content.data.files?.map((f) => [f.name, f.type, f.source])).toEqual([
+      ['Code', 'SERVER_JS', 'function b() {}'],
+      ['appsscript', 'JSON', manifest.source],
+    ]);
+    const sheetsOnly = fake.clients(['drive.file']);
+    const denied = await failure(sheetsOnly.script.projects.getContent({ scriptId: scriptId! }, NO_RETRY));
+    expect(denied.status).toBe(403);
+  });
+});
+
 describe('Sheets per-minute quota', () => {
   it('can answer the 429 without Retry-After, as the usage-limits page describes no such header', async () => {
     const clock = new FakeClock(Date.UTC(2026, 0, 15, 9, 0, 10));

@@ -817,6 +817,147 @@ describe('API versions (versioning, upgrade guides 2026-03-11 and 2026-12-01)', 
   });
 });
 
+describe('more endpoints the product sends (database-update, retrieve-a-block, query-a-data-source, patch-page)', () => {
+  it('databases.update: in_trash moves a database and its data source to the trash and back; a trashed one cannot be edited', async () => {
+    await start();
+    const { databaseId, dataSourceId } = await deals();
+    const trashed = await notion.databases.update({ database_id: databaseId, in_trash: true });
+    expect(isFullDatabase(trashed) && trashed.in_trash).toBe(true);
+    const source = await notion.dataSources.retrieve({ data_source_id: dataSourceId });
+    expect(isFullDataSource(source) && source.in_trash).toBe(true);
+    await rejects400(
+      notion.databases.update({ database_id: databaseId, title: text('Renamed') }),
+      "Can't edit block that is archived",
+    );
+    await rejects400(
+      notion.request({ path: `databases/${databaseId}`, method: 'patch', body: { in_trash: 'yes' } }),
+      'body.in_trash',
+    );
+    const restored = await notion.databases.update({ database_id: databaseId, in_trash: false });
+    expect(isFullDatabase(restored) && restored.in_trash).toBe(false);
+    const back = await notion.databases.update({ database_id: databaseId, title: text('Renamed') });
+    expect(isFullDatabase(back) && back.title.map((t) => t.plain_text).join('')).toBe('Renamed');
+  });
+
+  it('blocks.retrieve: answers the block with its type and content; a deleted block has in_trash true; an unknown id is a 404', async () => {
+    await start();
+    const root = fake.seedRootPage('Root');
+    const appended = await notion.blocks.children.append({
+      block_id: root,
+      children: [{ type: 'code', code: { language: 'json', rich_text: text('{"v":1}') } }],
+    });
+    const id = appended.results[0]!.id;
+    const block = await notion.blocks.retrieve({ block_id: id });
+    if (!isFullBlock(block) || block.type !== 'code') throw new Error('expected a code block');
+    expect(block.code.rich_text.map((t) => t.plain_text).join('')).toBe('{"v":1}');
+    expect(block.in_trash).toBe(false);
+    await notion.blocks.delete({ block_id: id });
+    const deleted = await notion.blocks.retrieve({ block_id: id });
+    expect(isFullBlock(deleted) && deleted.in_trash).toBe(true);
+    const missing = await apiError(notion.blocks.retrieve({ block_id: '0123456789abcdef0123456789abcdef' }));
+    expect([missing.status, missing.code]).toEqual([404, APIErrorCode.ObjectNotFound]);
+  });
+
+  it('dataSources.query: sorts and filters by a timestamp (created_time, last_edited_time); another timestamp or a bad date is a 400', async () => {
+    const clock = new FakeClock('2026-01-05T09:00:00.000Z');
+    await start({ clock });
+    const { dataSourceId } = await deals();
+    const ids: string[] = [];
+    for (const name of ['First', 'Second', 'Third']) {
+      const page = await notion.pages.create({
+        parent: { data_source_id: dataSourceId },
+        properties: { Name: { title: text(name) } },
+      });
+      ids.push(page.id);
+      clock.advance(60_000);
+    }
+    const order = async (direction: 'ascending' | 'descending') =>
+      (
+        await notion.dataSources.query({
+          data_source_id: dataSourceId,
+          sorts: [{ timestamp: 'created_time', direction }],
+        })
+      ).results.map((r) => r.id);
+    expect(await order('ascending')).toEqual(ids);
+    expect(await order('descending')).toEqual([...ids].reverse());
+    clock.advance(120_000);
+    const editedAt = new Date(clock.now()).toISOString();
+    await notion.pages.update({ page_id: ids[0]!, properties: { Amount: { number: 3 } } });
+    const since = await notion.dataSources.query({
+      data_source_id: dataSourceId,
+      filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: editedAt } },
+    });
+    expect(since.results.map((r) => r.id)).toEqual([ids[0]]);
+    await rejects400(
+      notion.request({
+        path: `data_sources/${dataSourceId}/query`,
+        method: 'post',
+        body: { sorts: [{ timestamp: 'edited_time', direction: 'ascending' }] },
+      }),
+      'body.sorts[0].timestamp',
+    );
+    await rejects400(
+      notion.request({
+        path: `data_sources/${dataSourceId}/query`,
+        method: 'post',
+        body: {
+          filter: { timestamp: 'last_edited_time', last_edited_time: { on_or_after: 'yesterday-ish' } },
+        },
+      }),
+      'on_or_after',
+    );
+  });
+
+  it('dataSources.query: in_trash true lists the trashed pages of the data source (which pages besides: unverified); it takes a boolean', async () => {
+    await start();
+    const { dataSourceId } = await deals();
+    const live = await notion.pages.create({
+      parent: { data_source_id: dataSourceId },
+      properties: { Name: { title: text('Live') } },
+    });
+    const gone = await notion.pages.create({
+      parent: { data_source_id: dataSourceId },
+      properties: { Name: { title: text('Gone') } },
+    });
+    await notion.pages.update({ page_id: gone.id, in_trash: true });
+    const ids = async (inTrash?: boolean) =>
+      (
+        await notion.dataSources.query({
+          data_source_id: dataSourceId,
+          ...(inTrash === undefined ? {} : { in_trash: inTrash }),
+        })
+      ).results.map((r) => r.id);
+    expect(await ids()).toEqual([live.id]);
+    expect(await ids(true)).toEqual([gone.id]);
+    await rejects400(
+      notion.request({
+        path: `data_sources/${dataSourceId}/query`,
+        method: 'post',
+        body: { in_trash: 'yes' },
+      }),
+      'body.in_trash',
+    );
+  });
+
+  it('pages.update: filter_properties trims the page the update answers with, as it does a retrieve', async () => {
+    await start();
+    const { dataSourceId, ids } = await deals();
+    const page = await notion.pages.create({
+      parent: { data_source_id: dataSourceId },
+      properties: { Name: { title: text('Deal') } },
+    });
+    const updated = await notion.pages.update({
+      page_id: page.id,
+      properties: { Amount: { number: 7 }, Won: { checkbox: true } },
+      filter_properties: [ids.Amount!],
+    });
+    expect(isFullPage(updated) && Object.keys(updated.properties)).toEqual(['Amount']);
+    expect(isFullPage(updated) && updated.properties.Amount).toMatchObject({ number: 7 });
+    const won = fake.page(page.id).properties.Won;
+    expect(won?.type === 'checkbox' && won.checkbox).toBe(true);
+  });
+});
+
 describe('two-way relations (unverified behaviour, switchable)', () => {
   async function related(options: FakeNotionOptions) {
     const clock = new FakeClock('2026-01-05T09:00:00.000Z');

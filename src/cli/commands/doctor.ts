@@ -6,11 +6,11 @@ import { compile } from '../../blueprint/compile.js';
 import { loadBlueprint } from '../../blueprint/load.js';
 import { credentialsPath, googleCredential, notionCredential } from '../../config/credentials.js';
 import { loadConfig } from '../../config/load.js';
-import { PnError, toPnError } from '../../platform/errors.js';
+import { type ErrorCode, EXIT_FAILED, PnError, toPnError } from '../../platform/errors.js';
 import type { NotionApi } from '../../targets/notion/api.js';
 import { countBlocks, markdownToBlocks } from '../../targets/notion/blocks.js';
 import { planNotionInstall } from '../../targets/notion/install.js';
-import { inspectBoundScript } from '../../targets/sheets/install.js';
+import { inspectBoundScript, inspectWorkbook } from '../../targets/sheets/install.js';
 import { GOOGLE_SCOPES, googleApiFor } from '../google.js';
 import { notionApiFor } from '../notion.js';
 import type { CommandContext } from '../program.js';
@@ -20,17 +20,34 @@ export interface Check {
   status: 'ok' | 'fail' | 'info';
   detail: string;
   fix?: string;
+  /** A failed check's stable code (the same codes as every error), so a script can tell failures apart. */
+  code?: ErrorCode;
 }
 
 /** Free workspaces with more than one member get a lifetime trial of this many blocks. */
 export const FREE_PLAN_BLOCK_LIMIT = 1000;
+
+/** The error behind each failed check: the cause --debug prints (a refused connection, a 401 …). */
+const failures = new WeakMap<Check, PnError>();
 
 async function check(name: string, run: () => Promise<Omit<Check, 'name'>>): Promise<Check> {
   try {
     return { name, ...(await run()) };
   } catch (error) {
     const e = toPnError(error);
-    return { name, status: 'fail', detail: e.message, fix: e.hint };
+    const failed: Check = { name, status: 'fail', detail: e.message, fix: e.hint, code: e.code };
+    failures.set(failed, e);
+    return failed;
+  }
+}
+
+/**
+ * The checklist found problems: exit 1 whatever the failing check (the README's "Exits 1 if a check fails"), with
+ * the first failing check's code, so `--json` carries one stable code for the run as for any other failure.
+ */
+class ChecksFailed extends PnError {
+  override get exitCode(): number {
+    return EXIT_FAILED;
   }
 }
 
@@ -112,6 +129,7 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
                 };
               return {
                 status: 'fail',
+                code: 'OUTPUT_CONFLICT',
                 detail: `${drift[0]!.detail}${drift.length > 1 ? ` (and ${drift.length - 1} more)` : ''}`,
                 fix: 'see `partnernomics plan --target notion --root …` for the full list',
               };
@@ -143,6 +161,7 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
           if (missing.length) {
             return {
               status: 'fail',
+              code: 'AUTH_FAILED',
               detail: `the login lacks ${missing.join(', ')}`,
               fix: 'run `partnernomics login google` again and allow every permission',
             };
@@ -151,6 +170,8 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
         });
         checks.push(login);
         if (login.status === 'ok') {
+          // A login with another OAuth client may not see the workbook an earlier one made (drive.file).
+          checks.push(await check('Workbook', () => inspectWorkbook(googleApi, found.clientId)));
           checks.push(
             await check('Apps Script API', async () => {
               await googleApi.checkAppsScriptApi();
@@ -184,21 +205,26 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
         p.line(`${mark} ${c.name}: ${c.detail}${c.fix ? ` — ${c.fix}` : ''}`);
       }
       const failed = checks.filter((c) => c.status === 'fail');
+      const causes = failed.flatMap((c) => failures.get(c) ?? []);
+      const error = failed.length
+        ? new ChecksFailed(
+            failed[0]!.code ?? 'API_ERROR',
+            `${failed.length} check(s) failed: ${failed.map((c) => c.name).join(', ')}`,
+            {
+              hint: 'fix what the checklist above says, then run doctor again',
+              reported: true,
+              // --debug prints why each check failed (a refused connection, a 401 …), not only that it did.
+              cause: causes.length > 1 ? new AggregateError(causes, 'the failed checks') : causes[0],
+            },
+          )
+        : undefined;
       p.json({
         ok: failed.length === 0,
         command: 'doctor',
         checks,
         credentialsFile: credentialsPath(ctx.io.env),
+        ...(error ? { error: { code: error.code, message: error.message, hint: error.hint } } : {}),
       });
-      if (failed.length) {
-        throw new PnError(
-          'API_ERROR',
-          `${failed.length} check(s) failed: ${failed.map((c) => c.name).join(', ')}`,
-          {
-            hint: 'fix what the checklist above says, then run doctor again',
-            reported: true,
-          },
-        );
-      }
+      if (error) throw error;
     });
 }

@@ -18,7 +18,10 @@ interface Annotations {
   strikethrough?: boolean;
 }
 
-/** A block before it is sent: its request body plus children to append with it (one level). */
+/**
+ * A block before it is sent. `request` is its body as sent, with its children (one level) already in it;
+ * `children` lists those same children as blocks, so they are counted and batched with their parent.
+ */
 export interface NotionBlock {
   request: BlockObjectRequest;
   children: NotionBlock[];
@@ -114,48 +117,73 @@ function mergeAdjacent(items: RichTextItemRequest[]): RichTextItemRequest[] {
   return [...head, ...textItems(rest, {}).slice(0, 1)];
 }
 
-const block = (request: BlockObjectRequest, children: NotionBlock[] = []): NotionBlock => ({
-  request,
-  children,
-});
+const block = (request: BlockObjectRequest): NotionBlock => ({ request, children: [] });
 
-function listItems(list: Tokens.List, depth: number): NotionBlock[] {
-  return list.items.map((item) => {
-    const own: Token[] = [];
-    const nested: NotionBlock[] = [];
-    for (const t of item.tokens) {
-      if (t.type === 'list') {
-        // Notion allows deeper nesting, but one request carries two levels: deeper lists are flattened.
-        if (depth === 0) nested.push(...listItems(t as Tokens.List, depth + 1));
-        else own.push({ type: 'text', raw: t.raw, text: t.raw } as Tokens.Text);
-      } else if (t.type !== 'checkbox') {
-        own.push(...(t.type === 'text' || t.type === 'paragraph' ? ((t as Tokens.Text).tokens ?? [t]) : [t]));
-      }
+/** A list item's text, and the list items nested under it (first level only). */
+function listItemParts(item: Tokens.ListItem, depth: number) {
+  const own: Token[] = [];
+  const nested: Tokens.List[] = [];
+  for (const t of item.tokens) {
+    if (t.type === 'list') {
+      // Notion allows deeper nesting, but one request carries two levels: deeper lists are flattened.
+      if (depth === 0) nested.push(t as Tokens.List);
+      else own.push({ type: 'text', raw: t.raw, text: t.raw } as Tokens.Text);
+    } else if (t.type !== 'checkbox') {
+      own.push(...(t.type === 'text' || t.type === 'paragraph' ? ((t as Tokens.Text).tokens ?? [t]) : [t]));
     }
-    const rich_text = inline(own);
-    if (item.task)
-      return block({ type: 'to_do', to_do: { rich_text, checked: Boolean(item.checked) } }, nested);
-    if (list.ordered) return block({ type: 'numbered_list_item', numbered_list_item: { rich_text } }, nested);
-    return block({ type: 'bulleted_list_item', bulleted_list_item: { rich_text } }, nested);
-  });
+  }
+  return { rich_text: inline(own), nested };
 }
 
+/**
+ * A list item one level down, as the SDK types it both as a block and as a list item's child: it carries
+ * no children (a list below it is flattened into its text).
+ */
+function nestedListItem(list: Tokens.List, item: Tokens.ListItem) {
+  const { rich_text } = listItemParts(item, 1);
+  if (item.task)
+    return {
+      type: 'to_do',
+      to_do: { rich_text, checked: Boolean(item.checked) },
+    } satisfies BlockObjectRequest;
+  if (list.ordered)
+    return { type: 'numbered_list_item', numbered_list_item: { rich_text } } satisfies BlockObjectRequest;
+  return { type: 'bulleted_list_item', bulleted_list_item: { rich_text } } satisfies BlockObjectRequest;
+}
+
+/** A top-level list item, with its nested items in its body's `children` (only when it has some). */
+function listItem(list: Tokens.List, item: Tokens.ListItem): NotionBlock {
+  const { rich_text, nested } = listItemParts(item, 0);
+  const children = nested.flatMap((sub) => sub.items.map((i) => nestedListItem(sub, i)));
+  const body = { rich_text, ...(children.length ? { children } : {}) };
+  const request: BlockObjectRequest = item.task
+    ? { type: 'to_do', to_do: { ...body, checked: Boolean(item.checked) } }
+    : list.ordered
+      ? { type: 'numbered_list_item', numbered_list_item: body }
+      : { type: 'bulleted_list_item', bulleted_list_item: body };
+  return { request, children: children.map(block) };
+}
+
+/** A table with its rows, which Notion needs in the same request as the table. */
 function tableBlock(table: Tokens.Table): NotionBlock {
-  const row = (cells: Tokens.TableCell[]): NotionBlock =>
-    block({ type: 'table_row', table_row: { cells: cells.map((c) => inline(c.tokens)) } });
+  const row = (cells: Tokens.TableCell[]) =>
+    ({
+      type: 'table_row',
+      table_row: { cells: cells.map((c) => inline(c.tokens)) },
+    }) satisfies BlockObjectRequest;
   const rows = [row(table.header), ...table.rows.map(row)];
-  return block(
-    {
+  return {
+    request: {
       type: 'table',
       table: {
         table_width: table.header.length,
         has_column_header: true,
         has_row_header: false,
-        children: [],
+        children: rows,
       },
     },
-    rows,
-  );
+    children: rows.map(block),
+  };
 }
 
 function toBlocks(tokens: readonly Token[]): NotionBlock[] {
@@ -176,7 +204,7 @@ function toBlocks(tokens: readonly Token[]): NotionBlock[] {
         );
         break;
       case 'list':
-        out.push(...listItems(token as Tokens.List, 0));
+        out.push(...(token as Tokens.List).items.map((item) => listItem(token as Tokens.List, item)));
         break;
       case 'blockquote': {
         const inner = (token as Tokens.Blockquote).tokens.flatMap((t) =>
@@ -221,15 +249,6 @@ export function countBlocks(blocks: readonly NotionBlock[]): number {
   return blocks.reduce((n, b) => n + 1 + countBlocks(b.children), 0);
 }
 
-/** The request body of a block with its children attached (tables need their rows in the same request). */
-export function toRequest(b: NotionBlock): BlockObjectRequest {
-  if (!b.children.length) return b.request;
-  const request = structuredClone(b.request) as Record<string, unknown> & { type: string };
-  const body = request[request.type] as Record<string, unknown>;
-  body.children = b.children.map((c) => c.request);
-  return request as BlockObjectRequest;
-}
-
 export const MAX_CHILDREN_PER_APPEND = 100;
 export const MAX_BLOCKS_PER_REQUEST = 1000;
 
@@ -248,7 +267,7 @@ export function appendBatches(blocks: readonly NotionBlock[]): BlockObjectReques
       current = [];
       count = 0;
     }
-    current.push(toRequest(b));
+    current.push(b.request);
     count += size;
   }
   if (current.length) batches.push(current);

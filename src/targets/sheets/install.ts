@@ -6,7 +6,7 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { programLocale, programTimeZone } from '../../config/schema.js';
 import { PnError } from '../../platform/errors.js';
-import { type GoogleApi, UnconfirmedWrite } from './google-api.js';
+import { classifyGoogle, type GoogleApi, UnconfirmedWrite } from './google-api.js';
 import {
   batches,
   configReads,
@@ -146,6 +146,8 @@ async function trashEmptyDuplicates(api: GoogleApi, extras: FoundFile[]): Promis
 /** One read of what the workbook is: its title, recorded metadata, tabs (by their metadata) and named ranges. */
 interface WorkbookRead {
   title: string;
+  /** The spreadsheet's time zone and locale as Sheets reports them. */
+  zone: ZoneProperties;
   meta: Map<string, string>;
   sheetOfTab: Map<string, LiveSheet>;
   maxSheetId: number;
@@ -184,7 +186,7 @@ async function readWorkbook(api: GoogleApi, spreadsheetId: string): Promise<Work
     api.sheets.spreadsheets.get({
       spreadsheetId,
       fields:
-        'properties(title),developerMetadata(metadataKey,metadataValue),namedRanges(name,range),' +
+        'properties(title,timeZone,locale),developerMetadata(metadataKey,metadataValue),namedRanges(name,range),' +
         'sheets(properties(sheetId,title,gridProperties(rowCount)),developerMetadata(metadataKey,metadataValue),' +
         // Column tags sit on column ranges, which only grid data shows: just their metadata, no cells.
         'data(startColumn,columnMetadata(developerMetadata(metadataKey,metadataValue))))',
@@ -212,6 +214,7 @@ async function readWorkbook(api: GoogleApi, spreadsheetId: string): Promise<Work
   }
   return {
     title: book.data.properties?.title ?? '',
+    zone: { timeZone: book.data.properties?.timeZone, locale: book.data.properties?.locale },
     meta: new Map(
       (book.data.developerMetadata ?? []).map((m) => [m.metadataKey ?? '', m.metadataValue ?? '']),
     ),
@@ -283,6 +286,71 @@ async function configSync(
   });
 }
 
+/** A spreadsheet's time zone and locale (SpreadsheetProperties), as asked or as Sheets reports them. */
+interface ZoneProperties {
+  timeZone?: string | null;
+  locale?: string | null;
+}
+
+/** The time zone and locale the config asks for: `program.time_zone` (the machine's zone) and `program.locale`. */
+function requestedZone(ws: DesiredWorkspace): { timeZone: string; locale: string } {
+  return { timeZone: programTimeZone(ws.config), locale: programLocale(ws.config) };
+}
+
+const ZONE_LABEL = { timeZone: 'time zone', locale: 'locale' } as const;
+
+/**
+ * The reference does not say what spreadsheets.create does with a zone or locale it does not take (keep,
+ * replace or refuse), so the values Sheets reports are compared with the ones asked for. A difference is
+ * corrected with updateSpreadsheetProperties, in a batchUpdate of its own (a refusal must not cost the
+ * fill), whose answer carries the values Sheets then holds. What Sheets still will not take is reported,
+ * with its reason, in `notUpdated`: the dated tabs the Apps Script names follow the spreadsheet's zone.
+ */
+async function settleZone(
+  api: GoogleApi,
+  spreadsheetId: string,
+  asked: { timeZone: string; locale: string },
+  reported: ZoneProperties | undefined,
+): Promise<{ updated: string[]; notUpdated: string[] }> {
+  const keys = (['timeZone', 'locale'] as const).filter((k) => reported?.[k] !== asked[k]);
+  if (!keys.length) return { updated: [], notUpdated: [] };
+  const properties: sheets_v4.Schema$SpreadsheetProperties = {};
+  for (const k of keys) properties[k] = asked[k];
+  const requestBody: sheets_v4.Schema$BatchUpdateSpreadsheetRequest = {
+    requests: [{ updateSpreadsheetProperties: { properties, fields: keys.join(',') } }],
+    includeSpreadsheetInResponse: true,
+  };
+  const doing = `setting the workbook's ${keys.map((k) => ZONE_LABEL[k]).join(' and ')}`;
+  let now: ZoneProperties | undefined;
+  let refusal = '';
+  try {
+    const reply = await api.call(doing, true, true, () =>
+      api.sheets.spreadsheets.batchUpdate({
+        spreadsheetId,
+        requestBody,
+        fields: 'updatedSpreadsheet.properties(timeZone,locale)',
+      }),
+    );
+    now = reply.data.updatedSpreadsheet?.properties ?? undefined;
+  } catch (error) {
+    // Only a refusal (400) is reported and passed over; anything else stops the run as usual.
+    if (!(error instanceof PnError) || classifyGoogle(error.cause)?.status !== 400) throw error;
+    refusal = `; Sheets refused the change: ${error.message}`;
+  }
+  const result = { updated: [] as string[], notUpdated: [] as string[] };
+  for (const k of keys) {
+    const label = ZONE_LABEL[k];
+    if (now?.[k] === asked[k]) {
+      result.updated.push(`${label} (${asked[k]}; Sheets had set ${reported?.[k] ?? 'none'})`);
+    } else {
+      result.notUpdated.push(
+        `${label}: the workbook has ${now?.[k] ?? reported?.[k] ?? 'none'}, not ${asked[k]}${refusal} — set it in File → Settings, or change program.${k === 'timeZone' ? 'time_zone' : 'locale'} in the config`,
+      );
+    }
+  }
+  return result;
+}
+
 /** The spreadsheet's title: the blueprint's, with the company name from the config. */
 export function workbookTitle(ws: DesiredWorkspace): string {
   return `${ws.workbook.title} (${ws.config.company.name})`;
@@ -313,6 +381,8 @@ export async function installWorkbook(
   let meta = read?.meta ?? new Map<string, string>();
   let createdSheetIds = read?.sheetIdByTitle ?? new Map<string, number>();
   let createdNow = false;
+  // The zone and locale Sheets reports for the workbook: from the create's answer, or the first read.
+  let zone: ZoneProperties | undefined = read?.zone;
 
   if (spreadsheetId && !meta.has(METADATA_WORKBOOK)) {
     // Created but never filled (an interrupted install): fill it now.
@@ -325,7 +395,7 @@ export async function installWorkbook(
       timeZone: programTimeZone(ws.config),
       locale: programLocale(ws.config),
     });
-    const fields = 'spreadsheetId,sheets.properties(sheetId,title)';
+    const fields = 'spreadsheetId,properties(timeZone,locale),sheets.properties(sheetId,title)';
     const created = await api.call(
       'creating the workbook',
       false,
@@ -345,6 +415,7 @@ export async function installWorkbook(
     );
     spreadsheetId = created.data.spreadsheetId!;
     createdSheetIds = sheetIdsByTitle(created.data.sheets);
+    zone = { timeZone: created.data.properties?.timeZone, locale: created.data.properties?.locale };
     action = 'created';
     createdNow = true;
   }
@@ -369,6 +440,11 @@ export async function installWorkbook(
     read = await readWorkbook(api, id);
     meta = read.meta;
   }
+  // A workbook made by this run (or an interrupted one) gets the zone and locale it asked for, read back.
+  const zoneNotes =
+    action === 'created'
+      ? await settleZone(api, id, requestedZone(ws), zone)
+      : { updated: [], notUpdated: [] };
 
   let addedTabs: string[] = [];
   let addedColumns: string[] = [];
@@ -418,8 +494,8 @@ export async function installWorkbook(
     addedTabs,
     addedColumns,
     skippedColumns,
-    updated,
-    notUpdated,
+    updated: [...zoneNotes.updated, ...updated],
+    notUpdated: [...zoneNotes.notUpdated, ...notUpdated],
     scriptId: script.scriptId,
     scriptAction: script.scriptAction,
     possibleOrphanScripts: script.possibleOrphans.map((o) => scriptTitle(o.nonce)),
@@ -679,6 +755,29 @@ async function installScript(
       : replaceMetadata(METADATA_SCRIPT_PENDING, null, 'PROJECT')),
   ]);
   return { scriptId, scriptAction, possibleOrphans: orphans };
+}
+
+/**
+ * What doctor says of the workbook: whether this login's OAuth client finds it. Drive shows an app only
+ * the files it created (drive.file) and its own appProperties, and the reference does not say whether
+ * "app" is the OAuth client or its Cloud project: after a login with another client JSON, the workbook an
+ * earlier client made may be invisible, and install would create a second one. Doctor says so first.
+ */
+export async function inspectWorkbook(
+  api: GoogleApi,
+  clientId: string,
+): Promise<{ status: 'ok' | 'info'; detail: string; fix?: string }> {
+  const { id } = await findWorkbooks(api, undefined);
+  if (id)
+    return {
+      status: 'ok',
+      detail: `found by this login's OAuth client: https://docs.google.com/spreadsheets/d/${id}/edit`,
+    };
+  return {
+    status: 'info',
+    detail: `the OAuth client of this login (${clientId}) finds no workbook: install will create one`,
+    fix: 'if an earlier install used another OAuth client JSON, run `partnernomics login google --client-file <that file>` first: Google shows a workbook only to the client that created it, so install would make a second workbook beside the first',
+  };
 }
 
 /** What doctor says about the bound Apps Script project: the recorded one exists; possible orphans. */

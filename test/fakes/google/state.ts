@@ -28,6 +28,13 @@ export interface GoogleStateOptions {
    */
   createKeepsSheetIds?: boolean;
   /**
+   * Whether spreadsheets.create keeps the `properties.timeZone` and `properties.locale` the request names
+   * (default true). The reference does not say what create does with a zone or locale it does not take
+   * (CONFORMANCE.md, unverified): `false` makes the fake ignore them (Etc/GMT, en_US), so tests prove the
+   * client reads them back and corrects them. updateSpreadsheetProperties still sets them.
+   */
+  createKeepsZone?: boolean;
+  /**
    * What formula cells show in a batchUpdate's `updatedSpreadsheet`: 'recomputed' (default) what they
    * evaluate to after the batch; 'stale' what they showed before it. The reference does not say whether
    * Google recomputes before answering (CONFORMANCE.md, unverified): 'stale' proves a client self-heals.
@@ -79,12 +86,14 @@ export class GoogleState {
   readBackFormulas: 'recomputed' | 'stale';
 
   private readonly keepsSheetIds: boolean;
+  private readonly keepsZone: boolean;
 
   constructor(options: GoogleStateOptions = {}) {
     this.clock = options.clock ?? new FakeClock();
     this.ids = new IdSource(options.seed ?? 1);
     this.projectNumber = options.projectNumber ?? '123456789012';
     this.keepsSheetIds = options.createKeepsSheetIds ?? true;
+    this.keepsZone = options.createKeepsZone ?? true;
     this.readBackFormulas = options.readBackFormulas ?? 'recomputed';
     const user = options.user ?? 'admin@example.com';
     this.auth = new AuthState(
@@ -146,7 +155,7 @@ export class GoogleState {
             underline: false,
           },
         },
-        ...(input.properties ?? {}),
+        ...this.askedProperties(input.properties),
       },
       sheets: [],
       namedRanges: [],
@@ -205,6 +214,15 @@ export class GoogleState {
     if (input.namedRanges) book.namedRanges = structuredClone(input.namedRanges);
     this.books.set(book.spreadsheetId, book);
     return book;
+  }
+
+  /** The SpreadsheetProperties a create asked for that the fake takes (see `createKeepsZone`). */
+  private askedProperties(
+    asked: sheets_v4.Schema$SpreadsheetProperties | undefined,
+  ): sheets_v4.Schema$SpreadsheetProperties {
+    if (!asked || this.keepsZone) return asked ?? {};
+    const { timeZone: _zone, locale: _locale, ...kept } = asked;
+    return kept;
   }
 
   /** spreadsheets.create: a Drive file (created by `clientId`, so visible under drive.file) and its spreadsheet. */
