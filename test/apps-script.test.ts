@@ -8,11 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { rygStatus } from '../src/domain/ryg.js';
 import {
+  modelForType,
   partnerScore,
   type Recommendation,
   recommend,
+  type ScoringByType,
   type ScoringModel,
-  scorePartners,
+  scorePartnersByType,
 } from '../src/domain/scoring.js';
 import { METADATA_SCRIPT } from '../src/targets/sheets/install.js';
 import {
@@ -105,6 +107,8 @@ const HEADERS = [
   'Score',
   'Rank',
   'Recommendation',
+  'Revenue in report quarter',
+  'Revenue in quarter before',
   'Archived',
 ];
 const col = (header: string): number => {
@@ -117,8 +121,22 @@ const SCORE = col('Score');
 const RANK = col('Rank');
 const REC = col('Recommendation');
 const RESULT_COLS = [SCORE, RANK, REC];
-/** Not the template's weights, and one is 0, so a script that ignores row 2 cannot pass. */
-const WEIGHTS = [3, 20, 0, 7, 11, 5, 9, 1, 15, 2, 6, 13];
+/**
+ * The Settings weights table, one row per type as the workbook lays it out (WeightTypes, Weights): not the
+ * template's weights, with zeros, and different per type, so a script that uses one set for every partner,
+ * or reads the Partner Scoring tab's row 2, cannot pass.
+ */
+const TYPE_WEIGHTS: Record<string, number[]> = {
+  Referral: [3, 20, 0, 7, 11, 5, 9, 1, 15, 2, 6, 13],
+  Affiliate: [20, 0, 0, 25, 10, 5, 0, 20, 0, 10, 10, 0],
+  'Co-Sell': [10, 2, 8, 2, 14, 6, 12, 8, 18, 2, 2, 16],
+  Marketplace: [18, 0, 6, 16, 4, 8, 2, 12, 20, 2, 12, 0],
+};
+const TYPE_NAMES = Object.keys(TYPE_WEIGHTS);
+/** Where the weights table starts on the fixture's Settings tab (the type names' column). */
+const WEIGHTS_AT = { row: 17, column: 8 };
+/** What a partner's Partnership type cell may hold: the listed types, another case, blank, an unknown type. */
+const TYPE_POOL: readonly CellValue[] = [...TYPE_NAMES, 'co-sell', 'MARKETPLACE', '', 'Hyperscaler'];
 const SETTINGS = { PursueAt: 65, NurtureAt: 40, MinCoverage: 0.6 };
 
 type Seed = CellValue | { formula: string; value?: CellValue };
@@ -179,13 +197,29 @@ function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Wor
   book.nameCell('PursueAt', settingsSheet, 7, 9);
   book.nameCell('NurtureAt', settingsSheet, 8, 9);
   book.nameCell('MinCoverage', settingsSheet, 9, 9);
+  TYPE_NAMES.forEach((name, t) => {
+    settingsSheet.setRow(WEIGHTS_AT.row + t, [
+      ...Array.from({ length: WEIGHTS_AT.column - 1 }, () => ''),
+      name,
+      ...TYPE_WEIGHTS[name]!,
+    ]);
+  });
+  book.nameCell('WeightTypes', settingsSheet, WEIGHTS_AT.row, WEIGHTS_AT.column, TYPE_NAMES.length, 1);
+  book.nameCell(
+    'Weights',
+    settingsSheet,
+    WEIGHTS_AT.row,
+    WEIGHTS_AT.column + 1,
+    TYPE_NAMES.length,
+    CRITERIA.length,
+  );
 
   const scoring = book.insertSheet('Partner Scoring');
   scoring.setRow(1, HEADERS);
   const weightsRow: Seed[] = HEADERS.map(() => '');
-  weightsRow[col('Partner') - 1] = 'Weights (edit on Settings)';
-  WEIGHTS.forEach((w, i) => {
-    weightsRow[FIRST_RATING - 1 + i] = { formula: `=INDEX(Weights,${i + 1})`, value: w };
+  weightsRow[col('Partner') - 1] = 'Weights by type (edit on Settings)';
+  CRITERIA.forEach((_, i) => {
+    weightsRow[FIRST_RATING - 1 + i] = { formula: `=MIN(Settings!I17:I20)`, value: 50 + i };
   });
   scoring.setRow(2, weightsRow);
 
@@ -199,7 +233,7 @@ function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Wor
       named += 1;
       cells[0] = `nid-${row}`;
       cells[1] = row === 3 ? 'Example — Northwind Advisory' : `Partner ${row}`;
-      cells[2] = pick(rand, ['Referral', 'Affiliate', 'Co-Sell', 'Marketplace']);
+      cells[2] = pick(rand, TYPE_POOL);
       cells[3] = pick(rand, ['Sourced', 'Scoring', 'Signed', 'Active']);
       cells[4] = rand() < 0.3 ? new Date(Date.UTC(2026, int(rand, 0, 11), int(rand, 1, 28))) : '';
       cells[5] = row === 3 ? 'Example' : '';
@@ -241,9 +275,10 @@ function buildWorkbook(partners: number, seed: number, settings = SETTINGS): Wor
   return { fakes, scoring, settings: settingsSheet, dataRows };
 }
 
-function domainModel(settings = SETTINGS): ScoringModel {
+function domainModel(settings = SETTINGS): ScoringByType {
   return {
-    criteria: CRITERIA.map((key, i) => ({ key, weight: WEIGHTS[i] as number })),
+    criteria: CRITERIA,
+    types: TYPE_NAMES.map((name) => ({ name, weights: TYPE_WEIGHTS[name]! })),
     pursueAt: settings.PursueAt,
     nurtureAt: settings.NurtureAt,
     minCoverage: settings.MinCoverage,
@@ -257,9 +292,10 @@ function expectedResults(dataRows: CellValue[][], settings = SETTINGS) {
     .filter(({ row }) => row[col('Partner') - 1] !== '')
     .map(({ index, row }) => ({
       index,
+      type: row[col('Partnership type') - 1],
       ratings: Object.fromEntries(CRITERIA.map((key, i) => [key, row[FIRST_RATING - 1 + i]])),
     }));
-  const scored = scorePartners(named, domainModel(settings));
+  const scored = scorePartnersByType(named, domainModel(settings));
   const byIndex = new Map(scored.map((s) => [s.partner.index, s]));
   const summary: Summary = { partners: scored.length, Pursue: 0, Nurture: 0, Pass: 0, 'Needs ratings': 0 };
   for (const s of scored) summary[s.recommendation] += 1;
@@ -372,7 +408,7 @@ describe('the bundle', () => {
 
   it('keeps every custom function JSDoc (@param lines, @customfunction on its own line) right above it', () => {
     // Sheets builds its formula help from this block: esbuild drops comments, so the build must copy it.
-    const params = { PN_SCORE: 3, PN_RECOMMEND: 3, PN_RYG: 4 };
+    const params = { PN_SCORE: 5, PN_RECOMMEND: 3, PN_RYG: 4 };
     for (const [name, count] of Object.entries(params)) {
       const m = new RegExp(`/\\*\\*\\n((?: \\*.*\\n)+) \\*/\\nfunction ${name}\\(([^)]*)\\)`).exec(BUNDLE);
       expect(m, `${name} has a JSDoc block directly above it`).not.toBeNull();
@@ -398,6 +434,45 @@ describe('custom functions agree with src/domain', () => {
     expect(g.PN_SCORE([[4, 4]], [[0, 0]])).toBe('');
     expect(g.PN_SCORE(5, 2)).toBe(100); // single cells arrive as scalars
     expect(g.PN_SCORE([[1], [5]], [[1], [3]])).toBe(75); // a column range works too
+  });
+
+  it("PN_SCORE with type and types takes the weights of the partner's type, as the Score formula does", () => {
+    const g = loadBundle(createSpreadsheetFakes());
+    const weights = [
+      [1, 0],
+      [0, 1],
+      [3, 1],
+    ];
+    const types = [['Referral'], ['Co-Sell'], ['Marketplace']];
+    const ratings = [[5, 1]];
+    expect(g.PN_SCORE(ratings, weights, 0.5, 'Referral', types)).toBe(100);
+    expect(g.PN_SCORE(ratings, weights, 0.5, 'Co-Sell', types)).toBe(0);
+    expect(g.PN_SCORE(ratings, weights, 0.5, 'co-sell', types)).toBe(0); // case is ignored, as MATCH does
+    expect(g.PN_SCORE(ratings, weights, 0.5, 'MARKETPLACE', types)).toBe(75);
+    // A blank, unlisted, padded or non-text type takes the first row's weights.
+    for (const type of ['', 'Hyperscaler', ' Co-Sell', true, 3])
+      expect(g.PN_SCORE(ratings, weights, 0.5, type, types), String(type)).toBe(100);
+    // Types as a row with weights as one column per type (the table turned around) give the same answers.
+    const columns = [
+      [1, 0, 3],
+      [0, 1, 1],
+    ];
+    expect(g.PN_SCORE(ratings, columns, 0.5, 'Marketplace', [['Referral', 'Co-Sell', 'Marketplace']])).toBe(
+      75,
+    );
+    // Each answer is the domain's, through the same decision.
+    const model: ScoringByType = {
+      criteria: ['a', 'b'],
+      types: types.map(([name], i) => ({ name: name!, weights: weights[i]! })),
+      pursueAt: 70,
+      nurtureAt: 45,
+      minCoverage: 0.5,
+    };
+    for (const type of ['Referral', 'co-sell', 'MARKETPLACE', '', 'Hyperscaler'])
+      expect(g.PN_SCORE(ratings, weights, 0.5, type, types)).toBe(
+        partnerScore({ a: 5, b: 1 }, modelForType(model, type)) ?? '',
+      );
+    expect(() => g.PN_SCORE(ratings, [[1, 0]], 0.5, 'Referral', types)).toThrow(/one row \(or one column\)/);
   });
 
   it('PN_SCORE matches partnerScore on 400 generated rows', () => {
@@ -606,8 +681,8 @@ describe('recalculateScores', () => {
       // One read of the table, one read of the result columns' formulas, one write of the result columns.
       expect(scoring.calls).toEqual({ getValues: 1, getFormulas: 1, setValues: 1 });
       expect(scoring.writes).toEqual([{ row: 3, column: SCORE, numRows: dataRows.length, numColumns: 3 }]);
-      // The three settings, one cell each.
-      expect(settings.calls).toEqual({ getValues: 3, getFormulas: 0, setValues: 0 });
+      // The weights table and its type names, then the three settings, one cell each.
+      expect(settings.calls).toEqual({ getValues: 5, getFormulas: 0, setValues: 0 });
       return { scoring: { ...scoring.calls }, settings: { ...settings.calls } };
     });
     expect(counts[0]).toEqual(counts[1]);
@@ -672,13 +747,29 @@ describe('recalculateScores', () => {
 
   it('agrees with PN_SCORE on every partner row, so the menu and the custom function give one answer', () => {
     const { scoring, dataRows, g } = runOn(60, 99);
-    const weights = [WEIGHTS];
+    const weights = TYPE_NAMES.map((name) => TYPE_WEIGHTS[name]!);
+    const types = TYPE_NAMES.map((name) => [name]);
     const { byIndex } = expectedResults(dataRows);
+    const seen = new Set<unknown>();
     for (const [i, s] of byIndex) {
       const ratings = [dataRows[i]!.slice(FIRST_RATING - 1, FIRST_RATING - 1 + CRITERIA.length)];
-      expect(g.PN_SCORE(ratings, weights, SETTINGS.MinCoverage)).toBe(s.score ?? '');
+      const type = dataRows[i]![col('Partnership type') - 1];
+      seen.add(type);
+      expect(g.PN_SCORE(ratings, weights, SETTINGS.MinCoverage, type, types)).toBe(s.score ?? '');
       if (scoring.formulaAt(i + 3, SCORE) === '') expect(scoring.valueAt(i + 3, SCORE)).toBe(s.score ?? '');
     }
+    expect(seen).toEqual(new Set(TYPE_POOL));
+  });
+
+  it("scores each partner with its own type's weights: one weight set for every row would differ", () => {
+    const { dataRows } = runOn(60, 99);
+    const { byIndex } = expectedResults(dataRows);
+    const oneSet = modelForType(domainModel(), 'Referral');
+    const differ = [...byIndex].filter(([i, s]) => {
+      const ratings = Object.fromEntries(CRITERIA.map((key, c) => [key, dataRows[i]![FIRST_RATING - 1 + c]]));
+      return partnerScore(ratings, oneSet) !== s.score;
+    });
+    expect(differ.length).toBeGreaterThan(10);
   });
 
   it('reads the thresholds from the named ranges, not the defaults', () => {

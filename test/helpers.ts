@@ -6,10 +6,11 @@ import type { Io } from '../src/cli/io.js';
 import { runCli } from '../src/cli/program.js';
 import { TEMPLATES_DIR } from '../src/platform/paths.js';
 
-/** The workbook's tabs, exactly as the foundation issue names them, in order. */
+/** The workbook's tabs in order: the foundation issue's, plus Targets (each type's KPI targets). */
 export const WORKBOOK_TABS = [
   'Start',
   'Settings',
+  'Targets',
   'Partner Scoring',
   'ICP Analysis',
   'Metrics',
@@ -68,6 +69,22 @@ export async function cli(
 }
 
 /** A copy of templates/ with some files edited (or added: the edit gets '' for a new file); returns its path. */
+/**
+ * workbook.yaml as it was before the Archived column: no such column, no formula that reads it, and none of
+ * the Leadership Report's generated sections (they came later and read Archived everywhere).
+ */
+export function workbookWithoutArchived(yaml: string): string {
+  return yaml
+    .split('\n')
+    .filter(
+      (line) => !line.includes('kind: archived') && !/kind: (type-kpi-report|program-report)/.test(line),
+    )
+    .join('\n')
+    .replace(/ {4}generated:\n(?= {4}conditional_formats:)/g, '')
+    .replace(/,\{range:[a-z_]+\.archived\},"<>TRUE"/g, '')
+    .replace('OR({c:score}{r}="",{c:archived}{r}=TRUE())', '{c:score}{r}=""');
+}
+
 export function editedTemplates(edits: Record<string, (text: string) => string>): string {
   const dir = join(tempDir(), 'templates');
   cpSync(TEMPLATES_DIR, dir, { recursive: true });

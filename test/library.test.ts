@@ -28,6 +28,7 @@ describe('library API', () => {
       lib.parseConfig({ partnership_types: ['referral'] }, 'api', '2027-03-01'),
     );
     expect(ws.types).toEqual(['referral']);
-    expect(ws.pages.filter((p) => p.type === 'referral')).toHaveLength(4);
+    // Playbook, recruitment SOP, recruiting kit, term sheet, its internal notes, first 90 days.
+    expect(ws.pages.filter((p) => p.type === 'referral')).toHaveLength(6);
   });
 });

@@ -1,7 +1,15 @@
 // The bound Apps Script: Partnernomics menu, custom functions and a read-once batch recompute, using src/domain.
 
 import { rygStatus } from '../../src/domain/ryg.js';
-import { partnerScore, rankScores, recommend, type ScoringModel } from '../../src/domain/scoring.js';
+import {
+  modelForType,
+  partnerScore,
+  rankScores,
+  recommend,
+  type ScoringByType,
+  type ScoringModel,
+  weightSetIndex,
+} from '../../src/domain/scoring.js';
 import { type Sheet, type Spreadsheet, services } from './sheet.js';
 
 const SCORING_TAB = 'Partner Scoring';
@@ -48,19 +56,55 @@ function isDate(value: unknown): value is Date {
   return Object.prototype.toString.call(value) === '[object Date]';
 }
 
+const WEIGHTS_SHAPE = 'PN_SCORE: weights needs one row (or one column) per name in types.';
+const SETTINGS_WEIGHTS_SHAPE =
+  'The Weights table on Settings needs one row per name in WeightTypes; reinstall the workbook to restore it.';
+
+/** A range as rows of cells (a single value as one cell). */
+function grid(value: unknown): unknown[][] {
+  if (!Array.isArray(value)) return [[value]];
+  return (value as unknown[]).map((row) => (Array.isArray(row) ? (row as unknown[]) : [row]));
+}
+
+/**
+ * The weight sets of a table with one row (or one column) per type name, `count` names: the set of the
+ * i-th name is the i-th row, or the i-th column when the rows do not match the names.
+ */
+function weightSets(weights: unknown, count: number, problem: string): unknown[][] {
+  const table = grid(weights);
+  if (table.length === count) return table;
+  if ((table[0]?.length ?? 0) === count)
+    return Array.from({ length: count }, (_, i) => table.map((row) => row[i]));
+  throw new Error(problem);
+}
+
 /**
  * The partner score, 0 to 100, from 1 to 5 ratings weighted like the Score column: blank when less than the
- * minimum share of the weight is rated.
+ * minimum share of the weight is rated. With type and types, weights is the Settings table with one row per
+ * partnership type, and the row of the partner's type is used (the first row for a blank or unlisted type).
  *
  * @param {number[][]} ratings The partner's ratings, 1 to 5, one per criterion (a row or a column).
- * @param {number[][]} weights The criteria weights in the same order, e.g. the Weights named range.
+ * @param {number[][]} weights The criteria weights in the same order, or the Weights named range (one row per type).
  * @param {number} minCoverage The share of the total weight that must be rated; 0.5 when left out.
+ * @param {string} type The partner's partnership type, e.g. its Partnership type cell; used with types.
+ * @param {string[][]} types The type names of the rows of weights, e.g. the WeightTypes named range.
  * @return {number|string} The score rounded to one decimal, or blank.
  * @customfunction
  */
-export function PN_SCORE(ratings: unknown, weights: unknown, minCoverage: unknown = 0.5): number | string {
+export function PN_SCORE(
+  ratings: unknown,
+  weights: unknown,
+  minCoverage: unknown = 0.5,
+  type: unknown = '',
+  types: unknown = '',
+): number | string {
   const r = flat(ratings);
-  const w = flat(weights).map((v) => toNumberOrNull(v) ?? 0);
+  const names = flat(types).filter((n) => n !== '' && n !== null && n !== undefined);
+  const chosen =
+    names.length > 0
+      ? (weightSets(weights, names.length, WEIGHTS_SHAPE)[weightSetIndex(cell(type), names)] ?? [])
+      : flat(weights);
+  const w = chosen.map((v) => toNumberOrNull(v) ?? 0);
   const model: ScoringModel = {
     criteria: w.map((weight, i) => ({ key: String(i), weight })),
     pursueAt: 0,
@@ -155,7 +199,6 @@ export function recalculateScores(): RecomputeSummary {
     const lastCol = sheet.getLastColumn();
     const all = sheet.getRange(1, 1, Math.max(lastRow, HEADER_ROWS), lastCol).getValues();
     const header = (all[0] ?? []).map(String);
-    const weightsRow = all[1] ?? [];
     const col = (name: string) => header.indexOf(name);
     const scoreCol = col('Score');
     const rankCol = col('Rank');
@@ -173,20 +216,21 @@ export function recalculateScores(): RecomputeSummary {
     }
     const settings = (name: string, fallback: number) =>
       toNumberOrNull(book.getRangeByName(name)?.getValues()[0]?.[0]) ?? fallback;
-    const model: ScoringModel = {
-      criteria: header.slice(firstRating, lastRating + 1).map((key, i) => ({
-        key,
-        weight: toNumberOrNull(weightsRow[firstRating + i]) ?? 0,
-      })),
+    const model = weightsByType(book, header.slice(firstRating, lastRating + 1), {
       pursueAt: settings('PursueAt', 70),
       nurtureAt: settings('NurtureAt', 45),
       minCoverage: settings('MinCoverage', 0.5),
-    };
+    });
+    const typeCol = col('Partnership type');
     const rows = all.slice(HEADER_ROWS).filter((row) => String(row[nameCol] ?? '') !== '');
     const rowIndex = new Map(rows.map((row, i) => [row, i]));
-    const scores = rows.map((row) =>
-      partnerScore(Object.fromEntries(model.criteria.map((c, i) => [c.key, row[firstRating + i]])), model),
-    );
+    const scores = rows.map((row) => {
+      const rowModel = modelForType(model, typeCol < 0 ? '' : row[typeCol]);
+      return partnerScore(
+        Object.fromEntries(rowModel.criteria.map((c, i) => [c.key, row[firstRating + i]])),
+        rowModel,
+      );
+    });
     // Archived rows (their page was trashed in Notion) keep their score but get no rank, as the Rank formula.
     const archivedCol = col('Archived');
     const isArchived = (row: unknown[]) =>
@@ -219,6 +263,32 @@ export function recalculateScores(): RecomputeSummary {
     );
     return summary;
   });
+}
+
+/**
+ * The weights per partnership type from Settings: the Weights named range, one row per name in WeightTypes
+ * (a column per type is read too). Without WeightTypes, Weights is one weight set for every partner.
+ */
+function weightsByType(
+  book: Spreadsheet,
+  criteria: string[],
+  thresholds: Pick<ScoringModel, 'pursueAt' | 'nurtureAt' | 'minCoverage'>,
+): ScoringByType {
+  const weights = book.getRangeByName('Weights')?.getValues();
+  if (!weights) throw new Error('The Weights table on Settings is missing; reinstall the workbook.');
+  const names = flat(book.getRangeByName('WeightTypes')?.getValues() ?? []).filter((n) => n !== '');
+  const sets =
+    names.length === 0
+      ? [{ name: '', weights: flat(weights) }]
+      : weightSets(weights, names.length, SETTINGS_WEIGHTS_SHAPE).map((set, i) => ({
+          name: String(names[i]),
+          weights: set,
+        }));
+  return {
+    criteria,
+    types: sets.map((set) => ({ name: set.name, weights: set.weights.map((v) => toNumberOrNull(v) ?? 0) })),
+    ...thresholds,
+  };
 }
 
 /**

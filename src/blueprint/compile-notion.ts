@@ -1,6 +1,6 @@
 // Compiles the Notion blueprint: databases with resolved properties, seed rows and example rows.
 import type { Config } from '../config/schema.js';
-import { scorePartners } from '../domain/scoring.js';
+import { scorePartnersByType, scoringByType } from '../domain/scoring.js';
 import { PARTNERSHIP_TYPE_NAMES, SOURCING_CHANNEL_NAMES, SOURCING_CHANNELS } from '../domain/types.js';
 import type {
   DesiredDatabase,
@@ -193,6 +193,7 @@ function exampleRows(
   workbook: DesiredWorkbook,
   sync: SyncMapping[],
   bp: Blueprint,
+  config: Config,
 ): void {
   const lookup = (dbKey: string, title: string) =>
     databases
@@ -236,21 +237,20 @@ function exampleRows(
         }
         return { key: `row.${db.key.slice(3)}.example-${i + 1}`, title, example: true, markdown: '', values };
       });
-    if (db.key === 'db.partners') addSheetOwnedScores(rows, bp);
+    if (db.key === 'db.partners') addSheetOwnedScores(rows, bp, config);
     db.rows.push(...rows);
   }
 }
 
-/** Score, Rank and Recommendation as the Partner Scoring tab computes them for the example partners (domain code). */
-function addSheetOwnedScores(rows: DesiredRow[], bp: Blueprint): void {
-  const model = {
-    criteria: bp.scoring.criteria,
-    pursueAt: bp.scoring.thresholds.pursue,
-    nurtureAt: bp.scoring.thresholds.nurture,
-    minCoverage: bp.scoring.min_coverage,
-  };
+/**
+ * Score, Rank and Recommendation as the Partner Scoring tab computes them for the example partners (domain
+ * code), each with the weights of its partnership type.
+ */
+function addSheetOwnedScores(rows: DesiredRow[], bp: Blueprint, config: Config): void {
+  const model = scoringByType(bp.scoring, config.partnership_types);
   const partners = rows.map((row) => ({
     row,
+    type: row.values.type?.kind === 'select' ? row.values.type.value : null,
     ratings: Object.fromEntries(
       bp.scoring.criteria.map((c) => {
         const v = row.values[c.key];
@@ -258,7 +258,7 @@ function addSheetOwnedScores(rows: DesiredRow[], bp: Blueprint): void {
       }),
     ),
   }));
-  for (const scored of scorePartners(partners, model)) {
+  for (const scored of scorePartnersByType(partners, model)) {
     scored.partner.row.values.score = { kind: 'number', value: scored.score };
     scored.partner.row.values.rank = { kind: 'number', value: scored.rank };
     scored.partner.row.values.recommendation = { kind: 'select', value: scored.recommendation };
@@ -302,6 +302,6 @@ export function compileDatabases(
     views: db.views,
     rows: db.seed === 'roadmap' ? roadmap : db.seed === 'pages' ? playbookRows(pages, roadmapKeys) : [],
   }));
-  exampleRows(databases, workbook, sync, bp);
+  exampleRows(databases, workbook, sync, bp, config);
   return databases;
 }

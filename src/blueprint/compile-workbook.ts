@@ -1,6 +1,14 @@
 // Compiles the workbook blueprint into concrete tabs and cells: columns placed, formulas resolved to A1.
 import type { Config } from '../config/schema.js';
 import { PARTNERSHIP_TYPE_NAMES, type PartnershipTypeKey } from '../domain/types.js';
+import { putProgramReport } from './compile-report.js';
+import {
+  type ChosenKpis,
+  KPI_TARGET_HEADERS,
+  kpiTargetRows,
+  putKpiTargetsTable,
+  putTypeKpiReport,
+} from './compile-targets.js';
 import type {
   CellFormat,
   CellStyle,
@@ -12,7 +20,7 @@ import type {
 import type { Blueprint } from './load.js';
 import type { LayoutTabSpec, TableTabSpec, WorkbookColumnSpec } from './schema.js';
 import { syncLines } from './sync-text.js';
-import { formatKpiTarget } from './view.js';
+import { targetedKpis, withCompanyTargets } from './targets.js';
 
 /** 1 -> A, 26 -> Z, 27 -> AA. */
 export function columnLetter(index: number): string {
@@ -115,13 +123,40 @@ function resolveFormula(
         return `${table.ratings.first}${vars.r}:${table.ratings.last}${vars.r}`;
       case 'weights':
         if (!table?.ratings) throw new Error('{weights} used on a tab without scoring criteria');
-        return `$${table.ratings.first}$2:$${table.ratings.last}$2`;
+        return rowTypeWeights(ctx, table, vars.r);
       case 'range':
         return resolveRange(ctx, arg ?? '');
+      case 'protection':
+        return protectionExpiry(ctx, table, vars.r, arg ?? '');
       default:
         return whole;
     }
   });
+}
+
+/**
+ * `{protection:<type column>}`: this row's Submitted on plus the registration protection of the row's
+ * partnership type (each chosen type that registers deals), blank for a type without one.
+ */
+function protectionExpiry(
+  ctx: Context,
+  table: TableLayout | undefined,
+  r: number | undefined,
+  typeKey: string,
+): string {
+  const typeCol = table?.columns.find((c) => c.key === typeKey);
+  const dateCol = table?.columns.find((c) => c.key === 'submitted_on');
+  if (!typeCol || !dateCol)
+    throw new Error(`{protection:${typeKey}} needs ${typeKey} and submitted_on columns`);
+  const days = ctx.config.partnership_types.flatMap((key) => {
+    const d = ctx.bp.types[key].incentives.registration_protection_days;
+    return d ? [[PARTNERSHIP_TYPE_NAMES[key], d] as const] : [];
+  });
+  const pick = days.reduceRight<string>(
+    (rest, [name, d]) => `IF(${typeCol.letter}${r}="${name}",${dateCol.letter}${r}+${d},${rest})`,
+    '""',
+  );
+  return pick;
 }
 
 /**
@@ -134,7 +169,8 @@ function resolveValue(value: string | number, ctx: Context, item?: string): stri
     'config.company': ctx.config.company.name,
     'config.start_date': ctx.config.program.start_date,
     'config.targets.partners_signed_by_day_90': ctx.config.targets.partners_signed_by_day_90,
-    'config.targets.monthly_referrals_per_partner': ctx.config.targets.monthly_referrals_per_partner,
+    'config.company.average_deal_size': ctx.config.company.average_deal_size,
+    'config.company.sales_cycle_days': ctx.config.company.sales_cycle_days,
     'config.targets.partner_share_of_bookings': ctx.config.targets.partner_share_of_bookings_pct / 100,
     'scoring.pursue': ctx.bp.scoring.thresholds.pursue,
     'scoring.nurture': ctx.bp.scoring.thresholds.nurture,
@@ -190,10 +226,11 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
   });
   if (spec.header_rows === 2 && table.ratings) {
     const nameCol = table.columns.findIndex((c) => c.kind === 'input') + 1;
-    cells.push({ row: 2, col: nameCol, value: 'Weights (edit on Settings)', style: 'weights' });
+    const weights = weightsTable(ctx);
+    cells.push({ row: 2, col: nameCol, value: 'Weights by type (edit on Settings)', style: 'weights' });
     ctx.bp.scoring.criteria.forEach((_, i) => {
       const col = columnIndex(table.ratings!.first) + i;
-      cells.push({ row: 2, col, formula: `=INDEX(Weights,${i + 1})`, style: 'weights', format: 'number' });
+      cells.push({ row: 2, col, formula: weightRangeFormula(weights, i, true), style: 'weights' });
     });
   }
 
@@ -205,9 +242,13 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
     table.columns.forEach((col, c) => {
       if (col.kind === 'formula') return;
       const raw = col.kind === 'rating' ? ratings[col.key] : example[col.key];
+      const format = col.spec?.format;
+      if (raw && typeof raw === 'object' && 'formula' in raw && typeof raw.formula === 'string') {
+        cells.push({ row: r, col: c + 1, formula: raw.formula, format });
+        return;
+      }
       const value = exampleValue(raw, ctx);
       if (value === undefined) return;
-      const format = col.spec?.format;
       cells.push({ row: r, col: c + 1, value, isDate: format === 'date', format });
     });
   });
@@ -254,7 +295,7 @@ function compileTable(table: TableLayout, ctx: Context): DesiredTab {
       protectedRanges.push({
         range: dataRange(col.letter),
         description:
-          'Archived: ticked when the row’s page is trashed in Notion; an archived row is kept, greyed and left out of every total',
+          'Archived: ticked when the row’s page is trashed in Notion; an archived row is kept, grayed out and left out of every total',
       });
     }
   }
@@ -308,21 +349,33 @@ function examplePartnerOf(ctx: Context, key: PartnershipTypeKey): string {
 }
 
 /** Example scoreboard rows: each chosen type's KPIs with actuals that show green, yellow and red. */
+/**
+ * The PBR Scoreboard's example rows: each chosen type's KPIs for its example partner, the target read from the
+ * Targets tab (so the scoreboard and the Leadership Report judge against the same number) and an actual in
+ * the KPI's unit (whole numbers for counts and days).
+ */
 function kpiSeedRows(ctx: Context): Record<string, unknown>[] {
   const factors = { higher: [1.1, 0.9, 0.6], lower: [0.9, 1.1, 1.4] };
-  return ctx.config.partnership_types.flatMap((key) => {
-    const type = ctx.bp.types[key];
-    const partner = examplePartnerOf(ctx, key);
-    return type.kpis.map((kpi, i) => ({
-      partner,
-      quarter: 'Q1',
-      metric: `${kpi.name} (${formatKpiTarget(kpi)} ${kpi.period})`,
-      direction: kpi.direction,
-      target: kpi.target,
-      actual: Math.round(kpi.target * factors[kpi.direction][i % 3]! * 100) / 100,
-      source: kpi.source,
-      example: 'Example',
-    }));
+  const chosen = chosenKpis(ctx);
+  const { sheet, headerRow } = targetsTable(ctx);
+  const rows = kpiTargetRows(chosen, headerRow);
+  const targetColumn = columnLetter(KPI_TARGET_HEADERS.indexOf('Target') + 1);
+  return chosen.flatMap(({ type, kpis }) => {
+    const partner = examplePartnerOf(ctx, type);
+    return kpis.map((kpi, i) => {
+      const exact = kpi.target * factors[kpi.direction][i % 3]!;
+      const whole = kpi.unit === 'count' || kpi.unit === 'days' || kpi.unit === 'currency';
+      return {
+        partner,
+        quarter: 'Q1',
+        metric: `${kpi.name} (${kpi.period})`,
+        direction: kpi.direction,
+        target: { formula: `=${sheet}!$${targetColumn}$${rows.get(`${type}.${kpi.key}`)}` },
+        actual: whole ? Math.round(exact) : Math.round(exact * 100) / 100,
+        source: kpi.source,
+        example: 'Example',
+      };
+    });
   });
 }
 
@@ -331,6 +384,170 @@ function kpiSeedRows(ctx: Context): Record<string, unknown>[] {
  * the type's name first). The Sheets target finds the table by it to rewrite it when the types change.
  */
 export const TERMS_HEADERS = ['Partnership type', 'Term', 'Default', 'Source'] as const;
+
+/** The chosen types' KPIs with this company's targets, in canonical order. */
+function chosenKpis(ctx: Context): ChosenKpis[] {
+  return ctx.config.partnership_types.map((type) => ({
+    type,
+    kpis: targetedKpis(ctx.bp.types[type], ctx.config),
+  }));
+}
+
+/** Where the Targets tab's KPI table is, for formulas on other tabs that read a target. */
+function targetsTable(ctx: Context): { sheet: string; headerRow: number } {
+  for (const tab of ctx.bp.workbook.tabs) {
+    if (tab.kind !== 'layout') continue;
+    const gen = tab.generated.find((g) => g.kind === 'kpi-targets-table');
+    if (gen) return { sheet: quoteSheet(tab.name), headerRow: gen.at_row };
+  }
+  throw new Error('the workbook blueprint has no kpi-targets-table for the Leadership Report to read');
+}
+
+/** The rubric table's header row on Settings (the criteria, one row each, from `at_row`). */
+const RUBRIC_HEADERS = [
+  'Criterion',
+  'Key',
+  'Weight by type',
+  'What a 1 looks like',
+  'What a 3 looks like',
+  'What a 5 looks like',
+] as const;
+
+/**
+ * Where the Settings tab's weights table sits: a header row naming the criteria (in Partner Scoring's column
+ * order), then one row per chosen partnership type, so a type's weights are one row as wide as a partner's
+ * ratings. It starts one spacer column right of the rubric table, two rows below the last cell the tab's
+ * blueprint puts in those columns (the parameter block), so the two never overlap.
+ */
+interface WeightsTable {
+  tab: string;
+  /** The label row above the header. */
+  labelRow: number;
+  headerRow: number;
+  firstRow: number;
+  lastRow: number;
+  /** Column of the type names; the criteria's weights follow from `nameCol + 1`. */
+  nameCol: number;
+}
+
+function weightsTable(ctx: Context): WeightsTable {
+  for (const tab of ctx.bp.workbook.tabs) {
+    if (tab.kind !== 'layout') continue;
+    const gen = tab.generated.find((g) => g.kind === 'scoring-criteria-table');
+    if (!gen) continue;
+    const nameCol = RUBRIC_HEADERS.length + 2;
+    const used = tab.cells
+      .map((c) => /^([A-Z]+)(\d+)$/.exec(c.at)!)
+      .filter((m) => columnIndex(m[1]!) >= nameCol)
+      .map((m) => Number(m[2]));
+    const labelRow = Math.max(gen.at_row, ...used.map((r) => r + 2));
+    const headerRow = labelRow + 1;
+    return {
+      tab: tab.name,
+      labelRow,
+      headerRow,
+      firstRow: headerRow + 1,
+      lastRow: headerRow + ctx.config.partnership_types.length,
+      nameCol,
+    };
+  }
+  throw new Error('the workbook blueprint has no scoring-criteria-table for the Score formulas to read');
+}
+
+/** `criterion`'s weights down the type rows, e.g. I17:I22 (with the tab's name when `onOtherTab`). */
+function criterionWeights(w: WeightsTable, criterion: number, onOtherTab: boolean): string {
+  const letter = columnLetter(w.nameCol + 1 + criterion);
+  const range = `${letter}${w.firstRow}:${letter}${w.lastRow}`;
+  return onOtherTab ? `${quoteSheet(w.tab)}!$${letter}$${w.firstRow}:$${letter}$${w.lastRow}` : range;
+}
+
+/** A criterion's weight across the chosen types: "2–18", or the one number when every type agrees. */
+function weightRangeFormula(w: WeightsTable, criterion: number, onOtherTab: boolean): string {
+  const r = criterionWeights(w, criterion, onOtherTab);
+  return `=IF(MIN(${r})=MAX(${r}),MIN(${r}),MIN(${r})&"–"&MAX(${r}))`;
+}
+
+/**
+ * `{weights}` on row `r`: the weights of the row's Partnership type, one row of the Settings table picked by
+ * CHOOSE(MATCH) so it lines up with the row's ratings in SUMPRODUCT. A blank type, or a type the table does not
+ * list, takes the first chosen type's weights (the domain's `weightSetIndex` decides the same way).
+ */
+function rowTypeWeights(ctx: Context, table: TableLayout, r: number): string {
+  const typeCol = table.columns.find((c) => c.key === 'type');
+  if (!typeCol) throw new Error('{weights} needs a "type" column on the same tab');
+  const w = weightsTable(ctx);
+  const first = columnLetter(w.nameCol + 1);
+  const last = columnLetter(w.nameCol + ctx.bp.scoring.criteria.length);
+  const rows = ctx.config.partnership_types.map(
+    (_, i) => `${quoteSheet(w.tab)}!$${first}$${w.firstRow + i}:$${last}$${w.firstRow + i}`,
+  );
+  return `CHOOSE(IFERROR(MATCH(${typeCol.letter}${r},WeightTypes,0),1),${rows.join(',')})`;
+}
+
+/**
+ * Settings' scoring tables: the rubric (one row per criterion from `atRow`, with each criterion's weight range
+ * across the types) and the weights table (one row per chosen type, yellow input cells, its total and the
+ * reason for its weights). Named ranges: Weights (the type rows' weights) and WeightTypes (their names).
+ */
+function putScoringTables(
+  ctx: Context,
+  spec: LayoutTabSpec,
+  atRow: number,
+  put: (
+    row: number,
+    col: number,
+    cell: { value?: string | number; formula?: string; style?: CellStyle; format?: CellFormat },
+  ) => void,
+  named: NamedRange[],
+  validations: DesiredTab['validations'],
+): void {
+  const { criteria } = ctx.bp.scoring;
+  const w = weightsTable(ctx);
+  RUBRIC_HEADERS.forEach((h, i) => {
+    put(atRow, i + 1, { value: h, style: 'header' });
+  });
+  criteria.forEach((c, i) => {
+    const r = atRow + 1 + i;
+    put(r, 1, { value: c.name, style: 'label' });
+    put(r, 2, { value: c.key });
+    put(r, 3, { formula: weightRangeFormula(w, i, false), style: 'weights' });
+    put(r, 4, { value: c.rubric['1'], style: 'wrap' });
+    put(r, 5, { value: c.rubric['3'], style: 'wrap' });
+    put(r, 6, { value: c.rubric['5'], style: 'wrap' });
+  });
+
+  const totalCol = w.nameCol + criteria.length + 1;
+  put(w.labelRow, w.nameCol, {
+    value:
+      'Scoring weights: one row per partnership type. Each partner is scored with the row of its Partnership type; a partner with no type, or a type not listed here, with the first row.',
+    style: 'label',
+  });
+  put(w.headerRow, w.nameCol, { value: 'Partnership type', style: 'header' });
+  criteria.forEach((c, i) => {
+    put(w.headerRow, w.nameCol + 1 + i, { value: c.name, style: 'header' });
+  });
+  put(w.headerRow, totalCol, { value: 'Total', style: 'header' });
+  put(w.headerRow, totalCol + 1, { value: 'Why these weights', style: 'header' });
+  const first = columnLetter(w.nameCol + 1);
+  const last = columnLetter(w.nameCol + criteria.length);
+  ctx.config.partnership_types.forEach((type, t) => {
+    const r = w.firstRow + t;
+    put(r, w.nameCol, { value: PARTNERSHIP_TYPE_NAMES[type], style: 'label' });
+    criteria.forEach((c, i) => {
+      put(r, w.nameCol + 1 + i, { value: c.weights[type], style: 'input', format: 'number' });
+    });
+    put(r, totalCol, { formula: `=SUM(${first}${r}:${last}${r})`, style: 'weights', format: 'number' });
+    put(r, totalCol + 1, { value: ctx.bp.scoring.why_weights[type] });
+  });
+  named.push({ name: 'Weights', tab: spec.name, range: `$${first}$${w.firstRow}:$${last}$${w.lastRow}` });
+  const names = columnLetter(w.nameCol);
+  named.push({
+    name: 'WeightTypes',
+    tab: spec.name,
+    range: `$${names}$${w.firstRow}:$${names}$${w.lastRow}`,
+  });
+  validations.push({ range: `${first}${w.firstRow}:${last}${w.lastRow}`, between: [0, 1000] });
+}
 
 interface NamedRange {
   name: string;
@@ -376,30 +593,13 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
   }));
   for (const gen of spec.generated) {
     if (gen.kind === 'scoring-criteria-table') {
-      const headers = [
-        'Criterion',
-        'Key',
-        'Weight',
-        'What a 1 looks like',
-        'What a 3 looks like',
-        'What a 5 looks like',
-      ];
-      headers.forEach((h, i) => {
-        put(gen.at_row, i + 1, { value: h, style: 'header' });
-      });
-      ctx.bp.scoring.criteria.forEach((c, i) => {
-        const r = gen.at_row + 1 + i;
-        put(r, 1, { value: c.name, style: 'label' });
-        put(r, 2, { value: c.key });
-        put(r, 3, { value: c.weight, style: 'input', format: 'number' });
-        put(r, 4, { value: c.rubric['1'] });
-        put(r, 5, { value: c.rubric['3'] });
-        put(r, 6, { value: c.rubric['5'] });
-      });
-      const first = gen.at_row + 1;
-      const last = gen.at_row + ctx.bp.scoring.criteria.length;
-      named.push({ name: 'Weights', tab: spec.name, range: `$C$${first}:$C$${last}` });
-      validations.push({ range: `C${first}:C${last}`, between: [0, 1000] });
+      putScoringTables(ctx, spec, gen.at_row, put, named, validations);
+    } else if (gen.kind === 'kpi-targets-table') {
+      putKpiTargetsTable(chosenKpis(ctx), gen.at_row, put);
+    } else if (gen.kind === 'type-kpi-report') {
+      putTypeKpiReport(chosenKpis(ctx), gen.at_row, targetsTable(ctx), put);
+    } else if (gen.kind === 'program-report') {
+      putProgramReport(ctx.config.partnership_types, gen.at_row, put);
     } else {
       put(gen.at_row - 1, 1, { value: 'Default terms of the chosen partnership types', style: 'label' });
       TERMS_HEADERS.forEach((h, i) => {
@@ -434,7 +634,8 @@ function compileLayout(spec: LayoutTabSpec, ctx: Context, named: NamedRange[]): 
   };
 }
 
-export function compileWorkbook(bp: Blueprint, config: Config): DesiredWorkbook {
+export function compileWorkbook(blueprint: Blueprint, config: Config): DesiredWorkbook {
+  const bp = withCompanyTargets(blueprint, config);
   const tables = new Map<string, TableLayout>();
   for (const tab of bp.workbook.tabs) if (tab.kind === 'table') tables.set(tab.key, layoutTable(tab, bp));
   const ctx: Context = { bp, config, tables, sync: syncLines(bp) };

@@ -15,7 +15,9 @@ import {
   type PartnershipType,
   pageFrontMatterSchema,
   partnershipTypeSchema,
+  type RecruitingKit,
   type RoadmapEntry,
+  recruitingKitSchema,
   roadmapSchema,
   type ScoringContent,
   scoringSchema,
@@ -43,6 +45,8 @@ export interface Blueprint {
   sync: SyncBlueprint;
   renames: RenamesBlueprint;
   types: Record<PartnershipTypeKey, PartnershipType>;
+  /** Each type's recruiting kit (templates/recruiting-kits/<type>.yaml); every type has one. */
+  recruitingKits: Record<PartnershipTypeKey, RecruitingKit>;
   roadmap: RoadmapEntry[];
   scoring: ScoringContent;
   fit: FitContent;
@@ -151,7 +155,7 @@ function checkReferences(bp: Blueprint): void {
 /**
  * The sync map against the databases and tabs it pairs: each table synced once, each field with one owner and
  * a place that can hold its value. Notion-owned values are written into plain input columns of the tab; a
- * value the workbook owns is a formula column's result and goes back only into a Number or Select property.
+ * value the workbook owns is a formula column's result and goes back only into a Number, Select or Date property.
  * Every `{sync}` / `{sync.<tab>}` placeholder (descriptions, cells, pages) names a synced table.
  */
 function checkSyncMap(bp: Blueprint, fail: (file: string, problem: string) => never): void {
@@ -186,10 +190,10 @@ function checkSyncMap(bp: Blueprint, fail: (file: string, problem: string) => ne
         fieldsSeen.add(key);
       }
       if (f.owner === 'sheets') {
-        if (prop.type !== 'number' && prop.type !== 'select')
+        if (prop.type !== 'number' && prop.type !== 'select' && prop.type !== 'date')
           fail(
             file,
-            `${at}: the workbook computes it, so it can go back only into a Number or Select property, not ${prop.type}`,
+            `${at}: the workbook computes it, so it can go back only into a Number, Select or Date property, not ${prop.type}`,
           );
         if (col.kind !== 'formula')
           fail(file, `${at}: the workbook owns it, so its column must be a formula column`);
@@ -227,6 +231,14 @@ export function loadBlueprint(dir: string = TEMPLATES_DIR): Blueprint {
     if (type.key !== key) throw broken(path, dir, `key: is "${type.key}" but the file is named for "${key}"`);
     types[key] = type;
   }
+  const recruitingKits = {} as Record<PartnershipTypeKey, RecruitingKit>;
+  for (const key of PARTNERSHIP_TYPES) {
+    const path = file(`recruiting-kits/${key}.yaml`);
+    const kit = validate(recruitingKitSchema, parseYamlFile(path, dir), path, dir);
+    if (kit.type !== key)
+      throw broken(path, dir, `type: is "${kit.type}" but the file is named for "${key}"`);
+    recruitingKits[key] = kit;
+  }
   const pages = listFiles(join(dir, 'pages'), '.md').map((p) => loadPage(p, dir));
   const bp: Blueprint = {
     dir,
@@ -255,6 +267,7 @@ export function loadBlueprint(dir: string = TEMPLATES_DIR): Blueprint {
       dir,
     ),
     types,
+    recruitingKits,
     roadmap: validate(roadmapSchema, parseYamlFile(file('roadmap.yaml'), dir), file('roadmap.yaml'), dir),
     scoring: validate(scoringSchema, parseYamlFile(file('scoring.yaml'), dir), file('scoring.yaml'), dir),
     fit: validate(fitSchema, parseYamlFile(file('fit.yaml'), dir), file('fit.yaml'), dir),

@@ -6,12 +6,13 @@ export const NOTION_MANUAL_STEPS: readonly string[] = [
   'Assign people in the Owner and Handoff owner properties: the API can only set people it can already see in the workspace.',
   "Create database templates if you want one-click new PBRs and 90-day plans: the API cannot author templates. Until you do, copy the Partner Business Review agenda, or the First 90-Days Plan for the partner's type, from Playbooks into each new row.",
   'Add automations and buttons you want (e.g. notify the handoff owner when a referral is submitted): the API cannot create them.',
-  'Pin the QLP Roadmap timeline and the Partners board to your sidebar: favourites and sidebar order are per person.',
+  'Pin the QLP Roadmap timeline and the Partners board to your sidebar: favorites and sidebar order are per person.',
 ];
 
 export const SHEETS_MANUAL_STEPS: readonly string[] = [
   'Share the workbook with your leadership team (Share in Google Sheets): the installer only creates files it can see itself (drive.file scope).',
   'Approve the Apps Script authorization prompt the first time someone opens the Partnernomics menu: Google requires each user to consent.',
+  "To print a tab or save it as PDF, choose File → Print, then Landscape, Scale: Fit to width and Margins: Narrow, and tick Repeat frozen rows under Headers & footers so a table's header rows print on every page: the Sheets API cannot store print settings.",
 ];
 
 /**

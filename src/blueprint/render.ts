@@ -4,12 +4,14 @@ import type { Config } from '../config/schema.js';
 import { PARTNERSHIP_TYPE_NAMES } from '../domain/types.js';
 import type { DesiredPage, PageKind } from './desired.js';
 import type { Blueprint, PageTemplate } from './load.js';
+import { withCompanyTargets } from './targets.js';
 import { appliesTo, buildView, viewTypeFor } from './view.js';
 
 const PER_TYPE_KIND: Record<string, PageKind> = {
   'term-sheet': 'Term sheet',
   'first-90-days': '90-day plan',
   'recruitment-sop': 'Recruitment SOP',
+  'recruiting-kit': 'Recruitment SOP',
   playbook: 'Type playbook',
 };
 
@@ -37,7 +39,8 @@ function pageFromTemplate(
 }
 
 /** Every page the chosen types call for: shared worksheets, then each type's own pages in type order. */
-export function renderPages(bp: Blueprint, config: Config): DesiredPage[] {
+export function renderPages(blueprint: Blueprint, config: Config): DesiredPage[] {
+  const bp = withCompanyTargets(blueprint, config);
   const view = buildView(bp, config);
   const templates = bp.pages.filter((p) => appliesTo(p.applies_to, config.partnership_types));
   const shared = templates.filter((p) => !p.per_type).map((p) => pageFromTemplate(p, view, null));

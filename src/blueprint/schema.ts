@@ -38,7 +38,8 @@ const generatedProperty = z.strictObject({ generate: z.literal('scoring-criteria
 
 export const notionViewSchema = z.strictObject({
   name: text,
-  type: z.enum(['table', 'board', 'timeline', 'calendar']),
+  /** `form`: a form whose questions are the database's properties; each submission is a new row. */
+  type: z.enum(['table', 'board', 'timeline', 'calendar', 'form']),
   group_by: text.optional(),
   date: text.optional(),
   end_date: text.optional(),
@@ -139,7 +140,13 @@ const layoutTab = z.strictObject({
   generated: z
     .array(
       z.strictObject({
-        kind: z.enum(['scoring-criteria-table', 'default-terms-table']),
+        kind: z.enum([
+          'scoring-criteria-table',
+          'default-terms-table',
+          'kpi-targets-table',
+          'type-kpi-report',
+          'program-report',
+        ]),
         at_row: z.number().int().min(1),
       }),
     )

@@ -1,8 +1,9 @@
 // The Mustache view every page template is rendered with: config, chosen types, roadmap, scoring, fit.
+import Mustache from 'mustache';
 import type { Config } from '../config/schema.js';
 import { scheduleRoadmap } from '../domain/schedule.js';
 import { PARTNERSHIP_TYPE_NAMES, type PartnershipTypeKey, SOURCING_CHANNEL_NAMES } from '../domain/types.js';
-import type { Kpi, PartnershipType, RoadmapEntry } from './content-schema.js';
+import { type Kpi, listLines, type PartnershipType, type RoadmapEntry } from './content-schema.js';
 import type { Blueprint } from './load.js';
 import { peopleView, roleLabel } from './people.js';
 import { syncLines } from './sync-text.js';
@@ -48,6 +49,12 @@ function viewType(type: PartnershipType, index: number, count: number, team: Con
     launch: {
       ...type.launch,
       role_pairing: type.launch.role_pairing.map((p) => ({ ...p, ours: roleLabel(p.ours, team) })),
+      escalation: type.launch.escalation.map((e, step) => ({
+        ...e,
+        step: step + 1,
+        ours: roleLabel(e.ours, team),
+        email: [...new Set(team.filter((m) => m.role === e.ours && m.email).map((m) => m.email))].join(', '),
+      })),
       phases: type.launch.phases.map((phase) => ({
         ...phase,
         milestones: phase.milestones.map((m) => ({ ...m, owner_role: roleLabel(m.owner_role, team) })),
@@ -61,6 +68,11 @@ function viewType(type: PartnershipType, index: number, count: number, team: Con
       })),
     },
     kpis: type.kpis.map((k) => ({ ...k, target_display: formatKpiTarget(k) })),
+    /** The KPIs the Leadership Report computes for this type: its leading one, then its revenue one. */
+    report_kpis: type.kpis
+      .filter((k) => k.report)
+      .sort((a, b) => Number(a.category === 'revenue') - Number(b.category === 'revenue'))
+      .map((k) => ({ ...k, type_name: type.name, target_display: formatKpiTarget(k) })),
     spp_emphasis: type.spp_emphasis.map((s) => ({ ...s, component_name: SPP_COMPONENT_NAMES[s.component] })),
   };
 }
@@ -109,7 +121,10 @@ export function labelledRaci(raci: RoadmapEntry['raci'], team: Config['team']) {
 
 export function buildView(bp: Blueprint, config: Config): Record<string, unknown> {
   const chosen = config.partnership_types;
-  const types = chosen.map((key, i) => viewType(bp.types[key], i, chosen.length, config.team));
+  const types = chosen.map((key, i) => ({
+    ...viewType(bp.types[key], i, chosen.length, config.team),
+    recruiting_kit: recruitingKitView(bp, config, key),
+  }));
   const has = Object.fromEntries(
     Object.keys(PARTNERSHIP_TYPE_NAMES).map((k) => [
       k.replace(/-/g, '_'),
@@ -140,5 +155,74 @@ export function buildView(bp: Blueprint, config: Config): Record<string, unknown
 
 export function viewTypeFor(bp: Blueprint, config: Config, key: PartnershipTypeKey): ViewType {
   const i = config.partnership_types.indexOf(key);
-  return viewType(bp.types[key], i, config.partnership_types.length, config.team);
+  return {
+    ...viewType(bp.types[key], i, config.partnership_types.length, config.team),
+    recruiting_kit: recruitingKitView(bp, config, key),
+  };
+}
+
+/**
+ * Kit text as a page shows it: `{{company}}` and `{{who.*}}` rendered from the config (HTML escaping off),
+ * the merge fields `{first_name}` / `{partner_company}` left for the email tool, and a blank line put before
+ * a list that follows a paragraph so every Markdown reader sees the list.
+ */
+export function kitMarkdown(value: string, config: Config): string {
+  const tags = { company: config.company.name, who: peopleView(config.team).who };
+  const rendered = Mustache.render(value, tags, {}, { escape: (v: unknown) => String(v) });
+  const out: string[] = [];
+  for (const line of rendered
+    .trim()
+    .split('\n')
+    .map((l) => l.trimEnd())) {
+    const prev = out[out.length - 1];
+    if (listLines(line).length && prev && !listLines(prev).length) out.push('');
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+/**
+ * A type's recruiting kit, rendered for its page: `type.recruiting_kit` (emails numbered, first-week owners
+ * named, who-to-call roles with their people), and `form`: the blueprint's form view on a database (the
+ * submission form), its database and the fields partners fill, which are that database's own columns.
+ */
+export function recruitingKitView(bp: Blueprint, config: Config, key: PartnershipTypeKey) {
+  const kit = bp.recruitingKits[key];
+  const md = (value: string) => kitMarkdown(value, config);
+  const formDb = bp.notion.databases.find((d) => d.views.some((v) => v.type === 'form'));
+  return {
+    outreach: kit.outreach.map((e, i) => ({
+      number: i + 1,
+      send_on_day: e.send_on_day,
+      subject: md(e.subject),
+      body: md(e.body),
+    })),
+    pitch: {
+      headline: md(kit.pitch.headline),
+      sections: kit.pitch.sections.map((s) => ({ heading: md(s.heading), text: md(s.text) })),
+    },
+    discovery_invite: { subject: md(kit.discovery_invite.subject), body: md(kit.discovery_invite.body) },
+    welcome_pack: {
+      intro: md(kit.welcome_pack.intro),
+      first_week: kit.welcome_pack.first_week.map((t) => ({
+        day: t.day,
+        task: md(t.task),
+        owner: t.owner === 'ours' ? config.company.name : 'You',
+      })),
+      who_to_call: kit.welcome_pack.who_to_call.map((w) => ({
+        need: md(w.need),
+        role: roleLabel(w.role, config.team),
+        how: md(w.how),
+      })),
+    },
+    form: formDb
+      ? {
+          name: formDb.views.find((v) => v.type === 'form')!.name,
+          database: formDb.title,
+          fields: formDb.properties
+            .flatMap((p) => ('generate' in p || p.type === 'formula' || p.type === 'rollup' ? [] : [p.name]))
+            .join(', '),
+        }
+      : null,
+  };
 }

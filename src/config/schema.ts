@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { PARTNERSHIP_TYPES, parsePartnershipType, ROLES } from '../domain/types.js';
 
+/** The company the type defaults are written for: a config that leaves these out gets the defaults unscaled. */
+export const REFERENCE_DEAL_SIZE = 40_000;
+export const REFERENCE_SALES_CYCLE_DAYS = 90;
+
 export const STAGES = ['seed', 'series-a', 'series-b', 'series-c', 'growth'] as const;
 export const ARR_BANDS = ['under-5m', '5m-20m', '20m-50m', '50m-100m', 'over-100m'] as const;
 export const BUSINESS_MODELS = [
@@ -75,15 +79,40 @@ export const teamMemberSchema = z.strictObject({
   email: z.email('must be an email address, e.g. dana@example.com').optional(),
 });
 
-export const targetsSchema = z.strictObject({
-  partners_signed_by_day_90: z.number().int('must be a whole number').min(0, 'must be 0 or more').default(3),
-  monthly_referrals_per_partner: z.number().min(0, 'must be 0 or more').default(15),
-  partner_share_of_bookings_pct: z
-    .number()
-    .min(0, 'must be 0 or more')
-    .max(100, 'must be at most 100')
-    .default(10),
-});
+/** Overrides of a type's KPI targets, by KPI key (the keys are checked against the blueprint when it compiles). */
+const kpiOverrides = z.record(
+  z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a KPI key such as co_sell_opps_registered'),
+  z.number().min(0, 'must be 0 or more'),
+);
+
+export const targetsSchema = z
+  .strictObject({
+    partners_signed_by_day_90: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .default(3),
+    partner_share_of_bookings_pct: z
+      .number()
+      .min(0, 'must be 0 or more')
+      .max(100, 'must be at most 100')
+      .default(10),
+    /** Per partnership type, the KPI targets that replace the type's defaults, e.g. `co-sell: { co_sell_opps_registered: 8 }`. */
+    by_type: z.partialRecord(z.enum(PARTNERSHIP_TYPES), kpiOverrides).default({}),
+    /** Earlier configs' referral target: read as `by_type.referral.referrals_per_partner_per_month`. */
+    monthly_referrals_per_partner: z.number().min(0, 'must be 0 or more').optional(),
+  })
+  .transform(({ monthly_referrals_per_partner: legacy, ...targets }) =>
+    legacy === undefined || targets.by_type.referral?.referrals_per_partner_per_month !== undefined
+      ? targets
+      : {
+          ...targets,
+          by_type: {
+            ...targets.by_type,
+            referral: { ...targets.by_type.referral, referrals_per_partner_per_month: legacy },
+          },
+        },
+  );
 
 export const configSchema = z.strictObject({
   company: z
@@ -92,6 +121,14 @@ export const configSchema = z.strictObject({
       stage: z.enum(STAGES).default('series-b'),
       arr_band: z.enum(ARR_BANDS).default('5m-20m'),
       business_model: z.enum(BUSINESS_MODELS).default('saas-sales-led'),
+      /** First-year contract value of an average new deal, in dollars: dollar targets scale with it. */
+      average_deal_size: z.number().positive('must be more than 0').default(REFERENCE_DEAL_SIZE),
+      /** Days from first meeting to signature on an average direct deal: cycle-time targets scale with it. */
+      sales_cycle_days: z
+        .number()
+        .int('must be a whole number of days')
+        .positive('must be more than 0')
+        .default(REFERENCE_SALES_CYCLE_DAYS),
     })
     .prefault({}),
   partnership_types: z

@@ -1,5 +1,6 @@
 // Partner Scoring Tool: weighted 1–5 ratings -> 0–100 score, rank and Pursue/Nurture/Pass; mirrors the sheet formula.
 import { compareNumbers, gte, lt } from './compare.js';
+import { PARTNERSHIP_TYPE_NAMES, type PartnershipTypeKey } from './types.js';
 
 export interface ScoringCriterion {
   key: string;
@@ -14,6 +15,21 @@ export interface ScoringModel {
   nurtureAt: number;
   /** Share (0–1) of the total weight that must be rated before a score is shown. */
   minCoverage: number;
+}
+
+/** One partnership type's weights, one per criterion in the criteria's order. */
+export interface TypeWeights {
+  /** The type as the Partnership type column names it ("Co-Sell"). */
+  name: string;
+  weights: readonly number[];
+}
+
+/** The Partner Scoring Tool with its weights per partnership type: the same criteria, one weight set per type. */
+export interface ScoringByType extends Omit<ScoringModel, 'criteria'> {
+  /** The criteria keys, in the order of every type's weights. */
+  criteria: readonly string[];
+  /** The chosen types' weights, in the order the Settings table lists them; the first is the fallback. */
+  types: readonly TypeWeights[];
 }
 
 export const RATING_MIN = 1;
@@ -68,6 +84,59 @@ export function partnerScore(ratings: Readonly<Record<string, unknown>>, model: 
   return roundHalfAwayFromZero((100 * (weighted - ratedWeight)) / (4 * ratedWeight), 1);
 }
 
+/** Two cells as MATCH(…, 0) compares them: text ignoring case, otherwise the same type and value. */
+function sameCell(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  return typeof a === typeof b && a === b;
+}
+
+/**
+ * Which weight set a partner's type picks, as IFERROR(MATCH(type, WeightTypes, 0), 1) does in the Score
+ * formula: the first name equal to the type (text compared ignoring case, no trimming), else 0 — a blank
+ * type, a type that is not listed, a number or TRUE all take the first set. One decision for the sheet
+ * formula, the Apps Script and the domain.
+ */
+export function weightSetIndex(type: unknown, names: readonly unknown[]): number {
+  if (type === null || type === undefined || type === '') return 0;
+  return Math.max(
+    names.findIndex((name) => sameCell(type, name)),
+    0,
+  );
+}
+
+/** The single weight set a partner of `type` is scored with (all zeros when no type has weights). */
+export function modelForType(model: ScoringByType, type: unknown): ScoringModel {
+  const names = model.types.map((t) => t.name);
+  const set = model.types[weightSetIndex(type, names)];
+  return {
+    criteria: model.criteria.map((key, i) => ({ key, weight: set?.weights[i] ?? 0 })),
+    pursueAt: model.pursueAt,
+    nurtureAt: model.nurtureAt,
+    minCoverage: model.minCoverage,
+  };
+}
+
+/** The per-type model of the chosen types, from scoring content whose criteria carry a weight per type key. */
+export function scoringByType(
+  scoring: {
+    criteria: readonly { key: string; weights: Readonly<Record<PartnershipTypeKey, number>> }[];
+    thresholds: { pursue: number; nurture: number };
+    min_coverage: number;
+  },
+  chosen: readonly PartnershipTypeKey[],
+): ScoringByType {
+  return {
+    criteria: scoring.criteria.map((c) => c.key),
+    types: chosen.map((type) => ({
+      name: PARTNERSHIP_TYPE_NAMES[type],
+      weights: scoring.criteria.map((c) => c.weights[type]),
+    })),
+    pursueAt: scoring.thresholds.pursue,
+    nurtureAt: scoring.thresholds.nurture,
+    minCoverage: scoring.min_coverage,
+  };
+}
+
 export function recommend(
   score: number | null,
   model: Pick<ScoringModel, 'pursueAt' | 'nurtureAt'>,
@@ -107,12 +176,28 @@ export function scorePartners<T extends { ratings: Readonly<Record<string, unkno
   partners: readonly T[],
   model: ScoringModel,
 ): ScoredPartner<T>[] {
-  const scores = partners.map((p) => partnerScore(p.ratings, model));
+  return scoreRankRecommend(partners, () => model, model);
+}
+
+/** As scorePartners, each partner scored with the weights of its own partnership type (`type`). */
+export function scorePartnersByType<T extends { ratings: Readonly<Record<string, unknown>>; type: unknown }>(
+  partners: readonly T[],
+  model: ScoringByType,
+): ScoredPartner<T>[] {
+  return scoreRankRecommend(partners, (p) => modelForType(model, p.type), model);
+}
+
+function scoreRankRecommend<T extends { ratings: Readonly<Record<string, unknown>> }>(
+  partners: readonly T[],
+  modelOf: (partner: T) => ScoringModel,
+  thresholds: Pick<ScoringModel, 'pursueAt' | 'nurtureAt'>,
+): ScoredPartner<T>[] {
+  const scores = partners.map((p) => partnerScore(p.ratings, modelOf(p)));
   const ranks = rankScores(scores);
   return partners.map((partner, i) => ({
     partner,
     score: scores[i] ?? null,
     rank: ranks[i] ?? null,
-    recommendation: recommend(scores[i] ?? null, model),
+    recommendation: recommend(scores[i] ?? null, thresholds),
   }));
 }

@@ -151,8 +151,8 @@ export class UnwritableValue extends Error {}
 
 /**
  * The typed page value that sets a Sheets-owned value: numbers into Number properties, names into Select
- * properties, text into Text properties; empty clears. Other property types (people, relations, dates,
- * formulas…) are only ever read by sync, never written. Given the whole property, a Select value must be
+ * properties, text into Text properties, YYYY-MM-DD into Date properties; empty clears. Other property types
+ * (people, relations, formulas…) are only ever read by sync, never written. Given the whole property, a Select value must be
  * one of its options: a name the workbook made up is reported rather than added to Notion's option list.
  */
 export function valueRequest(
@@ -183,7 +183,14 @@ export function valueRequest(
     }
     case 'rich_text':
       return { rich_text: empty ? [] : richText(String(value)) };
+    case 'date': {
+      if (empty) return { date: null };
+      const day = String(value);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
+        throw new UnwritableValue(`${JSON.stringify(value)} is not a date`);
+      return { date: { start: day } };
+    }
     default:
-      throw new UnwritableValue(`sync writes only Number, Select and Text properties, not ${type}`);
+      throw new UnwritableValue(`sync writes only Number, Select, Text and Date properties, not ${type}`);
   }
 }

@@ -38,10 +38,14 @@ describe('compile', () => {
         'first-90-days',
         'playbook',
         'playbook',
+        'recruiting-kit',
+        'recruiting-kit',
         'recruitment-sop',
         'recruitment-sop',
         'term-sheet',
         'term-sheet',
+        'term-sheet-notes',
+        'term-sheet-notes',
       ].sort(),
     );
     expect(options(two, 'db.partners', 'type')).toEqual(['Co-Sell', 'Service/Implementation']);

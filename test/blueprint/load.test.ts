@@ -49,8 +49,8 @@ describe('loadBlueprint', () => {
     [
       'weights that do not sum to 100',
       'scoring.yaml',
-      (t: string) => t.replace('weight: 14', 'weight: 15'),
-      'criteria weights must sum to 100',
+      (t: string) => t.replace('co-sell: 14,', 'co-sell: 15,'),
+      "the co-sell weights sum to 101; each type's weights must sum to 100",
     ],
     [
       'a relation to a missing database',
@@ -89,7 +89,7 @@ describe('loadBlueprint', () => {
           '{ notion: quarter, sheet: quarter, owner: notion }',
           '{ notion: quarter, sheet: scoreboard, owner: sheets }',
         ),
-      'it can go back only into a Number or Select property, not rich_text',
+      'it can go back only into a Number, Select or Date property, not rich_text',
     ],
     [
       'a workbook-owned value that is typed, not computed',
@@ -143,11 +143,11 @@ describe('loadBlueprint', () => {
   });
 
   it('install with a broken blueprint exits 2 with one line and writes nothing', async () => {
-    const templates = brokenCopy('scoring.yaml', (t) => t.replace('weight: 14', 'weight: -14'));
+    const templates = brokenCopy('scoring.yaml', (t) => t.replace('referral: 14,', 'referral: -14,'));
     const cwd = tempDir();
     const run = await cli(['install', '--out', 'ws'], { cwd, env: { PARTNERNOMICS_TEMPLATES: templates } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^error: blueprint file scoring\.yaml: criteria\.0\.weight/);
+    expect(run.stderr).toMatch(/^error: blueprint file scoring\.yaml: criteria\.0\.weights\.referral/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(cwd, 'ws'))).toBe(false);
   });

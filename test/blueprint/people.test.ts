@@ -142,20 +142,23 @@ describe('with a person named for every role', () => {
     }
   });
 
-  it('names them in RACI tables, the term sheet team table and the 90-day milestone owners', () => {
+  it('names them in RACI tables, the team tables, the escalation path and the 90-day milestone owners', () => {
     const page = (key: string) => named.pages.find((p) => p.key === key)!.markdown;
     expect(page('page.internal-alignment')).toContain(`| Activity | ${ROLES.map(label).join(' | ')} |`);
     const coSell = bp.types['co-sell'];
-    for (const pair of coSell.launch.role_pairing)
-      expect(page('page.term-sheet.co-sell')).toContain(`| ${label(pair.ours)} | ${pair.theirs} |`);
+    for (const pair of coSell.launch.role_pairing) {
+      expect(page('page.term-sheet-notes.co-sell')).toContain(`| ${label(pair.ours)} | ${pair.theirs} |`);
+      expect(page('page.first-90-days.co-sell')).toContain(`| ${label(pair.ours)} | ${pair.theirs} |`);
+    }
     for (const phase of coSell.launch.phases)
       for (const m of phase.milestones)
         expect(page('page.first-90-days.co-sell')).toContain(
           `| ${m.day} | ${m.title} | ${label(m.owner_role)} |`,
         );
-    expect(page('page.first-90-days.co-sell')).toContain(
-      `| Our partner manager | Sam Lee | partner_manager@example.com | 1 |`,
-    );
+    for (const [i, rung] of coSell.launch.escalation.entries())
+      expect(page('page.first-90-days.co-sell')).toContain(
+        `| ${i + 1} | ${label(rung.ours)} | ${roleKey(rung.ours)}@example.com | ${rung.theirs} | ${rung.when} |`,
+      );
     expect(page('page.strategic-partnering-plan')).toContain('| Finance/CFO | Omar Haddad |');
   });
 

@@ -86,11 +86,14 @@ describe('init on a terminal', () => {
     expect(date).not.toContain('--start-date');
     t.type('\x152027-03-01\r');
 
-    // 2. Not a number.
-    await t.answer('partners signed by day 90', 'abc');
+    // 2. Not a number, then a deal size of 0 (the schema wants more than 0).
+    await t.answer('Average deal size', 'abc');
     await t.waitFor('must be a number');
-    t.type('\x154\r');
-    await t.answer('monthly referrals per partner');
+    t.type('\x150\r');
+    await t.waitFor('must be more than 0');
+    t.type('\x1560000\r');
+    await t.answer('Sales cycle of a direct deal');
+    await t.answer('partners signed by day 90', '4');
 
     // 3. A percentage over 100: the schema's own rule.
     await t.answer('partner share of new bookings', '140');
@@ -114,9 +117,11 @@ describe('init on a terminal', () => {
     expect(config.program.start_date).toBe('2027-03-01');
     expect(config.targets).toEqual({
       partners_signed_by_day_90: 4,
-      monthly_referrals_per_partner: 15,
       partner_share_of_bookings_pct: 12,
+      by_type: {},
     });
+    expect(config.company.average_deal_size).toBe(60_000);
+    expect(config.company.sales_cycle_days).toBe(90);
     expect(config.team.find((m) => m.role === 'CRO')).toEqual({
       role: 'CRO',
       name: 'Sam Lee',
@@ -139,8 +144,9 @@ describe('init on a terminal', () => {
     await t.waitFor('Program start date (YYYY-MM-DD) (2027-05-03)');
     t.type('\r');
     for (const prompt of [
+      'Average deal size',
+      'Sales cycle',
       'day 90',
-      'referrals per partner',
       'bookings',
       'CRO',
       'Head of',

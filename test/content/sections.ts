@@ -12,3 +12,7 @@ export const TYPE_SECTIONS = [
   'term_sheet',
 ] as const;
 export type TypeSection = (typeof TYPE_SECTIONS)[number];
+
+/** The recruiting kit's sections (templates/recruiting-kits/<type>.yaml), compared type against type too. */
+export const KIT_SECTIONS = ['outreach', 'pitch', 'discovery_invite', 'welcome_pack'] as const;
+export type KitSection = (typeof KIT_SECTIONS)[number];

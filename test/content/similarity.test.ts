@@ -8,7 +8,7 @@ import {
   PARTNERSHIP_TYPES,
   type PartnershipTypeKey,
 } from '../../src/domain/types.js';
-import { TYPE_SECTIONS } from './sections.js';
+import { KIT_SECTIONS, TYPE_SECTIONS } from './sections.js';
 
 /**
  * Two types' corresponding sections are "near-duplicates" at or above this score. Independently
@@ -161,6 +161,33 @@ describe('partnership types are genuinely different', () => {
         if (score >= MAX_SECTION_SIMILARITY) offenders.push(`${a} vs ${b}: ${score.toFixed(3)}`);
       }
       expect(offenders, `templates/partnership-types/*.yaml ${section}`).toEqual([]);
+    });
+  }
+});
+
+describe('recruiting kits are genuinely different', () => {
+  const kitText = (type: PartnershipTypeKey, section: (typeof KIT_SECTIONS)[number]) =>
+    strings(bp.recruitingKits[type][section]).join(' ');
+
+  it('catches a kit section copied from another type with the names swapped', () => {
+    for (const section of KIT_SECTIONS) {
+      const original = kitText('referral', section);
+      expect(similarity(original, swapNames(original, 'referral', 'affiliate')), section).toBeGreaterThan(
+        0.95,
+      );
+    }
+  });
+
+  for (const section of KIT_SECTIONS) {
+    it(`no two types have a near-duplicate recruiting-kit ${section} (similarity < ${MAX_SECTION_SIMILARITY})`, () => {
+      const offenders: string[] = [];
+      for (const [a, b] of pairs) {
+        const textA = kitText(a, section);
+        expect(trigrams(textA).size, `${a} kit ${section} is too short to compare`).toBeGreaterThan(10);
+        const score = similarity(textA, kitText(b, section));
+        if (score >= MAX_SECTION_SIMILARITY) offenders.push(`${a} vs ${b}: ${score.toFixed(3)}`);
+      }
+      expect(offenders, `templates/recruiting-kits/*.yaml ${section}`).toEqual([]);
     });
   }
 });

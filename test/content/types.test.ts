@@ -43,8 +43,9 @@ describe('each partnership type file', () => {
         expect(t.value.trim(), `${key} ${t.term}`).not.toBe('');
         expect(t.rationale.trim(), `${key} ${t.term}`).not.toBe('');
         expect(t.source, `${key} ${t.term}`).toMatch(
-          /^(Benchmarks §\S.*|House default: \S.*|Method target: \S.*)$/s,
+          /^(Well supported|Indicative|Thin evidence|Our judgment): \S.*$/s,
         );
+        expect(t.source, `${key} ${t.term}`).not.toMatch(/§|\[[MSW][\],/]|House default/);
       }
       expect(new Set(terms.map((t) => t.term)).size, `${key} repeats a term`).toBe(terms.length);
     });
@@ -71,6 +72,11 @@ describe('each partnership type file', () => {
     expect(partnershipTypeSchema.safeParse(copy).success).toBe(false);
     copy.incentives.default_terms[0]!.source = 'Everyone pays 15%';
     expect(partnershipTypeSchema.safeParse(copy).success).toBe(false);
+    // Research shorthand is refused even behind a valid label: sources are read by customers.
+    copy.incentives.default_terms[0]!.source = 'Indicative: Benchmarks §1 Referral, 10–25% [W]';
+    expect(partnershipTypeSchema.safeParse(copy).success).toBe(false);
+    copy.incentives.default_terms[0]!.source = 'Indicative: published guides give 10–25% of first-year ACV.';
+    expect(partnershipTypeSchema.safeParse(copy).success).toBe(true);
   });
 });
 

@@ -27,14 +27,26 @@ beforeAll(async () => {
     .tab('partner_scoring')
     .table!.columns.filter((c) => c.kind === 'rating')
     .map((c) => c.key);
-});
+}, 60_000);
 
 interface Scored {
   score: unknown;
   recommendation: unknown;
 }
 
-/** One partner row scored three ways under the given weights (padded with 0) and thresholds. */
+/** Writes one weight into the Settings weights table: `type`'s row (0 = the first type), `criterion`'s column. */
+function setWeight(book: CompiledWorkbook, type: number, criterion: number, value: number): void {
+  const at = book.book.names.get('Weights')!;
+  book.book.hf.setCellContents(
+    { sheet: book.book.sheetId(at.sheet), row: at.row - 1 + type, col: at.col - 1 + criterion },
+    value,
+  );
+}
+
+/**
+ * One partner row scored three ways under the given weights (padded with 0) and thresholds. The weights go
+ * into the first type's row on Settings and the partner's type is that type's name.
+ */
 function scoreThreeWays(
   book: CompiledWorkbook,
   weights: readonly number[],
@@ -43,24 +55,32 @@ function scoreThreeWays(
 ): { sheet: Scored; domain: Scored; script: Scored } {
   const w = criteria.map((_, i) => weights[i] ?? 0);
   const r = criteria.map((_, i) => ratings[i] ?? null);
+  book.book.hf.suspendEvaluation(); // one recalculation for all the writes below
   w.forEach((weight, i) => {
-    book.setNamed('Weights', weight, i);
+    setWeight(book, 0, i, weight);
   });
   book.setNamed('MinCoverage', 0.5);
   book.setNamed('PursueAt', thresholds.pursueAt);
   book.setNamed('NurtureAt', thresholds.nurtureAt);
   const row = book.dataRow('partner_scoring', 0);
   book.set('partner_scoring', row, 'name', 'Edge case partner');
+  book.set('partner_scoring', row, 'type', 'Referral');
   criteria.forEach((key, i) => {
     book.set('partner_scoring', row, key, hfCell(r[i]!));
   });
+  book.book.hf.resumeEvaluation();
   const model: ScoringModel = {
     criteria: criteria.map((key, i) => ({ key, weight: w[i]! })),
     ...thresholds,
     minCoverage: 0.5,
   };
   const domainScore = partnerScore(Object.fromEntries(criteria.map((key, i) => [key, r[i]])), model);
-  const scriptScore = gas.PN_SCORE!([r.map(gasCell)], [w], 0.5);
+  // PN_SCORE as the sheet would call it, with the Settings table: the first row is Referral's.
+  const table = criteria.map(() => 0);
+  const scriptScore = gas.PN_SCORE!([r.map(gasCell)], [w, table], 0.5, 'referral', [
+    ['Referral'],
+    ['Co-Sell'],
+  ]);
   return {
     sheet: {
       score: book.get('partner_scoring', row, 'score'),

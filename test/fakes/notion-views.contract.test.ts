@@ -103,4 +103,85 @@ describe('views', () => {
     );
     expect(missing.code).toBe(APIErrorCode.ObjectNotFound);
   });
+
+  it('creates form views with and without a configuration, and reads the configuration back', async () => {
+    const bare = await notion.views.create({
+      database_id: databaseId,
+      data_source_id: dataSourceId,
+      name: 'Submit a lead',
+      type: 'form',
+    });
+    const configured = await notion.views.create({
+      database_id: databaseId,
+      data_source_id: dataSourceId,
+      name: 'Submit an opportunity',
+      type: 'form',
+      configuration: {
+        type: 'form',
+        is_form_closed: false,
+        anonymous_submissions: false,
+        submission_permissions: 'reader',
+      },
+    });
+    const readBare = await notion.views.retrieve({ view_id: bare.id });
+    expect('type' in readBare && readBare.type).toBe('form');
+    const read = await notion.views.retrieve({ view_id: configured.id });
+    expect('configuration' in read && read.configuration).toEqual({
+      type: 'form',
+      is_form_closed: false,
+      anonymous_submissions: false,
+      submission_permissions: 'reader',
+    });
+    const listed = await notion.views.list({ data_source_id: dataSourceId });
+    expect(listed.results.map((r) => r.id)).toEqual(expect.arrayContaining([bare.id, configured.id]));
+    // Closing the form later is an update of its configuration; the view stays a form.
+    await notion.views.update({
+      view_id: configured.id,
+      configuration: { type: 'form', is_form_closed: true },
+    });
+    const closed = await notion.views.retrieve({ view_id: configured.id });
+    expect('configuration' in closed && closed.configuration).toMatchObject({
+      type: 'form',
+      is_form_closed: true,
+    });
+  });
+
+  it("rejects a form configuration of the wrong type or with values outside the reference's", async () => {
+    const base = { database_id: databaseId, data_source_id: dataSourceId, name: 'Bad form', type: 'form' };
+    const otherType = await apiError(() =>
+      notion.views.create({ ...base, type: 'form', configuration: { type: 'table' } }),
+    );
+    expect(otherType.code).toBe(APIErrorCode.ValidationError);
+    expect(otherType.message).toContain('configuration.type should be "form"');
+    // Values the SDK's types cannot express go through the client's raw request, as a careless client would send them.
+    const notBoolean = await apiError(() =>
+      notion.request({
+        path: 'views',
+        method: 'post',
+        body: { ...base, configuration: { type: 'form', is_form_closed: 'no' } },
+      }),
+    );
+    expect(notBoolean.code).toBe(APIErrorCode.ValidationError);
+    expect(notBoolean.message).toContain('is_form_closed should be a boolean');
+    const unknownPermission = await apiError(() =>
+      notion.request({
+        path: 'views',
+        method: 'post',
+        body: { ...base, configuration: { type: 'form', submission_permissions: 'everyone' } },
+      }),
+    );
+    expect(unknownPermission.code).toBe(APIErrorCode.ValidationError);
+    expect(unknownPermission.message).toContain('submission_permissions should be one of');
+    // Types the fake still does not model fail loudly instead of being stored half-understood.
+    const chart = await apiError(() => notion.views.create({ ...base, type: 'chart', name: 'Chart' }));
+    expect(chart.message).toContain('does not model chart views');
+    const views = await notion.views.list({ data_source_id: dataSourceId });
+    const names = await Promise.all(
+      views.results.map(async (r) => {
+        const v = await notion.views.retrieve({ view_id: r.id });
+        return 'name' in v ? v.name : '';
+      }),
+    );
+    expect(names).not.toContain('Bad form');
+  });
 });

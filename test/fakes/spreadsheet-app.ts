@@ -284,7 +284,10 @@ export class FakeDeveloperMetadata {
 export class FakeSpreadsheet {
   readonly toasts: { message: string; title: string | undefined }[] = [];
   private readonly sheets = new Map<string, FakeSheet>();
-  private readonly named = new Map<string, { sheet: FakeSheet; row: number; column: number }>();
+  private readonly named = new Map<
+    string,
+    { sheet: FakeSheet; row: number; column: number; rows: number; columns: number }
+  >();
   private readonly metadata: FakeDeveloperMetadata[] = [];
 
   /**
@@ -320,9 +323,9 @@ export class FakeSpreadsheet {
     return sheet;
   }
 
-  /** Names a single cell, like a workbook named range such as PursueAt. */
-  nameCell(name: string, sheet: FakeSheet, row: number, column: number): void {
-    this.named.set(name, { sheet, row, column });
+  /** Names a cell, like a workbook named range such as PursueAt, or a block of `rows` × `columns` (Weights). */
+  nameCell(name: string, sheet: FakeSheet, row: number, column: number, rows = 1, columns = 1): void {
+    this.named.set(name, { sheet, row, column, rows, columns });
   }
 
   getSheetByName(name: string): FakeSheet | null {
@@ -331,7 +334,7 @@ export class FakeSpreadsheet {
 
   getRangeByName(name: string): FakeRange | null {
     const ref = this.named.get(name);
-    return ref ? ref.sheet.getRange(ref.row, ref.column, 1, 1) : null;
+    return ref ? ref.sheet.getRange(ref.row, ref.column, ref.rows, ref.columns) : null;
   }
 
   toast(message: string, title?: string, _timeoutSeconds?: number): void {

@@ -320,7 +320,7 @@ describe('the property mappers the new fields use', () => {
     ).toBe('North, South');
   });
 
-  it('writes a computed status only into a Select that has it as an option; never into people or text-only places', () => {
+  it('writes a computed status only into a Select that has it as an option, a computed date into a Date; never into people', () => {
     const overall = ws.databases
       .find((d) => d.key === 'db.pbrs')!
       .properties.find((p) => p.key === 'scoreboard')!;
@@ -328,6 +328,9 @@ describe('the property mappers the new fields use', () => {
     expect(valueRequest(overall, '')).toEqual({ select: null });
     expect(() => valueRequest(overall, 'Amber')).toThrow(UnwritableValue);
     expect(() => valueRequest('people', 'Ada Admin')).toThrow(UnwritableValue);
-    expect(() => valueRequest('date', '2027-05-03')).toThrow(UnwritableValue);
+    expect(() => valueRequest('relation', 'Acme Cloud')).toThrow(UnwritableValue);
+    expect(valueRequest('date', '2027-05-03')).toEqual({ date: { start: '2027-05-03' } });
+    expect(valueRequest('date', '')).toEqual({ date: null });
+    expect(() => valueRequest('date', 'next Tuesday')).toThrow(UnwritableValue);
   });
 });

@@ -22,7 +22,7 @@ import { installWorkbook } from '../../src/targets/sheets/install.js';
 import { METADATA_COLUMN, METADATA_TAB } from '../../src/targets/sheets/requests.js';
 import { createFakeGoogle, type FakeGoogle } from '../fakes/google/index.js';
 import type { CallRecord } from '../fakes/harness.js';
-import { editedTemplates } from '../helpers.js';
+import { editedTemplates, workbookWithoutArchived } from '../helpers.js';
 
 const ws = compile(
   loadBlueprint(),
@@ -510,7 +510,8 @@ describe('the Sheets side of the sync', () => {
     expect(formula).toBe(`=$${archived}2=TRUE`);
     const range = grey.ranges![0]!;
     expect(range.startRowIndex! < row && row <= range.endRowIndex!).toBe(true);
-    expect([range.startColumnIndex, range.endColumnIndex]).toEqual([0, 11]);
+    const metricsColumns = ws.workbook.tabs.find((t) => t.key === 'metrics')!.table!.columns.length;
+    expect([range.startColumnIndex, range.endColumnIndex]).toEqual([0, metricsColumns]); // the whole row
     expect(grey.booleanRule?.format?.backgroundColor).toMatchObject({ red: expect.any(Number) });
 
     // Restored in Notion: un-archived, counted again.
@@ -623,17 +624,7 @@ describe('the Sheets side of the sync', () => {
 
   it('syncs a workbook installed before the Archived column, and says it cannot mark archived rows there', async () => {
     const old = compile(
-      loadBlueprint(
-        editedTemplates({
-          'blueprint/workbook.yaml': (t) =>
-            t
-              .split('\n')
-              .filter((line) => !line.includes('kind: archived'))
-              .join('\n')
-              .replace(/,\{range:[a-z_]+\.archived\},"<>TRUE"/g, '')
-              .replace('OR({c:score}{r}="",{c:archived}{r}=TRUE())', '{c:score}{r}=""'),
-        }),
-      ),
+      loadBlueprint(editedTemplates({ 'blueprint/workbook.yaml': workbookWithoutArchived })),
       ws.config,
     );
     await fake.close();

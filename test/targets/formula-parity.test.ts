@@ -5,7 +5,8 @@ import type { DesiredTab } from '../../src/blueprint/desired.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
 import { type Direction, rygStatus } from '../../src/domain/ryg.js';
-import { type ScoringModel, scorePartners } from '../../src/domain/scoring.js';
+import { type ScoringByType, scorePartnersByType } from '../../src/domain/scoring.js';
+import { PARTNERSHIP_TYPE_NAMES, PARTNERSHIP_TYPES } from '../../src/domain/types.js';
 import { workbookToXlsx } from '../../src/targets/local/xlsx.js';
 import { prng } from '../helpers.js';
 import { type LoadedWorkbook, loadXlsxIntoHyperFormula } from '../xlsx-workbook.js';
@@ -24,7 +25,7 @@ function colOf(tabKey: string, key: string): number {
 
 beforeAll(async () => {
   book = await loadXlsxIntoHyperFormula(await workbookToXlsx(ws.workbook));
-});
+}, 60_000);
 
 /** A rating as a team might leave it: blank, a whole or half point, out of range, or text. */
 function randomRating(rand: () => number): unknown {
@@ -36,14 +37,42 @@ function randomRating(rand: () => number): unknown {
   return 'n/a';
 }
 
-const WEIGHT_SETS: [string, (rand: () => number) => number[]][] = [
-  ['defaults', () => criteria.map((c) => c.weight)],
-  ['all zero', () => criteria.map(() => 0)],
-  ['one extreme weight', () => criteria.map((_, i) => (i === 3 ? 1000 : 0.001))],
-  ['equal', () => criteria.map(() => 1)],
-  ['random integers', (rand) => criteria.map(() => Math.floor(rand() * 21))],
-  ['random decimals', (rand) => criteria.map(() => Math.round(rand() * 1000) / 100)],
+/** The six types' names, as the default install lists them on Settings (one weights row each). */
+const TYPE_NAMES = PARTNERSHIP_TYPES.map((t) => PARTNERSHIP_TYPE_NAMES[t]);
+/** What a Partnership type cell may hold: a listed type in any case, blank, or a type Settings does not list. */
+const TYPE_CELLS = [...TYPE_NAMES, 'co-sell', 'INFLUENCER', null, 'Hyperscaler'];
+
+/** Each set gives every type its own weights (one row per type, in the Settings order). */
+const WEIGHT_SETS: [string, (rand: () => number) => number[][]][] = [
+  ['defaults', () => PARTNERSHIP_TYPES.map((t) => criteria.map((c) => c.weights[t]))],
+  ['all zero', () => TYPE_NAMES.map(() => criteria.map(() => 0))],
+  ['one extreme weight', () => TYPE_NAMES.map((_, t) => criteria.map((_, i) => (i === t ? 1000 : 0.001)))],
+  ['equal', () => TYPE_NAMES.map(() => criteria.map(() => 1))],
+  ['random integers', (rand) => TYPE_NAMES.map(() => criteria.map(() => Math.floor(rand() * 21)))],
+  ['random decimals', (rand) => TYPE_NAMES.map(() => criteria.map(() => Math.round(rand() * 1000) / 100))],
 ];
+
+/** Writes one weights row per type into the Settings table (the Weights named range). */
+function setWeights(weights: number[][]): void {
+  const { hf, sheetId, names } = book;
+  const at = names.get('Weights')!;
+  expect(at.rows).toBe(TYPE_NAMES.length);
+  weights.forEach((row, t) => {
+    row.forEach((w, i) => {
+      hf.setCellContents({ sheet: sheetId(at.sheet), row: at.row - 1 + t, col: at.col - 1 + i }, w);
+    });
+  });
+}
+
+function modelOf(weights: number[][], minCoverage: number): ScoringByType {
+  return {
+    criteria: criteria.map((c) => c.key),
+    types: TYPE_NAMES.map((name, t) => ({ name, weights: weights[t]! })),
+    pursueAt: bp.scoring.thresholds.pursue,
+    nurtureAt: bp.scoring.thresholds.nurture,
+    minCoverage,
+  };
+}
 
 describe('Partner Scoring formulas', () => {
   it.each(WEIGHT_SETS.map(([name], i) => [name, i] as const))(
@@ -52,13 +81,8 @@ describe('Partner Scoring formulas', () => {
       const rand = prng(1000 + setIndex);
       const weights = WEIGHT_SETS[setIndex]![1](rand);
       const { hf, sheetId, names } = book;
-      const settings = names.get('Weights')!;
-      weights.forEach((w, i) => {
-        hf.setCellContents(
-          { sheet: sheetId(settings.sheet), row: settings.row - 1 + i, col: settings.col - 1 },
-          w,
-        );
-      });
+      hf.suspendEvaluation(); // one recalculation for all the writes below
+      setWeights(weights);
       const minCoverage = setIndex === 3 ? 0 : 0.5;
       const mc = names.get('MinCoverage')!;
       hf.setCellContents({ sheet: sheetId(mc.sheet), row: mc.row - 1, col: mc.col - 1 }, minCoverage);
@@ -68,6 +92,7 @@ describe('Partner Scoring formulas', () => {
       const first = scoring.table!.firstDataRow - 1;
       const partners = Array.from({ length: 40 }, (_, i) => ({
         name: `Partner ${i}`,
+        type: TYPE_CELLS[i % TYPE_CELLS.length]!,
         ratings: Object.fromEntries(criteria.map((c) => [c.key, randomRating(rand)])),
       }));
       // Include the edge cases every time: all blank, all five, all one.
@@ -77,6 +102,7 @@ describe('Partner Scoring formulas', () => {
       const nameCol = colOf('partner_scoring', 'name');
       partners.forEach((p, i) => {
         hf.setCellContents({ sheet, row: first + i, col: nameCol }, p.name);
+        hf.setCellContents({ sheet, row: first + i, col: colOf('partner_scoring', 'type') }, p.type);
         criteria.forEach((c) => {
           const value = p.ratings[c.key];
           hf.setCellContents(
@@ -93,13 +119,8 @@ describe('Partner Scoring formulas', () => {
         }
       }
 
-      const model: ScoringModel = {
-        criteria: criteria.map((c, i) => ({ key: c.key, weight: weights[i]! })),
-        pursueAt: bp.scoring.thresholds.pursue,
-        nurtureAt: bp.scoring.thresholds.nurture,
-        minCoverage,
-      };
-      const expected = scorePartners(partners, model);
+      hf.resumeEvaluation();
+      const expected = scorePartnersByType(partners, modelOf(weights, minCoverage));
       const read = (row: number, key: string) =>
         hf.getCellValue({ sheet, row, col: colOf('partner_scoring', key) });
       const actual = partners.map((_, i) => ({
@@ -167,9 +188,9 @@ describe('Archived rows (a page trashed in Notion)', () => {
       const at = names.get(name)!;
       hf.setCellContents({ sheet: sheetId(at.sheet), row: at.row - 1 + offset, col: at.col - 1 }, value);
     };
-    criteria.forEach((c, i) => {
-      set('Weights', c.weight, i);
-    });
+    const defaults = PARTNERSHIP_TYPES.map((t) => criteria.map((c) => c.weights[t]));
+    hf.suspendEvaluation(); // one recalculation for the Partner Scoring writes below
+    setWeights(defaults);
     set('MinCoverage', bp.scoring.min_coverage);
     const clear = (tabKey: string, rows: number) => {
       const t = tab(tabKey);
@@ -188,6 +209,7 @@ describe('Archived rows (a page trashed in Notion)', () => {
     clear('partner_scoring', 50);
     const partners = Array.from({ length: 15 }, (_, i) => ({
       name: `Partner ${i}`,
+      type: TYPE_CELLS[i % TYPE_CELLS.length]!,
       stage: i % 2 === 0 ? 'Active' : 'Scoring',
       archived: i % 3 === 0,
       ratings: Object.fromEntries(criteria.map((c) => [c.key, 1 + Math.floor(rand() * 5)])),
@@ -196,17 +218,14 @@ describe('Archived rows (a page trashed in Notion)', () => {
       const put = (key: string, value: string | number | boolean) =>
         hf.setCellContents({ sheet, row: first + i, col: colOf('partner_scoring', key) }, value);
       put('name', p.name);
+      if (p.type !== null) put('type', p.type);
       put('stage', p.stage);
       if (p.archived) put('archived', true);
       for (const c of criteria) put(c.key, p.ratings[c.key] as number);
     });
+    hf.resumeEvaluation();
     const kept = partners.filter((p) => !p.archived);
-    const expected = scorePartners(kept, {
-      criteria: criteria.map((c) => ({ key: c.key, weight: c.weight })),
-      pursueAt: bp.scoring.thresholds.pursue,
-      nurtureAt: bp.scoring.thresholds.nurture,
-      minCoverage: bp.scoring.min_coverage,
-    });
+    const expected = scorePartnersByType(kept, modelOf(defaults, bp.scoring.min_coverage));
     const read = (row: number, key: string) =>
       hf.getCellValue({ sheet, row, col: colOf('partner_scoring', key) });
     const keptRows = partners.flatMap((p, i) => (p.archived ? [] : [i]));
@@ -238,7 +257,9 @@ describe('Archived rows (a page trashed in Notion)', () => {
     const metrics = tab('metrics');
     const msheet = sheetId(metrics.name);
     const mfirst = metrics.table!.firstDataRow - 1;
+    hf.suspendEvaluation();
     clear('metrics', 20);
+    hf.resumeEvaluation();
     const months = [0, 1].map((r) => hf.getCellValue({ sheet: dashboard, row: 4 + r, col: 0 }) as number);
     const rows = Array.from({ length: 16 }, (_, i) => ({
       partner: `Partner ${i % 3}`,
@@ -247,6 +268,7 @@ describe('Archived rows (a page trashed in Notion)', () => {
       revenue: Math.floor(rand() * 1000),
       archived: i % 4 === 1,
     }));
+    hf.suspendEvaluation();
     rows.forEach((m, i) => {
       const put = (key: string, value: string | number | boolean) =>
         hf.setCellContents({ sheet: msheet, row: mfirst + i, col: colOf('metrics', key) }, value);
@@ -256,6 +278,7 @@ describe('Archived rows (a page trashed in Notion)', () => {
       put('revenue', m.revenue);
       if (m.archived) put('archived', true);
     });
+    hf.resumeEvaluation();
     const live = rows.filter((m) => !m.archived);
     const dash = (row: number, col: number) => hf.getCellValue({ sheet: dashboard, row, col });
     for (const [r, month] of months.entries()) {
@@ -271,13 +294,16 @@ describe('Archived rows (a page trashed in Notion)', () => {
     const referrals = tab('referrals');
     const rsheet = sheetId(referrals.name);
     const rfirst = referrals.table!.firstDataRow - 1;
+    hf.suspendEvaluation();
     clear('referrals', 30);
+    hf.resumeEvaluation();
     const quarterStart = hf.getCellValue({ sheet: report, row: 2, col: 1 }) as number;
     const leads = Array.from({ length: 25 }, (_, i) => ({
       partner: `Partner ${i % 4}`,
       submitted: quarterStart - 30 + Math.floor(rand() * 150),
       archived: i % 5 === 2,
     }));
+    hf.suspendEvaluation();
     leads.forEach((l, i) => {
       const put = (key: string, value: string | number | boolean) =>
         hf.setCellContents({ sheet: rsheet, row: rfirst + i, col: colOf('referrals', key) }, value);
@@ -286,6 +312,7 @@ describe('Archived rows (a page trashed in Notion)', () => {
       put('submitted_on', l.submitted);
       if (l.archived) put('archived', true);
     });
+    hf.resumeEvaluation();
     const counted = leads.filter((l) => !l.archived);
     for (let n = 0; n < 3; n++) {
       expect(dash(4 + n, 13)).toBe(`Partner ${n}`);

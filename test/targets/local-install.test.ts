@@ -36,7 +36,7 @@ describe('a fresh local install', () => {
   it('exports every database as CSV and every page as Markdown, and zips the same files for Notion import', () => {
     const dbDir = join(ws, 'notion', HUB_NAME);
     const csvs = readdirSync(dbDir).filter((f) => f.endsWith('.csv'));
-    expect(csvs).toHaveLength(13);
+    expect(csvs).toHaveLength(14);
     const partners = readFileSync(join(dbDir, PARTNERS_CSV), 'utf8');
     expect(partners.split('\n')[0]).toContain('Partnership type');
     expect(partners).toContain('Example — Northwind Advisory');
@@ -78,7 +78,7 @@ describe('a fresh local install', () => {
   it('ships the Apps Script bundle with its manifest, and the manual steps', () => {
     const code = readFileSync(join(ws, 'apps-script', 'Code.js'), 'utf8');
     expect(code).toContain('function onOpen()');
-    expect(code).toMatch(/function PN_SCORE\(ratings, weights, minCoverage\)/);
+    expect(code).toMatch(/function PN_SCORE\(ratings, weights, minCoverage, type, types\)/);
     expect(JSON.parse(readFileSync(join(ws, 'apps-script', 'appsscript.json'), 'utf8')).runtimeVersion).toBe(
       'V8',
     );

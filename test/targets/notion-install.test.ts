@@ -132,6 +132,13 @@ describe('install --target notion (CLI)', () => {
         .map((d) => d.title)
         .sort(),
     );
+    // The Recruiting kit's submission form: a form view on the Referrals database, open from the start. It is
+    // one of the views counted above, so the create and write counts include it.
+    const form = installedViews.find((v) => v.name === 'Submit a lead or opportunity')!;
+    expect(form.type).toBe('form');
+    expect(titleOf.get(form.databaseId)).toBe('Referrals');
+    expect(form.configuration).toEqual({ type: 'form', is_form_closed: false });
+    expect(Object.keys(fake.dataSource(form.dataSourceId).properties)).toContain('Prospect');
 
     const shape = snapshot(root);
     expect(shape.dbs.map((d) => d.title)).toEqual(
@@ -149,7 +156,13 @@ describe('install --target notion (CLI)', () => {
       ]),
     );
     const playbooks = shape.dbs.find((d) => d.title === 'Playbooks')!;
-    expect(playbooks.rows).toHaveLength(38);
+    // One Playbooks row per page: each shared worksheet once, each per-type page (term sheet, 90-day plan,
+    // SOP, playbook, recruiting kit, …) once for each of the six types. Counted from the templates rather than
+    // pinned, so a new page template (the recruiting kit added six rows) does not need this number edited.
+    const templates = loadBlueprint().pages;
+    expect(playbooks.rows).toHaveLength(
+      templates.filter((p) => !p.per_type).length + 6 * templates.filter((p) => p.per_type).length,
+    );
     expect(playbooks.rows.every((r) => !r.endsWith('[0 blocks]'))).toBe(true);
 
     fake.clearLog();

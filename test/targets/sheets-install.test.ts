@@ -6,7 +6,7 @@ import { compile } from '../../src/blueprint/compile.js';
 import { columnLetter, TERMS_HEADERS } from '../../src/blueprint/compile-workbook.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
-import { scorePartners } from '../../src/domain/scoring.js';
+import { scorePartnersByType, scoringByType } from '../../src/domain/scoring.js';
 import { PnError } from '../../src/platform/errors.js';
 import { APPS_SCRIPT_BUNDLE, APPS_SCRIPT_MANIFEST } from '../../src/platform/paths.js';
 import { GoogleApi } from '../../src/targets/sheets/google-api.js';
@@ -14,7 +14,7 @@ import { installWorkbook } from '../../src/targets/sheets/install.js';
 import { termsTable } from '../../src/targets/sheets/requests.js';
 import { createFakeGoogle, type FakeGoogle } from '../fakes/google/index.js';
 import type { CallRecord } from '../fakes/harness.js';
-import { cli, editedTemplates, tempDir, WORKBOOK_TABS } from '../helpers.js';
+import { cli, editedTemplates, tempDir, WORKBOOK_TABS, workbookWithoutArchived } from '../helpers.js';
 
 const fake = createFakeGoogle({ recordBodies: true });
 const bp = loadBlueprint();
@@ -100,87 +100,142 @@ describe('install --target sheets (library)', () => {
     });
     expect(String(formulas.data.values?.[0]?.[0])).toMatch(/^=IF\(OR\(SUM\(/);
     const examples = bp.workbook.tabs.find((t) => t.key === 'partner_scoring')!;
-    const ratings = (examples.kind === 'table' ? examples.examples : []).map((e) => ({
+    // Each example partner is scored with the weights of its own type (the examples name first/second/last).
+    const typeNames = await api().sheets.spreadsheets.values.get({
+      spreadsheetId,
+      range: `'Partner Scoring'!${letter('type')}3:${letter('type')}6`,
+      valueRenderOption: 'UNFORMATTED_VALUE',
+    });
+    const partners = (examples.kind === 'table' ? examples.examples : []).map((e, i) => ({
+      type: typeNames.data.values?.[i]?.[0] ?? '',
       ratings: (e.ratings ?? {}) as Record<string, unknown>,
     }));
-    const expected = scorePartners(ratings, {
-      criteria: bp.scoring.criteria,
-      pursueAt: bp.scoring.thresholds.pursue,
-      nurtureAt: bp.scoring.thresholds.nurture,
-      minCoverage: bp.scoring.min_coverage,
-    });
+    expect(new Set(partners.map((p) => p.type)).size).toBeGreaterThan(1);
+    const expected = scorePartnersByType(partners, scoringByType(bp.scoring, ws.types));
     const rows = read.data.valueRanges?.[0]?.values ?? [];
     expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual(
       expected.map((e) => [e.score ?? '', e.rank ?? '', e.recommendation]),
     );
   });
 
-  it('charts leads per partner from the example referrals', async () => {
-    const leads = await api().sheets.spreadsheets.values.get({
-      spreadsheetId,
-      range: "'Dashboard'!N5:O8",
-      valueRenderOption: 'UNFORMATTED_VALUE',
-    });
-    expect(leads.data.values).toEqual([
+  it('charts leads per partner from the example referrals, and how many partners brought none, a few or many', async () => {
+    const read = (range: string) =>
+      api()
+        .sheets.spreadsheets.values.get({ spreadsheetId, range, valueRenderOption: 'UNFORMATTED_VALUE' })
+        .then((r) => r.data.values ?? []);
+    const partners = await read("'Dashboard'!N5:O24");
+    expect(partners.slice(0, 4)).toEqual([
       ['Example — Northwind Advisory', 2],
       ['Example — Larkspur Systems', 1],
       ['Example — Quillfeather Media', 0],
       ['Example — Brightwater Partners', 0],
     ]);
+    // The distribution counts the listed partners only: an empty slot is no partner with no leads.
+    const leads = partners.filter((r) => r[0] !== '' && r[0] !== undefined).map((r) => Number(r[1]));
+    const within = (lo: number, hi: number) => leads.filter((n) => n >= lo && n <= hi).length;
+    expect(await read("'Dashboard'!N26:O31")).toEqual([
+      ['Leads to date', 'Partners'],
+      ['No leads yet', within(0, 0)],
+      ['1 or 2 leads', within(1, 2)],
+      ['3 to 5 leads', within(3, 5)],
+      ['6 to 10 leads', within(6, 10)],
+      ['More than 10 leads', within(11, Number.POSITIVE_INFINITY)],
+    ]);
+    expect(within(0, 0)).toBeGreaterThan(0);
+    expect(within(1, 2)).toBeGreaterThan(0);
   });
 
-  it('charts categories and every series from the same rows of their table, none of them empty', async () => {
+  it('charts categories and every series from exactly the data rows of their block, none of them empty', async () => {
     const charts = batchRequests(firstInstall).flatMap((r) => (r.addChart?.chart ? [r.addChart.chart] : []));
-    expect(charts).toHaveLength(5);
     const book = await api().sheets.spreadsheets.get({
       spreadsheetId,
-      fields: 'sheets(properties(sheetId,title))',
+      fields: 'sheets(properties(sheetId,title)),namedRanges(name,range)',
     });
     const titleOf = (id: number | null | undefined) =>
       book.data.sheets?.find((sh) => sh.properties?.sheetId === id)?.properties?.title;
+    const a1 = (r: sheets_v4.Schema$GridRange) => {
+      const letter = columnLetter(r.startColumnIndex! + 1);
+      expect(r.endColumnIndex! - r.startColumnIndex!).toBe(1);
+      return `'${titleOf(r.sheetId)}'!${letter}${r.startRowIndex! + 1}:${letter}${r.endRowIndex}`;
+    };
     const only = (data: sheets_v4.Schema$ChartData | undefined) => {
       const sources = data?.sourceRange?.sources ?? [];
       expect(sources).toHaveLength(1);
       return sources[0]!;
     };
+    // The CAC chart reads the two named cells' rows of Unit Economics (no header); the others a table under
+    // its header row, whose block ends where the category column does.
+    const rowOf = (name: string) =>
+      book.data.namedRanges!.find((n) => n.name === name)!.range!.startRowIndex! + 1;
+    const cac = [rowOf('PartnerCac'), rowOf('DirectCac')].sort((x, y) => x - y);
+    expect(cac[1]! - cac[0]!).toBe(1);
+    const expected: Record<string, { domain: string; series: string[]; headerCount: number }> = {
+      'Partner-sourced pipeline and revenue by month': {
+        domain: "'Dashboard'!A4:A16",
+        series: ["'Dashboard'!D4:D16", "'Dashboard'!F4:F16"],
+        headerCount: 1,
+      },
+      'Partner leads by month': {
+        domain: "'Dashboard'!A4:A16",
+        series: ["'Dashboard'!C4:C16"],
+        headerCount: 1,
+      },
+      'Partners by stage': { domain: "'Dashboard'!K4:K14", series: ["'Dashboard'!L4:L14"], headerCount: 1 },
+      'Partners by leads to date (first 20 on Partner Scoring)': {
+        domain: "'Dashboard'!N26:N31",
+        series: ["'Dashboard'!O26:O31"],
+        headerCount: 1,
+      },
+      'Customer acquisition cost: partner vs direct': {
+        domain: `'Unit Economics'!A${cac[0]}:A${cac[1]}`,
+        series: [`'Unit Economics'!B${cac[0]}:B${cac[1]}`],
+        headerCount: 0,
+      },
+    };
+    expect(charts.map((c) => c.spec!.title).sort()).toEqual(Object.keys(expected).sort());
+
+    const cellsOf = async (range: string, render: 'FORMULA' | 'UNFORMATTED_VALUE', height: number) => {
+      const got = await api().sheets.spreadsheets.values.get({
+        spreadsheetId,
+        range,
+        valueRenderOption: render,
+      });
+      return Array.from({ length: height }, (_, i) => got.data.values?.[i]?.[0]);
+    };
     for (const chart of charts) {
-      const basic = chart.spec!.basicChart!;
       const title = chart.spec!.title!;
+      const basic = chart.spec!.basicChart!;
+      const want = expected[title]!;
       const domain = only(basic.domains?.[0]?.domain);
-      expect(domain.endColumnIndex! - domain.startColumnIndex!, title).toBe(1);
-      const rows = ({ sheetId, startRowIndex, endRowIndex }: sheets_v4.Schema$GridRange) => ({
-        sheetId,
-        startRowIndex,
-        endRowIndex,
-      });
-      for (const series of basic.series ?? []) expect(rows(only(series.series)), title).toEqual(rows(domain));
-      // Every category cell of the range holds something in the installed workbook: no row past the table.
-      const letter = columnLetter(domain.startColumnIndex! + 1);
-      const range = `'${titleOf(domain.sheetId)}'!${letter}${domain.startRowIndex! + 1}:${letter}${domain.endRowIndex}`;
-      const height = domain.endRowIndex! - domain.startRowIndex!;
-      const entered = await api().sheets.spreadsheets.values.get({
-        spreadsheetId,
-        range,
-        valueRenderOption: 'FORMULA',
-      });
-      const cells = Array.from({ length: height }, (_, i) => entered.data.values?.[i]?.[0]);
+      expect(a1(domain), title).toBe(want.domain);
+      expect(basic.headerCount, title).toBe(want.headerCount);
       expect(
-        cells.every((v) => v !== undefined && v !== ''),
-        `${title}: ${range} ${JSON.stringify(cells)}`,
+        (basic.series ?? []).map((s) => a1(only(s.series))),
+        title,
+      ).toEqual(want.series);
+
+      // Every category and every series cell of the range holds something, and (for a table under a
+      // header) the row after the range is outside the block: its category cell is empty.
+      const height = domain.endRowIndex! - domain.startRowIndex!;
+      const after = want.headerCount ? 1 : 0;
+      const column = (r: sheets_v4.Schema$GridRange) =>
+        `'${titleOf(r.sheetId)}'!${columnLetter(r.startColumnIndex! + 1)}${r.startRowIndex! + 1}:${columnLetter(r.startColumnIndex! + 1)}${r.endRowIndex! + after}`;
+      const entered = await cellsOf(column(domain), 'FORMULA', height + after);
+      expect(
+        entered.slice(0, height).every((v) => v !== undefined && v !== ''),
+        `${title}: ${JSON.stringify(entered)}`,
       ).toBe(true);
-      const shown = await api().sheets.spreadsheets.values.get({
-        spreadsheetId,
-        range,
-        valueRenderOption: 'UNFORMATTED_VALUE',
-      });
-      const labels = Array.from({ length: height }, (_, i) => shown.data.values?.[i]?.[0]);
-      if (title.startsWith('Leads (referrals) per partner')) {
-        // One slot per partner of the first 20: the example partners show, later slots fill as partners come.
-        expect(labels.slice(0, 5).every((v) => v !== undefined && v !== '')).toBe(true);
-      } else {
+      if (after) expect(entered[height], `${title}: the row after its range`).toBeUndefined();
+      const labels = await cellsOf(column(domain), 'UNFORMATTED_VALUE', height);
+      expect(
+        labels.every((v) => v !== undefined && v !== ''),
+        `${title}: ${JSON.stringify(labels)}`,
+      ).toBe(true);
+      for (const s of basic.series ?? []) {
+        const values = await cellsOf(column(only(s.series)), 'FORMULA', height);
         expect(
-          labels.every((v) => v !== undefined && v !== ''),
-          `${title}: ${JSON.stringify(labels)}`,
+          values.every((v) => v !== undefined && v !== ''),
+          `${title}: ${JSON.stringify(values)}`,
         ).toBe(true);
       }
     }
@@ -235,6 +290,84 @@ describe('install --target sheets (library)', () => {
     expect(refused({ locale: 'en-US' })).toContain('program.locale: must be a Sheets locale');
     expect(refused({ time_zone: 'asia/tokyo', locale: 'ja_JP' })).toBe('accepted');
     expect(parseConfig({ program: { time_zone: 'asia/tokyo' } }, 'x').program.time_zone).toBe('Asia/Tokyo');
+  });
+
+  it('reads the time zone and locale back from the create, and corrects them when Sheets did not take them', async () => {
+    // Nothing is corrected, and nothing is read twice, when Sheets kept what it was asked for.
+    const create = firstInstall.find((c) => c.method === 'POST' && c.path === '/v4/spreadsheets');
+    expect(decodeURIComponent(create?.query ?? '')).toContain('properties(timeZone,locale)');
+    expect(batchRequests(firstInstall).filter((r) => r.updateSpreadsheetProperties)).toEqual([]);
+
+    const zoned = compile(
+      bp,
+      parseConfig(
+        { company: { name: 'Kiwi Freight' }, program: { time_zone: 'Pacific/Auckland', locale: 'en_NZ' } },
+        'test',
+        '2027-01-04',
+      ),
+    );
+    // The reference does not say what create does with a zone it does not take: this fake ignores it.
+    const ignoring = createFakeGoogle({ createKeepsZone: false, recordBodies: true });
+    await ignoring.listen();
+    try {
+      const result = await installWorkbook(apiOf(ignoring), zoned, null);
+      expect(ignoring.state.spreadsheet(result.spreadsheetId)!.properties).toMatchObject({
+        timeZone: 'Pacific/Auckland',
+        locale: 'en_NZ',
+      });
+      expect(result.updated).toEqual([
+        'time zone (Pacific/Auckland; Sheets had set Etc/GMT)',
+        'locale (en_NZ; Sheets had set en_US)',
+      ]);
+      expect(result.notUpdated).toEqual([]);
+      // One batchUpdate of its own, after the fill, so a refusal could not cost the fill.
+      const fixes = ignoring.calls.filter(
+        (c) => /:batchUpdate$/.test(c.path) && JSON.stringify(c.body).includes('updateSpreadsheetProperties'),
+      );
+      expect(fixes.map((c) => (c.body as sheets_v4.Schema$BatchUpdateSpreadsheetRequest).requests)).toEqual([
+        [
+          {
+            updateSpreadsheetProperties: {
+              properties: { timeZone: 'Pacific/Auckland', locale: 'en_NZ' },
+              fields: 'timeZone,locale',
+            },
+          },
+        ],
+      ]);
+    } finally {
+      await ignoring.close();
+    }
+
+    // Sheets may refuse a locale on update ("not all locales/languages are supported"): the install
+    // finishes and says what the workbook has, why, and where to change it.
+    const refusing = createFakeGoogle({ createKeepsZone: false });
+    await refusing.listen();
+    refusing.server.reject({
+      method: 'POST',
+      path: /:batchUpdate$/,
+      body: (body) => JSON.stringify(body).includes('"updateSpreadsheetProperties"'),
+      response: {
+        status: 400,
+        body: { error: { code: 400, message: 'Unsupported locale: en_NZ', status: 'INVALID_ARGUMENT' } },
+      },
+    });
+    try {
+      const result = await installWorkbook(apiOf(refusing), zoned, null);
+      expect(result.action).toBe('created');
+      expect(result.updated).toEqual([]);
+      expect(result.notUpdated).toEqual([
+        expect.stringMatching(
+          /^time zone: the workbook has Etc\/GMT, not Pacific\/Auckland; Sheets refused the change: Google answered 400 .*Unsupported locale: en_NZ — set it in File → Settings/,
+        ),
+        expect.stringMatching(/^locale: the workbook has en_US, not en_NZ; Sheets refused the change: /),
+      ]);
+      const charts = refusing.state
+        .spreadsheet(result.spreadsheetId)!
+        .sheets.find((sh) => sh.properties.title === 'Dashboard')?.charts;
+      expect(charts).toHaveLength(5);
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('fills the workbook by the sheet IDs Sheets reports, not the ones it asked for', async () => {
@@ -445,17 +578,48 @@ describe('doctor names the switch that is off', () => {
   });
 });
 
+describe('doctor names the OAuth client that cannot see the workbook', () => {
+  it('finds the workbook with the client that made it, and warns before a login with another client makes a second one', async () => {
+    const google = createFakeGoogle();
+    await google.listen();
+    const other = 'another-client.apps.googleusercontent.com';
+    google.state.auth.registerClient(other, 'another-secret');
+    try {
+      const { spreadsheetId } = await installWorkbook(apiOf(google), ws, null);
+      const envFor = (clientId: string, clientSecret: string) => ({
+        PARTNERNOMICS_HOME: tempDir(),
+        PARTNERNOMICS_GOOGLE_URL: google.rootUrl,
+        PARTNERNOMICS_GOOGLE_TOKEN_URL: google.tokenUrl,
+        GOOGLE_OAUTH_CLIENT_ID: clientId,
+        GOOGLE_OAUTH_CLIENT_SECRET: clientSecret,
+        GOOGLE_REFRESH_TOKEN: google.issueToken(['drive.file', 'script.projects'], { clientId }).refreshToken,
+      });
+      const line = (stdout: string) => stdout.split('\n').find((l) => l.includes('Workbook:')) ?? '';
+
+      const same = await cli(['doctor'], { env: envFor(google.clientId, google.clientSecret) });
+      expect(line(same.stdout)).toBe(
+        `✓ Workbook: found by this login's OAuth client: https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit`,
+      );
+
+      const changed = await cli(['doctor'], { env: envFor(other, 'another-secret') });
+      expect(line(changed.stdout)).toMatch(
+        new RegExp(
+          `^• Workbook: the OAuth client of this login \\(${other.replace(/\./g, '\\.')}\\) finds no workbook`,
+        ),
+      );
+      expect(line(changed.stdout)).toContain('partnernomics login google --client-file <that file>');
+      expect(line(changed.stdout)).toContain('install would make a second workbook');
+      // The warning comes before anything is written: doctor only reads.
+      expect(google.state.drive.files.size).toBe(1);
+    } finally {
+      await google.close();
+    }
+  });
+});
+
 /** The blueprint as it was before the Archived column: no such column, no formula that reads it. */
 function withoutArchived(): string {
-  return editedTemplates({
-    'blueprint/workbook.yaml': (t) =>
-      t
-        .split('\n')
-        .filter((line) => !line.includes('kind: archived'))
-        .join('\n')
-        .replace(/,\{range:[a-z_]+\.archived\},"<>TRUE"/g, '')
-        .replace('OR({c:score}{r}="",{c:archived}{r}=TRUE())', '{c:score}{r}=""'),
-  });
+  return editedTemplates({ 'blueprint/workbook.yaml': workbookWithoutArchived });
 }
 
 describe('upgrading a workbook installed before the Archived column', () => {

@@ -418,11 +418,16 @@ describe('3. a timeout on every Google call', () => {
 
     // Held past the run's looking: the rerun fills, then the held fill lands and is refused whole.
     const other = await startFake();
-    other.server.reject({ method: 'POST', path: /:batchUpdate$/, body: fills, times: 1, delayMs: 900 });
-    failed(await outcome(installWorkbook(apiOf(other, { timeoutMs: 200, lookupWaitsMs: [] }), ws, source)));
+    // The client waits 2 s (enough for the batches before the charts, even on a loaded machine); the held
+    // fill lands 10 s after it was sent, after the rerun's own fill, and is waited for.
+    other.server.reject({ method: 'POST', path: /:batchUpdate$/, body: fills, times: 1, delayMs: 10_000 });
+    failed(await outcome(installWorkbook(apiOf(other, { timeoutMs: 2_000, lookupWaitsMs: [] }), ws, source)));
     const rerun = await installWorkbook(apiOf(other), ws, source);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const fillCalls = other.calls.filter((c) => c.method === 'POST' && fills(c.body));
+    const fillCallsOf = () => other.calls.filter((c) => c.method === 'POST' && fills(c.body));
+    const settled = () => fillCallsOf().length >= 2 && fillCallsOf().every((c) => c.status !== 0);
+    for (let waited = 0; !settled() && waited < 20_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const fillCalls = fillCallsOf();
     expect(fillCalls.map((c) => c.status).sort()).toEqual([200, 400]);
     expect(charts(other, rerun.spreadsheetId)).toBe(5);
   });

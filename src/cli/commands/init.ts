@@ -4,7 +4,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { DEFAULT_CONFIG_FILE, fieldProblem, parseConfig, todayIso } from '../../config/load.js';
-import { ARR_BANDS, BUSINESS_MODELS, type Config, STAGES } from '../../config/schema.js';
+import {
+  ARR_BANDS,
+  BUSINESS_MODELS,
+  type Config,
+  REFERENCE_DEAL_SIZE,
+  REFERENCE_SALES_CYCLE_DAYS,
+  STAGES,
+} from '../../config/schema.js';
 import {
   PARTNERSHIP_TYPE_NAMES,
   PARTNERSHIP_TYPES,
@@ -22,8 +29,9 @@ export interface InitFlags {
   businessModel?: string;
   types?: string;
   startDate?: string;
+  dealSize?: string;
+  salesCycle?: string;
   partnersByDay90?: string;
-  referralsPerPartner?: string;
   partnerShare?: string;
   person?: string[];
 }
@@ -67,6 +75,8 @@ export function configFromFlags(flags: InitFlags, today: string): Record<string,
       stage: flags.stage,
       arr_band: flags.arrBand,
       business_model: flags.businessModel,
+      average_deal_size: numberFlag('deal-size', flags.dealSize),
+      sales_cycle_days: numberFlag('sales-cycle', flags.salesCycle),
     }),
     partnership_types: flags.types
       ?.split(',')
@@ -76,7 +86,6 @@ export function configFromFlags(flags: InitFlags, today: string): Record<string,
     program: { start_date: flags.startDate ?? today },
     targets: drop({
       partners_signed_by_day_90: numberFlag('partners-by-day-90', flags.partnersByDay90),
-      monthly_referrals_per_partner: numberFlag('referrals-per-partner', flags.referralsPerPartner),
       partner_share_of_bookings_pct: numberFlag('partner-share', flags.partnerShare),
     }),
   });
@@ -179,20 +188,34 @@ async function askInteractively(
       validate: accepts((answer) => ({ program: { start_date: answer } })),
     })
   ).trim();
-  const target = async (message: string, key: string, fallback: number) =>
+  const number = async (
+    message: string,
+    given: unknown,
+    fallback: number,
+    asConfig: (n: number) => Record<string, unknown>,
+  ) =>
     Number(
       await input({
         message,
-        default: String(targets[key] ?? fallback),
-        validate: acceptsNumber((n) => ({ targets: { [key]: n } })),
+        default: String(given ?? fallback),
+        validate: acceptsNumber(asConfig),
       }),
     );
-  const partners = await target('Target: partners signed by day 90', 'partners_signed_by_day_90', 3);
-  const referrals = await target(
-    'Target: monthly referrals per partner',
-    'monthly_referrals_per_partner',
-    15,
+  const target = (message: string, key: string, fallback: number) =>
+    number(message, targets[key], fallback, (n) => ({ targets: { [key]: n } }));
+  const dealSize = await number(
+    'Average deal size: first-year contract value in dollars (dollar targets scale with it)',
+    company.average_deal_size,
+    REFERENCE_DEAL_SIZE,
+    (n) => ({ company: { average_deal_size: n } }),
   );
+  const salesCycle = await number(
+    'Sales cycle of a direct deal, in days',
+    company.sales_cycle_days,
+    REFERENCE_SALES_CYCLE_DAYS,
+    (n) => ({ company: { sales_cycle_days: n } }),
+  );
+  const partners = await target('Target: partners signed by day 90', 'partners_signed_by_day_90', 3);
   const share = await target(
     'Target: partner share of new bookings (%)',
     'partner_share_of_bookings_pct',
@@ -215,13 +238,20 @@ async function askInteractively(
       people.push(`${m.role}=${m.name}${m.email ? ` <${m.email}>` : ''}`);
   }
   return {
-    company: { name, stage, arr_band: arr, business_model: model },
+    company: {
+      name,
+      stage,
+      arr_band: arr,
+      business_model: model,
+      average_deal_size: dealSize,
+      sales_cycle_days: salesCycle,
+    },
     partnership_types: types,
     program: { ...program, start_date: start },
     team: parsePeople(people),
     targets: {
+      ...targets,
       partners_signed_by_day_90: partners,
-      monthly_referrals_per_partner: referrals,
       partner_share_of_bookings_pct: share,
     },
   };
@@ -241,8 +271,12 @@ export function registerInit(program: Command, ctx: CommandContext): void {
     .option('--business-model <model>', BUSINESS_MODELS.join(' | '))
     .option('--types <list>', 'comma-separated partnership types, e.g. co-sell,service-implementation')
     .option('--start-date <date>', 'program start, YYYY-MM-DD (default: today)')
+    .option(
+      '--deal-size <usd>',
+      'average first-year contract value of a new deal, in dollars (default 40000)',
+    )
+    .option('--sales-cycle <days>', 'days a direct deal takes from first meeting to signature (default 90)')
     .option('--partners-by-day-90 <n>', 'target: partners signed by day 90')
-    .option('--referrals-per-partner <n>', 'target: monthly referrals per partner')
     .option('--partner-share <pct>', 'target: partner share of new bookings, 0–100')
     .option(
       '--person <role=name>',

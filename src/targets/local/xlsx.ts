@@ -1,8 +1,15 @@
 // Writes the compiled workbook as Partnernomics.xlsx: live formulas, named ranges, dropdowns, RYG formats.
 import ExcelJS from 'exceljs';
 import { unzipSync, type Zippable, zipSync } from 'fflate';
-import { quoteSheet } from '../../blueprint/compile-workbook.js';
-import type { CellFormat, CellStyle, DesiredCell, DesiredWorkbook, Fill } from '../../blueprint/desired.js';
+import { columnLetter, quoteSheet } from '../../blueprint/compile-workbook.js';
+import type {
+  CellFormat,
+  CellStyle,
+  DesiredCell,
+  DesiredTab,
+  DesiredWorkbook,
+  Fill,
+} from '../../blueprint/desired.js';
 
 const NUMBER_FORMATS: Record<CellFormat, string> = {
   number: '0.0',
@@ -66,7 +73,116 @@ function writeCell(sheet: ExcelJS.Worksheet, c: DesiredCell): void {
   styleCell(cell, c.style);
 }
 
-/** Builds the workbook in memory; the caller writes the bytes. */
+/** Excel's "Narrow" margins, in inches. */
+const NARROW_MARGINS = { left: 0.25, right: 0.25, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 };
+
+/** Points per line of the default 11-point font: a header that wraps to two lines needs a row of 30. */
+const LINE_HEIGHT = 15;
+
+/** Excel's width for a column with none set, in characters. */
+const DEFAULT_COLUMN_WIDTH = 8.43;
+
+/**
+ * The printable part of a landscape A4 page inside narrow margins, in points. A4 is wider and shorter than
+ * Letter, so fitted to its width a tab is scaled the least and a page holds the fewest rows: page counts
+ * worked out on it hold on either paper.
+ */
+const PAGE = {
+  width: 842 - 72 * (NARROW_MARGINS.left + NARROW_MARGINS.right),
+  height: 595 - 72 * (NARROW_MARGINS.top + NARROW_MARGINS.bottom),
+};
+
+/** Rows a page is counted to hold are cut by this share, for row heights and fonts that print larger. */
+const PAGE_SAFETY = 0.9;
+
+function columnWidth(tab: DesiredTab, col: number): number {
+  return tab.columnWidths[col - 1] ?? DEFAULT_COLUMN_WIDTH;
+}
+
+/**
+ * The lines a header's text wraps to in a column `width` characters wide, word by word, as Excel wraps it.
+ * Bold header text, mostly lower case, runs about as wide as the digits a width is measured in; a character
+ * of the width goes to the cell's padding.
+ */
+function wrappedLines(text: string, width: number): number {
+  const room = Math.max(1, Math.floor(width - 1));
+  let lines = 0;
+  let used = 0;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (lines > 0 && used + 1 + word.length <= room) {
+      used += 1 + word.length;
+    } else {
+      const spans = Math.ceil(word.length / room);
+      lines += spans;
+      used = word.length - (spans - 1) * room;
+    }
+  }
+  return Math.max(1, lines);
+}
+
+/** Each row holding header cells, with the height its longest wrapped header needs. */
+function headerRowHeights(tab: DesiredTab): Map<number, number> {
+  const heights = new Map<number, number>();
+  for (const cell of tab.cells) {
+    if (cell.style !== 'header') continue;
+    const lines = typeof cell.value === 'string' ? wrappedLines(cell.value, columnWidth(tab, cell.col)) : 1;
+    heights.set(cell.row, Math.max(heights.get(cell.row) ?? 0, lines * LINE_HEIGHT));
+  }
+  return heights;
+}
+
+/**
+ * The range a tab prints. A layout tab prints the cells it lays out. A table tab prints every column and its
+ * header, then every row filled at install and at least a page of rows: the rows a leader adds below the
+ * examples print on that first page too, while the hundreds of rows that hold only formulas (which Excel
+ * counts as content) stay off the printout instead of coming out as blank pages. The page is counted short
+ * (see PAGE and PAGE_SAFETY), so those rows never spill onto a second, empty page.
+ */
+function printArea(tab: DesiredTab, heights: Map<number, number>): { lastCol: number; lastRow: number } {
+  if (!tab.table) {
+    return {
+      lastCol: Math.max(1, ...tab.cells.map((c) => c.col)),
+      lastRow: Math.max(1, ...tab.cells.map((c) => c.row)),
+    };
+  }
+  const { headerRows, lastDataRow, columns } = tab.table;
+  const lastCol = columns.length;
+  let sheetWidth = 0;
+  for (let col = 1; col <= lastCol; col++) sheetWidth += (columnWidth(tab, col) * 7 + 5) * 0.75;
+  const scale = Math.min(1, PAGE.width / sheetWidth);
+  let headerHeight = 0;
+  for (let row = 1; row <= headerRows; row++) headerHeight += heights.get(row) ?? LINE_HEIGHT;
+  const perPage = Math.floor(((PAGE.height / scale - headerHeight) / LINE_HEIGHT) * PAGE_SAFETY);
+  const lastFilled = Math.max(
+    headerRows,
+    ...tab.cells.filter((c) => c.formula === undefined && c.value !== undefined).map((c) => c.row),
+  );
+  const lastRow = Math.max(lastFilled, Math.min(lastDataRow, headerRows + perPage));
+  return { lastCol, lastRow };
+}
+
+/**
+ * Print settings a leader would otherwise set tab by tab before printing or saving as PDF: landscape, one
+ * page wide (Score and Rank print beside the partner's name) and as many pages long as it takes, narrow
+ * margins, the print area, the header rows repeated on every page of a table, headers tall enough for their
+ * wrapped text, and the tab's name and page number in the footer.
+ */
+function setUpPrinting(sheet: ExcelJS.Worksheet, tab: DesiredTab): void {
+  const heights = headerRowHeights(tab);
+  for (const [row, height] of heights) sheet.getRow(row).height = height;
+  const { lastCol, lastRow } = printArea(tab, heights);
+  Object.assign(sheet.pageSetup, {
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    margins: { ...NARROW_MARGINS },
+    printArea: `A$1:${columnLetter(lastCol)}$${lastRow}`,
+    ...(tab.table && tab.table.headerRows > 0 ? { printTitlesRow: `1:${tab.table.headerRows}` } : {}),
+  } satisfies Partial<ExcelJS.PageSetup>);
+  sheet.headerFooter.oddFooter = '&L&A&RPage &P of &N';
+}
+
 /**
  * ExcelJS keeps one validation per range on `worksheet.dataValidations` (its typings omit it); a rule per
  * cell would write hundreds of copies. Checked at run time instead of cast.
@@ -78,6 +194,7 @@ function hasRangeValidations(sheet: ExcelJS.Worksheet): sheet is ExcelJS.Workshe
   return typeof holder === 'object' && holder !== null && typeof Reflect.get(holder, 'add') === 'function';
 }
 
+/** Builds the workbook in memory; the caller writes the bytes. */
 export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'Partnernomics';
@@ -143,6 +260,7 @@ export async function workbookToXlsx(workbook: DesiredWorkbook): Promise<Buffer>
         ],
       });
     }
+    setUpPrinting(sheet, tab);
   }
   for (const named of workbook.namedRanges) {
     book.definedNames.add(`${quoteSheet(named.tab)}!${named.range}`, named.name);

@@ -48,6 +48,12 @@ export function viewSettings(
             ...(view.end_date ? { end_date_property_id: property(view.end_date, 'end_date').id } : {}),
           };
   }
+  if (view.type === 'form') {
+    if (view.group_by || view.date || view.sort || view.filter)
+      throw new Error(`view "${view.name}": a form takes no group_by, date, sort or filter`);
+    // The form's one setting we choose (SDK FormViewConfigRequest): open to submissions from the start.
+    settings.configuration = { type: 'form', is_form_closed: false };
+  }
   if (view.sort) settings.sorts = [{ property: view.sort.property, direction: view.sort.direction }];
   if (view.filter)
     settings.filter = { property: view.filter.property, checkbox: { equals: view.filter.checkbox } };

@@ -290,36 +290,39 @@ interface ChartSpec {
   anchor: { row: number; col: number };
 }
 
+/** Anchored below the Dashboard's tables (the monthly table, then the sourced/influenced table to row 31). */
 const CHARTS: ChartSpec[] = [
   {
     title: 'Partner-sourced pipeline and revenue by month',
     type: 'LINE',
     source: { tab: 'dashboard', headerRow: 4, domain: 'A', series: ['D', 'F'] },
-    anchor: { row: 18, col: 0 },
+    anchor: { row: 33, col: 0 },
   },
   {
     title: 'Partner leads by month',
     type: 'COLUMN',
     source: { tab: 'dashboard', headerRow: 4, domain: 'A', series: ['C'] },
-    anchor: { row: 18, col: 6 },
+    anchor: { row: 33, col: 6 },
   },
   {
     title: 'Partners by stage',
     type: 'BAR',
     source: { tab: 'dashboard', headerRow: 4, domain: 'K', series: ['L'] },
-    anchor: { row: 36, col: 0 },
+    anchor: { row: 51, col: 0 },
   },
   {
-    title: 'Leads (referrals) per partner, to date',
-    type: 'BAR',
-    source: { tab: 'dashboard', headerRow: 4, domain: 'N', series: ['O'] },
-    anchor: { row: 36, col: 6 },
+    // Not one bar per partner: the Dashboard lists 20 partner slots, and a chart over them would show an
+    // empty category for every slot not yet filled. The distribution's categories are fixed, never empty.
+    title: 'Partners by leads to date (first 20 on Partner Scoring)',
+    type: 'COLUMN',
+    source: { tab: 'dashboard', headerRow: 26, domain: 'N', series: ['O'] },
+    anchor: { row: 51, col: 6 },
   },
   {
     title: 'Customer acquisition cost: partner vs direct',
     type: 'COLUMN',
     source: { tab: 'unit_economics', rowsOf: ['PartnerCac', 'DirectCac'], domain: 'A', series: ['B'] },
-    anchor: { row: 54, col: 0 },
+    anchor: { row: 69, col: 0 },
   },
 ];
 

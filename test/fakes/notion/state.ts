@@ -245,7 +245,7 @@ export interface ViewRecord {
   dataSourceId: string;
   databaseId: string;
   name: string;
-  type: 'table' | 'board' | 'list' | 'calendar' | 'timeline' | 'gallery';
+  type: 'table' | 'board' | 'list' | 'calendar' | 'timeline' | 'gallery' | 'form';
   configuration: Record<string, unknown> | null;
   sorts: unknown[] | null;
   filter: Record<string, unknown> | null;

@@ -26,10 +26,16 @@ export type { ViewRecord } from './state.js';
  */
 export const DEFAULT_VIEW_NAME = 'Default view';
 
-const VIEW_TYPES = ['table', 'board', 'list', 'calendar', 'timeline', 'gallery'] as const;
+const VIEW_TYPES = ['table', 'board', 'list', 'calendar', 'timeline', 'gallery', 'form'] as const;
 type ViewType = ViewRecord['type'];
 /** Types the API has but the fake does not model; asking for them fails loudly instead of silently. */
-const UNMODELLED_TYPES = ['form', 'chart', 'map', 'dashboard'];
+const UNMODELLED_TYPES = ['chart', 'map', 'dashboard'];
+/**
+ * A form view's configuration fields and their values (CONFORMANCE.md, Views: the form rows). Every one is
+ * optional and nullable; a value of another type or outside the list is a 400.
+ */
+const FORM_FLAGS = ['is_form_closed', 'anonymous_submissions'] as const;
+const SUBMISSION_PERMISSIONS = ['none', 'comment_only', 'reader', 'read_and_write', 'editor'];
 /** Exactly one of these says where a new view goes (create-view reference). */
 const VIEW_PARENTS = ['database_id', 'view_id', 'create_database'] as const;
 
@@ -132,6 +138,21 @@ function checkConfiguration(
         'should be { type: "manual" | "ascending" | "descending" }',
       );
     }
+  }
+  if (type === 'form') {
+    for (const flag of FORM_FLAGS) {
+      if (raw[flag] != null && typeof raw[flag] !== 'boolean')
+        throw bodyInvalid(
+          `body.configuration.${flag}`,
+          `should be a boolean, instead was ${describe(raw[flag])}`,
+        );
+    }
+    const permissions = raw.submission_permissions;
+    if (permissions != null && !SUBMISSION_PERMISSIONS.includes(String(permissions)))
+      throw bodyInvalid(
+        'body.configuration.submission_permissions',
+        `should be one of ${SUBMISSION_PERMISSIONS.map((p) => `"${p}"`).join(', ')}, instead was ${describe(permissions)}`,
+      );
   }
   if (type === 'calendar' || type === 'timeline') {
     propertyById(dataSource, raw.date_property_id, 'body.configuration.date_property_id', ['date']);
