@@ -12,6 +12,7 @@ import {
   configReads,
   configRequests,
   createBody,
+  fillParts,
   type LiveSheet,
   METADATA_COLUMN,
   METADATA_TAB,
@@ -430,13 +431,19 @@ export async function installWorkbook(
     // A workbook created by an earlier, interrupted install takes the title the config gives now.
     if (read && read.title !== title)
       requests.unshift({ updateSpreadsheetProperties: { properties: { title }, fields: 'title' } });
-    batchUpdates += await batchUpdate(
-      api,
-      id,
-      'filling the workbook',
-      requests,
-      recordsVersion(api, id, ws.version),
-    );
+    // Parts an interrupted run already landed carry their marker: only the rest are sent.
+    const parts = fillParts(requests, ws.version);
+    for (const [n, part] of parts.entries()) {
+      if (meta.get(part.key) === ws.version) continue;
+      const last = n === parts.length - 1;
+      batchUpdates += await batchUpdate(
+        api,
+        id,
+        'filling the workbook',
+        part.requests,
+        last ? recordsVersion(api, id, ws.version) : metadataLanded(api, id, part.key, ws.version),
+      );
+    }
     read = await readWorkbook(api, id);
     meta = read.meta;
   }
@@ -856,16 +863,24 @@ async function batchUpdate(
   return all.length;
 }
 
-/** Whether the workbook records blueprint `version` (the last request of a fill or an upgrade). */
-function recordsVersion(api: GoogleApi, spreadsheetId: string, version: string): () => Promise<boolean> {
+/** Whether the workbook carries spreadsheet metadata `key` = `value`: how a write it ends is found to have landed. */
+function metadataLanded(
+  api: GoogleApi,
+  spreadsheetId: string,
+  key: string,
+  value: string,
+): () => Promise<boolean> {
   return async () => {
     const got = await api.call('checking whether the workbook was written', true, false, () =>
       api.sheets.spreadsheets.get({ spreadsheetId, fields: 'developerMetadata(metadataKey,metadataValue)' }),
     );
-    return (got.data.developerMetadata ?? []).some(
-      (m) => m.metadataKey === METADATA_WORKBOOK && m.metadataValue === version,
-    );
+    return (got.data.developerMetadata ?? []).some((m) => m.metadataKey === key && m.metadataValue === value);
   };
+}
+
+/** Whether the workbook records blueprint `version` (the last request of a fill or an upgrade). */
+function recordsVersion(api: GoogleApi, spreadsheetId: string, version: string): () => Promise<boolean> {
+  return metadataLanded(api, spreadsheetId, METADATA_WORKBOOK, version);
 }
 
 export interface SheetsPlan {

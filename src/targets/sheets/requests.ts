@@ -446,6 +446,37 @@ export function workbookRequests(
   return requests;
 }
 
+/** Spreadsheet metadata marking one landed part of a fill: `partnernomics.fill-part.<n>` = the blueprint version. */
+export const FILL_PART_KEY = 'partnernomics.fill-part';
+
+export interface FillPart {
+  key: string;
+  requests: sheets_v4.Schema$Request[];
+}
+
+/**
+ * The fill cut into parts under the payload limit, each ending with its own marker. A part is one atomic
+ * batchUpdate, and its marker has a fixed metadataId, so a part that lands twice fails whole; an interrupted
+ * fill resumes at the first part whose marker the workbook lacks, instead of sending the landed ones again.
+ */
+export function fillParts(requests: readonly sheets_v4.Schema$Request[], version: string): FillPart[] {
+  return batches(requests, MAX_BATCH_BYTES - 2_000).map((batch, n) => {
+    const key = `${FILL_PART_KEY}.${n}`;
+    const marker: sheets_v4.Schema$Request = {
+      createDeveloperMetadata: {
+        developerMetadata: {
+          metadataId: FILL_GUARD_METADATA_ID + 1 + n,
+          metadataKey: key,
+          metadataValue: version,
+          location: { spreadsheet: true },
+          visibility: 'PROJECT',
+        },
+      },
+    };
+    return { key, requests: [...batch, marker] };
+  });
+}
+
 /** Cuts requests into batches under the payload limit, keeping their order (each batch is atomic). */
 export function batches(
   requests: readonly sheets_v4.Schema$Request[],
