@@ -21,6 +21,7 @@ import {
   scriptTitle,
 } from '../../src/targets/sheets/install.js';
 import { acquireLease, LEASE_FILE_NAME, withInstallLease } from '../../src/targets/sheets/lease.js';
+import { FILL_PART_KEY } from '../../src/targets/sheets/requests.js';
 import { createFakeGoogle, type FakeGoogle, MIME } from '../fakes/google/index.js';
 import {
   createSpreadsheetFakes,
@@ -317,6 +318,40 @@ describe("2. Google's Retry-After, through the one retry layer", () => {
     expect(clock.slept).toEqual([7000]);
     expect(tokenCallsAtSleep).toEqual([1]); // nobody retried it before our wait
     expect(fake.count('POST', /^\/token$/)).toBe(2);
+  });
+});
+
+describe('a fill in several parts', () => {
+  /** The fill part a batchUpdate body carries, by its marker (partnernomics.fill-part.<n>), or -1. */
+  const partOf = (body: unknown): number => {
+    for (const r of (body as sheets_v4.Schema$BatchUpdateSpreadsheetRequest | undefined)?.requests ?? []) {
+      const key = r.createDeveloperMetadata?.developerMetadata?.metadataKey ?? '';
+      if (key.startsWith(`${FILL_PART_KEY}.`)) return Number(key.slice(FILL_PART_KEY.length + 1));
+    }
+    return -1;
+  };
+
+  it('is cut into parts today, and an interrupted fill sends only the parts that did not land', async () => {
+    const fake = await startFake();
+    // The second part is refused once, as if the run had been killed just before it.
+    fake.server.reject({
+      method: 'POST',
+      path: /:batchUpdate$/,
+      body: (b) => partOf(b) === 1,
+      times: 1,
+      response: { status: 400, body: googleError(400, 'the process was killed here', 'INVALID_ARGUMENT') },
+    });
+    failed(await outcome(installWorkbook(apiOf(fake), ws, null)));
+    const rerun = await installWorkbook(apiOf(fake), ws, null);
+    const sent = fake.calls
+      .filter((c) => c.method === 'POST' && partOf(c.body) >= 0)
+      .map((c) => partOf(c.body));
+    const parts = Math.max(...sent) + 1;
+    expect(parts).toBeGreaterThan(1);
+    // Part 0 landed once and was not sent again; part 1 was refused, then sent; every later part once.
+    expect(sent).toEqual([0, 1, ...Array.from({ length: parts - 1 }, (_, n) => n + 1)]);
+    const again = await installWorkbook(apiOf(fake), ws, null);
+    expect(again).toMatchObject({ spreadsheetId: rerun.spreadsheetId, writes: 0 });
   });
 });
 
