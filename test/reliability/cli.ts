@@ -53,6 +53,8 @@ export interface RunOptions {
   kill?: { proxy: FaultProxy; point: KillPoint };
   /** Called the moment the child exits (before any await), e.g. to snapshot the fakes' state. */
   onExit?: (code: number | null) => void;
+  /** Kill it as hung after this long (default RUN_LIMIT_MS; a run under 40% faults waits out many of them). */
+  limitMs?: number;
 }
 
 /** Runs the CLI once; resolves when it exits (or was killed). */
@@ -81,10 +83,11 @@ export function runCli(args: string[], options: RunOptions): Promise<CliRun> {
     });
   }
   let hung = false;
+  const limitMs = options.limitMs ?? RUN_LIMIT_MS;
   const guard = setTimeout(() => {
     hung = true;
     child.kill('SIGKILL');
-  }, RUN_LIMIT_MS);
+  }, limitMs);
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => options.onExit?.(code));
@@ -115,7 +118,7 @@ export function runCli(args: string[], options: RunOptions): Promise<CliRun> {
 /** One line about a run, for failure messages. */
 export function describeRun(run: CliRun): string {
   const how = run.hung
-    ? `hung (killed after ${RUN_LIMIT_MS / 1000}s)`
+    ? `hung (killed after ${Math.round(run.ms / 1000)}s)`
     : run.killedAt
       ? `SIGKILLed at request #${run.killedAt.position}${run.killedAt.writeIndex ? ` (write #${run.killedAt.writeIndex})` : ''} ${run.killedAt.method} ${run.killedAt.path}`
       : `exit ${run.code ?? run.signal}`;
@@ -242,7 +245,9 @@ export function outputProblems(run: CliRun): string[] {
     problems.push(
       `the error takes ${lines.length} lines on stderr, not 1: ${JSON.stringify(run.stderr.slice(0, 200))}`,
     );
-  if (json?.error?.code === 'INTERNAL' || /unexpected error|report it/i.test(run.stderr))
+  // The product's internal-error line ("error: unexpected error while …, … report it"); not an API's own
+  // message quoted in a product error (Notion's 500 says "Unexpected error occurred.").
+  if (json?.error?.code === 'INTERNAL' || /^error: unexpected error|report it/im.test(run.stderr))
     problems.push(
       `an API failure reported as an internal error (${json?.error?.code}): ${first.slice(0, 200)}`,
     );

@@ -3,11 +3,13 @@
 import { afterAll, describe, it } from 'vitest';
 import { diffGoogle, diffNotion, googleShape, missingLines, notionShape } from './checks.js';
 import { assertBuilt, type CliRun, describeRun, outputProblems, runCli } from './cli.js';
+import type { ProxyLogEntry } from './proxy.js';
 import { cleanGoogle, cleanNotion, googleWorld, notionWorld, secretsReport } from './world.js';
 
 assertBuilt();
 const notion = await notionWorld();
-const google = await googleWorld();
+// Two installs at once: Drive's createdTime must order their lease files as Drive does (see tickingClock).
+const google = await googleWorld({ clock: 'ticking' });
 afterAll(async () => {
   await notion.close();
   await google.close();
@@ -15,6 +17,9 @@ afterAll(async () => {
 
 const cleanN = await cleanNotion(notion, notion.fake.seedRootPage('Reference'));
 const cleanG = await cleanGoogle(google);
+
+/** How long a run's first Drive search may be held for the other run's (under CLIENT_TIMEOUT_MS, 1.5 s). */
+const SEARCH_HOLD_MS = 1200;
 
 /** Says what a second install must say when it does not wait: that another one is running. */
 const BUSY = /another install|already running|in progress|is running|install lock|lease/i;
@@ -86,9 +91,21 @@ describe('two concurrent installs', () => {
   }
 
   for (const offset of [0, 700]) {
-    const scenario = `Sheets: two installs for one Google account, the second started ${offset} ms after the first`;
+    const scenario = `Sheets: two installs for one Google account, the second started ${offset} ms after the first, both looking in Drive before either creates`;
     it(scenario, async ({ expect }) => {
       const lane = await google.lane(`concurrent-${offset}`);
+      // The race forced: each run's first Drive search (for the workbook, or for the lease files) is answered
+      // only once the other run's has reached Drive, so neither can have created anything the other would
+      // see. Held less than the client's timeout, so neither run retries it.
+      const isSearch = (e: ProxyLogEntry) => e.method === 'GET' && e.path === '/drive/v3/files';
+      lane.proxy.addRule({
+        method: 'GET',
+        path: /^\/drive\/v3\/files$/,
+        fault: 'hold-after',
+        times: 2,
+        holdMs: SEARCH_HOLD_MS,
+        releaseWhen: (log) => log.filter(isSearch).length >= 2,
+      });
       try {
         const result = await pair(
           `sheets+${offset}ms`,
@@ -97,6 +114,12 @@ describe('two concurrent installs', () => {
             runCli(['--json', 'install', '--target', 'sheets'], { env: lane.env(), label, onExit }),
           () => diffGoogle(cleanG.shape, googleShape(google.fake, lane.user)),
         );
+        // Whether the race was forced: the second search reached Drive before the first was answered.
+        const [first, second] = lane.proxy.log.filter(isSearch);
+        if (!first || !second || first.doneAt === undefined || second.at > first.doneAt)
+          result.problems.push(
+            `the race was not forced: the second run's first Drive search came at +${second?.at} ms, after the first run's was answered (+${first?.doneAt} ms)`,
+          );
         expect(result.problems, message(scenario, result)).toEqual([]);
       } finally {
         await lane.close();

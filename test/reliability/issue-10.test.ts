@@ -38,6 +38,51 @@ const cleanG = await cleanGoogle(google);
 /** A hold that outlasts the client's timeout by a clear margin. */
 const LONG_HOLD_MS = CLIENT_TIMEOUT_MS + 4000;
 
+/**
+ * A slow create that lands in the middle of the run: held until the run has sent this many more requests
+ * (its timeout, the lookups over the settle window and the second create come first), whatever the machine's
+ * speed, so it always lands while the run still has work to do (an install sends ~170), never after it.
+ */
+const LANDS_AFTER_REQUESTS = 40;
+const landsMidRun = (log: readonly ProxyLogEntry[], held: ProxyLogEntry) =>
+  log.length - held.position >= LANDS_AFTER_REQUESTS;
+
+/**
+ * The late landing happened inside run 1 (the reproduction), and run 1 itself cleaned it up: it exited 0,
+ * reported the copy it moved to the trash, and no later run was needed.
+ */
+function cleanedByTheSameRun(
+  series: Series,
+  lane: NotionLane,
+  what: (e: ProxyLogEntry) => boolean,
+): string[] {
+  const log = lane.proxy.log;
+  const held = log.find((e) => e.fault === 'hold-before' && what(e));
+  const first = series.runs[0]!;
+  const lastOfRun = log[(first.traffic?.requests ?? log.length) - 1];
+  if (!held?.appliedAt || !lastOfRun) return ['the held create never landed'];
+  const problems: string[] = [];
+  if (held.appliedAt >= lastOfRun.at)
+    problems.push(
+      `not reproduced: ${endpoint(held)} landed at +${held.appliedAt} ms, after run 1's last request (+${lastOfRun.at} ms)`,
+    );
+  if (series.runs.length !== 1 || first.code !== 0)
+    problems.push(
+      `run 1 did not finish the install by itself (${series.runs.length} runs; run 1 exit ${first.code})`,
+    );
+  let trashed: unknown[] = [];
+  try {
+    trashed = (JSON.parse(first.stdout) as { trashed?: unknown[] }).trashed ?? [];
+  } catch {
+    // outputProblems reports output that does not parse.
+  }
+  if (trashed.length !== 1)
+    problems.push(
+      `run 1 reported ${trashed.length} copies moved to the trash, expected 1: ${JSON.stringify(trashed)}`,
+    );
+  return problems;
+}
+
 const slots = semaphore(3);
 
 function withNotion(
@@ -131,20 +176,35 @@ function firstRunSucceeds(series: Series): string[] {
 // Up to three reproductions at a time: most of their time is waiting (holds, Retry-After, back-off).
 describe.concurrent('issue 10, reproduced', () => {
   describe('1. a slow create is not duplicated (Notion)', () => {
-    it('the first database create held past the client timeout, then landing: one of each database', async ({
+    it('the first database create held past the client timeout, then landing mid-run: the run trashes the empty copy itself', async ({
       expect,
     }) => {
+      const isCreate = (e: ProxyLogEntry) => e.path === '/v1/databases';
       const result = await withNotion(
         'slow database create',
-        [{ method: 'POST', path: /^\/v1\/databases$/, nth: 1, fault: 'hold-before', holdMs: LONG_HOLD_MS }],
+        [
+          {
+            method: 'POST',
+            path: /^\/v1\/databases$/,
+            nth: 1,
+            fault: 'hold-before',
+            holdMs: 60_000,
+            releaseWhen: landsMidRun,
+          },
+        ],
         2,
-        (series, lane) =>
-          timedOut(lane, 'PARTNERNOMICS_NOTION_TIMEOUT_MS', (e) => e.path === '/v1/databases', series),
+        (series, lane) => [
+          ...timedOut(lane, 'PARTNERNOMICS_NOTION_TIMEOUT_MS', isCreate, series),
+          ...cleanedByTheSameRun(series, lane, isCreate),
+        ],
       );
       expect(result.problems, result.message).toEqual([]);
     });
 
-    it('the hub page create held past the client timeout, then landing: one hub', async ({ expect }) => {
+    it('the hub page create held past the client timeout, then landing mid-run: one hub', async ({
+      expect,
+    }) => {
+      const isCreate = (e: ProxyLogEntry) => e.path === '/v1/pages';
       const result = await withNotion(
         'slow hub create',
         [
@@ -154,12 +214,15 @@ describe.concurrent('issue 10, reproduced', () => {
             body: /Partner Program OS/,
             nth: 1,
             fault: 'hold-before',
-            holdMs: LONG_HOLD_MS,
+            holdMs: 60_000,
+            releaseWhen: landsMidRun,
           },
         ],
         2,
-        (series, lane) =>
-          timedOut(lane, 'PARTNERNOMICS_NOTION_TIMEOUT_MS', (e) => e.path === '/v1/pages', series),
+        (series, lane) => [
+          ...timedOut(lane, 'PARTNERNOMICS_NOTION_TIMEOUT_MS', isCreate, series),
+          ...cleanedByTheSameRun(series, lane, isCreate),
+        ],
       );
       expect(result.problems, result.message).toEqual([]);
     });

@@ -10,10 +10,18 @@ afterAll(() => world.close());
 
 // The clean install, through a proxy with no faults: the state every scenario must end in, and its writes.
 const clean = await cleanNotion(world, world.fake.seedRootPage('Reference'));
-const positions = killPositions(clean.log, 20);
+/** The acceptance: SIGKILL at 20 or more write positions of a Notion install. */
+const MIN_POSITIONS = 20;
+const positions = killPositions(clean.log, MIN_POSITIONS);
 const cpu = semaphore(2);
 
 describe.concurrent(`Notion install killed at ${positions.length} of ${clean.log.filter((e) => e.writeIndex).length} write positions`, () => {
+  it(`covers at least ${MIN_POSITIONS} distinct write positions, each killed before and after`, ({
+    expect,
+  }) => {
+    // Derived from the clean install's writes: an install with fewer writes would cover fewer positions.
+    expect(new Set(positions.map((p) => p.at)).size).toBeGreaterThanOrEqual(MIN_POSITIONS);
+  });
   for (const { at, request } of positions) {
     for (const when of ['before', 'after'] as const) {
       const scenario = `SIGKILL at write #${at} (${request}) ${when === 'before' ? 'before it reaches Notion' : 'after Notion applied it'}`;

@@ -63,6 +63,8 @@ export interface FaultPlan {
   eligible?: (method: string, path: string) => boolean;
   /** No fault before this request position (1-based, counted since reset()): where the faults begin. */
   startAt?: number;
+  /** No fault from this request position on: where the faults end (the runs after that converge). */
+  endBefore?: number;
   /** The request at `startAt` always gets a fault (so every series has at least one). */
   startWithFault?: boolean;
 }
@@ -79,6 +81,12 @@ export interface FaultRule {
   times?: number;
   retryAfterSeconds?: number;
   holdMs?: number;
+  /**
+   * Ends a hold as soon as this holds (checked at once and as each later request reaches the proxy), with
+   * `holdMs` as the longest it may last: ties a hold to what the runs do (e.g. "until 40 more requests
+   * came", "until the other run's lookup came") instead of to a time that depends on the machine's speed.
+   */
+  releaseWhen?: (log: readonly ProxyLogEntry[], held: ProxyLogEntry) => boolean;
   /** Called when the rule fires (for timing assertions). */
   onFire?: (entry: ProxyLogEntry) => void;
 }
@@ -198,6 +206,8 @@ export class FaultProxy {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly holding = new Set<Promise<void>>();
+  /** Holds that end early when their condition holds (see FaultRule.releaseWhen). */
+  private readonly early = new Set<{ ready: () => boolean; end: () => void }>();
   private closing = false;
 
   constructor(readonly options: FaultProxyOptions) {}
@@ -228,6 +238,7 @@ export class FaultProxy {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.holding.clear();
+    this.early.clear();
     for (const socket of this.sockets) socket.destroy();
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = undefined;
@@ -283,19 +294,36 @@ export class FaultProxy {
     return this.writes;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits `ms`, or less when `ready` becomes true first (it is checked now and at every later request). */
+  private sleep(ms: number, ready?: () => boolean): Promise<void> {
+    if (ready?.()) return Promise.resolve();
     let done: () => void = () => undefined;
     const slept = new Promise<void>((resolve) => {
       done = resolve;
     });
-    const timer = setTimeout(() => {
+    const waiter = ready ? { ready, end: () => end() } : undefined;
+    const end = () => {
+      clearTimeout(timer);
       this.timers.delete(timer);
       this.holding.delete(slept);
+      if (waiter) this.early.delete(waiter);
       done();
-    }, ms);
+    };
+    const timer = setTimeout(end, ms);
     this.timers.add(timer);
     this.holding.add(slept);
+    if (waiter) this.early.add(waiter);
     return slept;
+  }
+
+  /** Ends every hold that has a release condition now (its request goes on as if the condition held). */
+  releaseHolds(): void {
+    for (const waiter of [...this.early]) waiter.end();
+  }
+
+  /** Ends the holds whose condition now holds (a request just arrived). */
+  private wake(): void {
+    for (const waiter of [...this.early]) if (waiter.ready()) waiter.end();
   }
 
   private decide(
@@ -320,6 +348,7 @@ export class FaultProxy {
     const { plan } = state;
     if (plan.maxFaults !== undefined && state.injected >= plan.maxFaults) return undefined;
     if (plan.startAt !== undefined && entry.position < plan.startAt) return undefined;
+    if (plan.endBefore !== undefined && entry.position >= plan.endBefore) return undefined;
     if (plan.eligible && !plan.eligible(entry.method, entry.path)) return undefined;
     const forced = plan.startWithFault === true && state.injected === 0;
     if (r >= plan.rate && !forced) return undefined;
@@ -349,6 +378,7 @@ export class FaultProxy {
       entry.writeIndex = this.writes;
     }
     this.log.push(entry);
+    this.wake();
     res.on('close', () => {
       if (!res.writableFinished) entry.clientGone = true;
     });
@@ -374,6 +404,8 @@ export class FaultProxy {
     const rule = decision && 'seen' in decision ? decision : undefined;
     rule?.onFire?.(entry);
     const holdMs = rule?.holdMs ?? this.options.holdMs;
+    const release = rule?.releaseWhen;
+    const ready = release ? () => release(this.log, entry) : undefined;
     const flavor = this.options.flavor;
 
     switch (fault) {
@@ -404,7 +436,7 @@ export class FaultProxy {
         );
         return;
       case 'hold-before':
-        await this.sleep(holdMs);
+        await this.sleep(holdMs, ready);
         break;
       default:
         break;
@@ -430,7 +462,7 @@ export class FaultProxy {
         req.socket.destroy();
         return;
       case 'hold-after':
-        await this.sleep(holdMs);
+        await this.sleep(holdMs, ready);
         break;
       case 'malformed': {
         const text = upstream.body.toString('utf8');

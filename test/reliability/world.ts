@@ -4,6 +4,7 @@ import { createFakeGoogle, type FakeGoogle } from '../fakes/google/index.js';
 import { createFakeNotion, type FakeNotion } from '../fakes/notion/index.js';
 import { tempDir } from '../helpers.js';
 import {
+  boundProjectsNote,
   diffGoogle,
   diffNotion,
   type GoogleShape,
@@ -132,8 +133,23 @@ export interface GoogleWorld {
   close(): Promise<void>;
 }
 
-export async function googleWorld(): Promise<GoogleWorld> {
-  const fake = createFakeGoogle();
+/**
+ * A clock for the fake that follows real time and moves forward on every read, as Drive's own does: two
+ * files created one after the other get createdTimes in that order. (The fake's default clock stands still,
+ * so every file has one createdTime and the Sheets lease's "oldest lease wins" falls back to file IDs.)
+ */
+function tickingClock(): { now(): number } {
+  let last = 0;
+  return {
+    now: () => {
+      last = Math.max(Date.now(), last + 1);
+      return last;
+    },
+  };
+}
+
+export async function googleWorld(options: { clock?: 'fake' | 'ticking' } = {}): Promise<GoogleWorld> {
+  const fake = createFakeGoogle(options.clock === 'ticking' ? { clock: tickingClock() } : {});
   await fake.listen();
   return {
     fake,
@@ -193,6 +209,8 @@ export interface Series {
   problems: string[];
   /** The final difference from the clean install. */
   diff: string[];
+  /** What the series' `note` said of the end state (e.g. the bound Apps Script projects, counted). */
+  notes: string[];
 }
 
 export interface SeriesOptions<Shape> {
@@ -202,6 +220,8 @@ export interface SeriesOptions<Shape> {
   /** The workspace now, and how it differs from the clean install. */
   shape: () => Shape;
   diff: (shape: Shape) => string[];
+  /** A line about the end state that is not a difference, for reports and tallies. */
+  note?: (shape: Shape) => string;
   /** The proxy the runs go through: each run's traffic is taken from its log. */
   proxy?: FaultProxy;
   /** Runs after the first (or after the kill) until one exits 0. */
@@ -211,6 +231,8 @@ export interface SeriesOptions<Shape> {
   rerunKills?: KillPoint[];
   /** Called before rerun n (1-based), e.g. to stop injecting faults. */
   beforeRerun?: (n: number) => void;
+  /** How long one run may take before it counts as hung (default RUN_LIMIT_MS). */
+  runLimitMs?: number;
 }
 
 /**
@@ -230,6 +252,7 @@ export async function runSeries<Shape>(options: SeriesOptions<Shape>): Promise<S
       env: options.env(),
       label: `${options.label} run ${n}`,
       ...(kill ? { kill } : {}),
+      ...(options.runLimitMs ? { limitMs: options.runLimitMs } : {}),
       onExit: (code) => {
         if (code === 0) atExit = options.diff(options.shape());
       },
@@ -296,9 +319,10 @@ export async function runSeries<Shape>(options: SeriesOptions<Shape>): Promise<S
   }
   if (last.code !== 0)
     problems.push(`no run exited 0 after ${options.maxReruns} reruns; the last: ${describeRun(last)}`);
-  const diff = options.diff(options.shape());
+  const end = options.shape();
+  const diff = options.diff(end);
   if (diff.length) problems.push(`end state differs from a clean install:\n    ${diff.join('\n    ')}`);
-  return { runs, problems, diff };
+  return { runs, problems, diff, notes: options.note ? [options.note(end)] : [] };
 }
 
 /** The failure message of a series: the scenario, every run, every problem. */
@@ -306,6 +330,7 @@ export function report(scenario: string, series: Series): string {
   return [
     `${scenario}:`,
     ...series.problems.map((p) => `  ✗ ${p}`),
+    ...series.notes.map((n) => `  note: ${n}`),
     '  runs:',
     ...series.runs.map((r) => `    ${describeRun(r)}`),
   ].join('\n');
@@ -342,6 +367,10 @@ export function googleSeries(
     proxy: lane.proxy,
     shape: () => googleShape(world.fake, lane.user),
     diff: (shape) => diffGoogle(expected, shape),
+    note: (shape) => {
+      const book = [...shape.workbooks].sort((a, b) => b.tabs.length - a.tabs.length)[0];
+      return book ? boundProjectsNote(book) : 'no workbook';
+    },
     ...extra,
   });
 }

@@ -2,18 +2,22 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compile } from '../../src/blueprint/compile.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
 import { parseConfig } from '../../src/config/load.js';
 import { PnError } from '../../src/platform/errors.js';
 import { Throttle } from '../../src/platform/throttle.js';
 import { NotionApi, type NotionApiOptions } from '../../src/targets/notion/api.js';
+import type { ApplyProgress } from '../../src/targets/notion/apply.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
-import { InstallLease } from '../../src/targets/notion/lease.js';
+import { InstallLease, type LeaseOptions } from '../../src/targets/notion/lease.js';
+import { findLateCopies, trashDuplicate } from '../../src/targets/notion/reconcile.js';
+import { NotionWriter } from '../../src/targets/notion/writer.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
 import { views as fakeViews } from '../fakes/notion/views.js';
 import { cli, editedTemplates, tempDir } from '../helpers.js';
+import { FaultProxy, notionIsWrite } from '../reliability/proxy.js';
 
 const fake = createFakeNotion();
 const desired = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
@@ -62,6 +66,19 @@ function census(root: string) {
   return counts;
 }
 
+/** A fault proxy in front of the fake, for holds tied to what the run does rather than to a time. */
+async function proxyToFake(): Promise<FaultProxy> {
+  const proxy = new FaultProxy({
+    name: 'notion',
+    upstream: fake.baseUrl,
+    flavor: 'notion',
+    isWrite: notionIsWrite,
+    holdMs: 30_000,
+  });
+  await proxy.listen();
+  return proxy;
+}
+
 const duplicatesIn = (counts: Map<string, number>) => [...counts].filter(([, n]) => n > 1).map(([k]) => k);
 
 describe('a create that is slow to land', () => {
@@ -79,20 +96,113 @@ describe('a create that is slow to land', () => {
     expect([...counts.keys()].filter((k) => k.startsWith('db '))).toHaveLength(desired.databases.length);
   });
 
-  it('that lands after the run gave up is found by the next run and its empty copy trashed', async () => {
-    const root = fake.seedRootPage('Late landing');
-    fake.server.reject({ method: 'POST', path: /^\/v1\/databases$/, delayMs: 700, times: 1 });
+  it('that lands while the run goes on is moved to the trash by the run itself, which reports it', async () => {
+    const root = fake.seedRootPage('Landing mid-run');
+    const proxy = await proxyToFake();
+    // The first database create is held until 30 more requests came: the client gave up (150 ms), looked it
+    // up over the settle window, created it again, and went on; the held create then lands mid-run.
+    proxy.addRule({
+      method: 'POST',
+      path: /^\/v1\/databases$/,
+      nth: 1,
+      fault: 'hold-before',
+      holdMs: 30_000,
+      releaseWhen: (log, held) => log.length - held.position >= 30,
+    });
     try {
-      await install(root, { timeoutMs: 100, settleMs: 200 });
+      const result = await install(root, { baseUrl: proxy.baseUrl, timeoutMs: 150, settleMs: 300 });
+      const held = proxy.log.find((e) => e.fault === 'hold-before')!;
+      const last = proxy.log.at(-1)!;
+      // The reproduction: the copy landed while the run still had requests to send.
+      expect(held.appliedAt).toBeLessThan(last.at);
+      expect(proxy.log.filter((e) => e.method === 'POST' && e.path === '/v1/databases')).toHaveLength(
+        desired.databases.length + 1,
+      );
+      expect(result.trashed.filter((t) => t.startsWith('db.roadmap '))).toHaveLength(1);
     } finally {
-      fake.server.clearRejections();
+      await proxy.close();
     }
-    await new Promise((r) => setTimeout(r, 800)); // the held create lands: two copies of one database
+    expect(duplicatesIn(census(root))).toEqual([]);
+    expect((await install(root)).writes).toBe(0);
+  });
+
+  it('that lands after the run ended is found by the next run and its empty copy trashed', async () => {
+    const root = fake.seedRootPage('Late landing');
+    const proxy = await proxyToFake();
+    proxy.addRule({
+      method: 'POST',
+      path: /^\/v1\/databases$/,
+      nth: 1,
+      fault: 'hold-before',
+      holdMs: 30_000,
+      releaseWhen: () => false,
+    });
+    try {
+      await install(root, { baseUrl: proxy.baseUrl, timeoutMs: 100, settleMs: 200 });
+      expect(duplicatesIn(census(root))).toEqual([]);
+      proxy.releaseHolds(); // the held create lands after the run: two copies of one database
+      const held = proxy.log.find((e) => e.fault === 'hold-before')!;
+      await vi.waitFor(() => expect(held.upstreamStatus).toBe(200));
+    } finally {
+      await proxy.close();
+    }
     expect(duplicatesIn(census(root))).toContain('db QLP Roadmap');
     const next = await install(root);
     expect(next.trashed).toHaveLength(1);
     expect(duplicatesIn(census(root))).toEqual([]);
     expect((await install(root)).writes).toBe(0);
+  });
+
+  it('and was edited by a person stops the run, naming both copies, and trashes neither', async () => {
+    const root = fake.seedRootPage('Late copy edited');
+    await install(root);
+    const api = apiWith();
+    const planned = await planNotionInstall(api, desired, root, false);
+    const roadmap = planned.actual.databases.get('db.roadmap')!;
+    const row = roadmap.rows[0]!;
+    const db = desired.databases.find((d) => d.key === 'db.roadmap')!;
+    // A late copy of a seed row (made by the integration, as a held create is), then edited by a person.
+    const copy = await api.client.pages.create({
+      parent: { data_source_id: roadmap.dataSourceId },
+      properties: { [db.properties[0]!.name]: { title: [{ text: { content: row.title } }] } },
+    });
+    const copies = await findLateCopies(api, {
+      botId: planned.actual.botId,
+      rootId: root,
+      desired,
+      registry: planned.actual.registry,
+      hubId: planned.actual.hub!.id,
+      hubs: true,
+      databases: true,
+      rowsOf: ['db.roadmap'],
+      viewsOf: ['db.roadmap'],
+      keptRow: (key) => planned.actual.registry.entries[key]?.id,
+      dataSourceId: (key) => planned.actual.databases.get(key)!.dataSourceId,
+    });
+    expect(copies.map((c) => [c.kind, c.keepId, c.id])).toEqual([['row', row.pageId, copy.id]]);
+    fake.editPage(copy.id, {});
+    const [edited] = await findLateCopies(api, {
+      botId: planned.actual.botId,
+      rootId: root,
+      desired,
+      registry: planned.actual.registry,
+      hubId: planned.actual.hub!.id,
+      hubs: false,
+      databases: false,
+      rowsOf: ['db.roadmap'],
+      viewsOf: [],
+      keptRow: (key) => planned.actual.registry.entries[key]?.id,
+      dataSourceId: (key) => planned.actual.databases.get(key)!.dataSourceId,
+    });
+    const error = await trashDuplicate(api, new NotionWriter(api), planned.actual.botId, edited!).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PnError);
+    expect((error as PnError).code).toBe('OUTPUT_CONFLICT');
+    expect((error as PnError).message).toContain(row.pageId);
+    expect((error as PnError).message).toContain(copy.id);
+    expect(fake.page(copy.id).in_trash).toBe(false);
+    expect(fake.page(row.pageId).in_trash).toBe(false);
   });
 });
 
@@ -348,5 +458,140 @@ describe('the install lock, cheaply', () => {
     const lease = new InstallLease(api, root, (await api.me()).id);
     await expect(lease.clearStale([{ id: page.id, title }])).resolves.toBeUndefined();
     expect(lease.writes).toBe(1);
+  });
+});
+
+describe('the install lock, contended', () => {
+  const lockTitle = (holder: string, until: Date) =>
+    `Partnernomics install lock · ${holder} · until ${until.toISOString()} (delete this page if no install is running)`;
+  const lockPages = (root: string) =>
+    fake.childrenOf(root).filter((c) => c.type === 'child_page' && /install lock/.test(c.child_page.title));
+  async function lockOf(root: string, holder: string, until: Date) {
+    return apiWith().client.pages.create({
+      parent: { page_id: root },
+      properties: { title: { title: [{ text: { content: lockTitle(holder, until) } }] } },
+    });
+  }
+  async function installWith(root: string, lease: LeaseOptions, onProgress?: (p: ApplyProgress) => void) {
+    const api = apiWith();
+    return applyNotionInstall(
+      api,
+      desired,
+      await planNotionInstall(api, desired, root, false),
+      onProgress,
+      lease,
+    );
+  }
+
+  it('held by a running install on another machine: a second run waits (bounded), then stops with BUSY and writes nothing', async () => {
+    const root = fake.seedRootPage('Busy');
+    await lockOf(root, 'other-host.4242.abcdef', new Date(Date.now() + 10 * 60_000));
+    const waits: string[] = [];
+    const error = await installWith(root, {
+      maxWaitMs: 1500,
+      onWait: ({ holder }) => waits.push(holder),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PnError);
+    expect((error as PnError).code).toBe('BUSY');
+    expect((error as PnError).oneLine()).toMatch(/^another install is running under this root page/);
+    expect(waits[0]).toBe('other-host.4242.abcdef');
+    // Only the other run's lock is left: ours was withdrawn, and no hub was created.
+    expect(lockPages(root).map((b) => (b.type === 'child_page' ? b.child_page.title : ''))).toEqual([
+      expect.stringContaining('other-host.4242.abcdef'),
+    ]);
+    expect(census(root).size).toBe(0);
+    // With no wait at all it stops at once.
+    const started = Date.now();
+    await expect(installWith(root, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'BUSY' });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('left by a run on another machine expires by time: an expired one is trashed and the install goes on', async () => {
+    const root = fake.seedRootPage('Expired lock');
+    // Another host: its process cannot be checked from here, so only the expiry in the title frees it.
+    const expired = await lockOf(root, 'other-host.4242.abcdef', new Date(Date.now() - 1000));
+    const result = await installWith(root, { maxWaitMs: 0 });
+    expect(result.created.length).toBeGreaterThan(0);
+    expect(duplicatesIn(census(root))).toEqual([]);
+    expect(fake.page(expired.id).in_trash).toBe(true);
+    expect(lockPages(root)).toEqual([]);
+  });
+
+  /** A clock that can be moved forward (the lock's notion of time only; the network is real). */
+  const movable = () => {
+    let offset = 0;
+    return {
+      clock: {
+        now: () => Date.now() + offset,
+        sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      },
+      forward: (ms: number) => {
+        offset += ms;
+      },
+    };
+  };
+  const rowsIn = (root: string) => [...census(root).keys()].filter((k) => k.startsWith('row '));
+
+  it('taken over while the run was slow (its page trashed by another run): the renewal stops the run with BUSY before the next write', async () => {
+    const root = fake.seedRootPage('Taken over');
+    const { clock, forward } = movable();
+    let done = false;
+    const error = await installWith(root, { clock }, (p) => {
+      if (p.stage !== 'create-row' || done) return;
+      done = true;
+      // The run stalled for 4 of its 5 minutes; another run found the lock expired and took it.
+      for (const page of lockPages(root)) fake.trash(page.id);
+      forward(4 * 60_000);
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PnError);
+    expect((error as PnError).code).toBe('BUSY');
+    expect((error as PnError).oneLine()).toMatch(
+      /^another install took over this install's lock .*moved to the trash/,
+    );
+    expect(rowsIn(root)).toEqual([]);
+  });
+
+  it('lapsed while one operation outlasted it, with another install waiting: the run stops with BUSY instead of writing on', async () => {
+    const root = fake.seedRootPage('Lapsed');
+    const { clock, forward } = movable();
+    // The other install's lock page, made now and titled at the right moment (a title edit is synchronous).
+    const other = await lockOf(root, 'not-yet.1.abcdef', new Date(0));
+    fake.trash(other.id);
+    const otherLock = await apiWith().client.pages.create({
+      parent: { page_id: root },
+      properties: { title: { title: [{ text: { content: 'Other install, not yet started' } }] } },
+    });
+    let done = false;
+    const error = await installWith(root, { clock }, (p) => {
+      if (p.stage !== 'create-row' || done) return;
+      done = true;
+      // Past the lock's expiry: another install may have seen it expired; its own lock is live.
+      forward(6 * 60_000);
+      fake.editPage(otherLock.id, {
+        title: {
+          title: [
+            { text: { content: lockTitle('other-host.4242.abcdef', new Date(clock.now() + 5 * 60_000)) } },
+          ],
+        },
+      });
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PnError);
+    expect((error as PnError).code).toBe('BUSY');
+    expect((error as PnError).oneLine()).toMatch(/took over this install's lock .*lapsed/);
+    expect(rowsIn(root)).toEqual([]);
+  });
+
+  it('deleted by hand while the run goes on: checked every 20 s, not only at the renewal', async () => {
+    const root = fake.seedRootPage('Lock deleted by hand');
+    const { clock, forward } = movable();
+    let done = false;
+    const error = await installWith(root, { clock }, (p) => {
+      if (p.stage !== 'create-row' || done) return;
+      done = true;
+      for (const page of lockPages(root)) fake.trash(page.id);
+      forward(21_000);
+    }).catch((e: unknown) => e);
+    expect((error as PnError).code).toBe('BUSY');
+    expect(rowsIn(root)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { mapNotionError, type NotionApi } from './api.js';
 import { appendBatches, markdownToBlocks } from './blocks.js';
 import { bodyHash, describeOp, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
 import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
-import { nameSyncedProperties, recordLastEdited, trashDuplicate } from './reconcile.js';
+import { findLateCopies, nameSyncedProperties, recordLastEdited, trashDuplicate } from './reconcile.js';
 import { REGISTRY_TITLE, type Registry, serializeRegistry, viewKey } from './registry.js';
 import { createViewRequest, takeOverViewRequest } from './views.js';
 import { NotionWriter } from './writer.js';
@@ -53,6 +53,17 @@ export class NotionApplier {
   private readonly wrotePages = new Map<string, string>();
   private hubId: string | null;
   private registryPage: { id: string; codeBlockId: string | null } | null;
+  /**
+   * Creates this run sent whose outcome was unknown (a timeout, a lost answer, a 5xx): such a request may be
+   * applied later than every lookup, while the run goes on, so the run ends by looking for second copies.
+   */
+  private readonly unsure = {
+    hub: false,
+    registry: false,
+    databases: false,
+    rows: new Set<string>(),
+    views: new Set<string>(),
+  };
   private savedRegistry: string;
 
   constructor(
@@ -76,6 +87,17 @@ export class NotionApplier {
         if (found) this.rowIds.set(row.key, found.pageId);
       }
     }
+  }
+
+  /**
+   * The lookup of a create, marking that the create's outcome was unknown: a writer looks a create up only
+   * after an unknown outcome (see NotionWriter.createOnce), so a call of `find` is that signal.
+   */
+  private lookup<T>(mark: () => void, find: () => Promise<T>): () => Promise<T> {
+    return () => {
+      mark();
+      return find();
+    };
   }
 
   /** Marks a key whose create had an unknown outcome: later runs list its views to find a late copy. */
@@ -252,7 +274,12 @@ export class NotionApplier {
             properties: { title: { title: text(desired.hub.title) } },
           },
           markdown,
-          () => this.findChild(this.actual.rootId, 'child_page', desired.hub.title),
+          this.lookup(
+            () => {
+              this.unsure.hub = true;
+            },
+            () => this.findChild(this.actual.rootId, 'child_page', desired.hub.title),
+          ),
         );
         this.registry.entries[desired.hub.key] = {
           id: this.hubId,
@@ -276,7 +303,12 @@ export class NotionApplier {
                 }),
               )
             ).id,
-          () => this.findChild(this.hubId!, 'child_page', REGISTRY_TITLE),
+          this.lookup(
+            () => {
+              this.unsure.registry = true;
+            },
+            () => this.findChild(this.hubId!, 'child_page', REGISTRY_TITLE),
+          ),
         );
         let codeBlockId: string | null = null;
         for await (const block of this.api.children(pageId))
@@ -308,7 +340,12 @@ export class NotionApplier {
             dataSourceId = 'data_sources' in created ? created.data_sources[0]?.id : undefined;
             return created.id;
           },
-          () => this.findChild(this.hubId!, 'child_database', db.title),
+          this.lookup(
+            () => {
+              this.unsure.databases = true;
+            },
+            () => this.findChild(this.hubId!, 'child_database', db.title),
+          ),
         );
         if (!dataSourceId) {
           // Found by lookup after an unknown outcome (or a partial response): read its data source.
@@ -388,7 +425,10 @@ export class NotionApplier {
                 )
               ).id,
             async () => (await listViews(this.api, dataSourceId)).find((v) => v.name === view.name)?.id,
-            () => this.unsettle(viewKey(op.dbKey, view.name)),
+            () => {
+              this.unsure.views.add(op.dbKey);
+              this.unsettle(viewKey(op.dbKey, view.name));
+            },
           );
         }
         this.registry.entries[viewKey(op.dbKey, view.name)] = { id, kind: 'view' };
@@ -434,7 +474,10 @@ export class NotionApplier {
           pageId = await this.writer.createPage(
             { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties },
             row.markdown,
-            () => this.findRow(op.dbKey, row.title),
+            this.lookup(
+              () => this.unsure.rows.add(op.dbKey),
+              () => this.findRow(op.dbKey, row.title),
+            ),
           );
           this.done(op, row.key);
         } else {
@@ -516,6 +559,37 @@ export class NotionApplier {
     }
   }
 
+  /**
+   * Ends a run in which a create had an unknown outcome: such a create may have landed after every lookup
+   * (held upstream, applied while the run went on), leaving a second copy. Lists what those creates could
+   * have made twice among what this integration created, keeps the copy the registry records, and moves
+   * each other copy to the trash, or stops (OUTPUT_CONFLICT, naming both) if a person put content in it.
+   * A copy landing after this check is found by the next run's discovery.
+   */
+  private async reconcileLateCopies(): Promise<void> {
+    const u = this.unsure;
+    if (!this.hubId) return;
+    if (!u.hub && !u.registry && !u.databases && u.rows.size === 0 && u.views.size === 0) return;
+    const copies = await findLateCopies(this.api, {
+      botId: this.actual.botId,
+      rootId: this.actual.rootId,
+      desired: this.desired,
+      registry: this.registry,
+      hubId: this.hubId,
+      hubs: u.hub,
+      ...(u.registry && this.registryPage ? { registryPage: this.registryPage.id } : {}),
+      databases: u.databases,
+      rowsOf: [...u.rows],
+      viewsOf: [...u.views],
+      keptRow: (rowKey) => this.rowIds.get(rowKey),
+      dataSourceId: (dbKey) => this.dataSourceId(dbKey),
+    });
+    for (const copy of copies) {
+      await trashDuplicate(this.api, this.writer, this.actual.botId, copy);
+      this.trashed.push(`${copy.key} (copy ${copy.id})`);
+    }
+  }
+
   async apply(plan: NotionPlan): Promise<ApplyResult> {
     const ops = orderOps(plan.ops);
     const runStart = this.now();
@@ -540,6 +614,7 @@ export class NotionApplier {
       }
     }
     try {
+      await this.hooks.beforeOp?.();
       for (const link of this.links) {
         const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
         const { properties } = this.rowProperties(link.db, link.row, relationKeys);
@@ -553,9 +628,19 @@ export class NotionApplier {
         registry: this.registry,
         dataSourceId: (k) => this.dataSourceId(k),
       });
+    } catch (error) {
+      throw mapNotionError(error, 'linking rows and reading back their edit times');
+    }
+    try {
+      await this.hooks.beforeOp?.();
+      await this.reconcileLateCopies();
+    } catch (error) {
+      throw mapNotionError(error, 'looking for second copies that a slow create left');
+    }
+    try {
       await this.saveRegistry();
     } catch (error) {
-      throw mapNotionError(error, 'linking rows and saving the registry');
+      throw mapNotionError(error, 'saving the registry');
     }
     this.onProgress({ stage: 'done', done: ops.length, total: ops.length });
     return {

@@ -2,7 +2,7 @@
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { PnError } from '../../platform/errors.js';
 import { type ActualWorkspace, discover } from './actual.js';
-import type { NotionApi } from './api.js';
+import { mapNotionError, type NotionApi } from './api.js';
 import { type ApplyProgress, type ApplyResult, NotionApplier } from './apply.js';
 import { InstallLease, type LeaseOptions } from './lease.js';
 import { type NotionPlan, planNotion } from './plan.js';
@@ -19,7 +19,13 @@ export async function planNotionInstall(
   rootId: string,
   force: boolean,
 ): Promise<NotionPlanResult> {
-  const actual = await discover(api, rootId, desired);
+  let actual: ActualWorkspace;
+  try {
+    actual = await discover(api, rootId, desired);
+  } catch (error) {
+    // A read whose retries ran out (a malformed body, a timeout): a product error, not an internal one.
+    throw mapNotionError(error, 'reading the workspace under the root page');
+  }
   return { actual, plan: planNotion(desired, actual, { force }), force };
 }
 

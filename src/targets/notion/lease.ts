@@ -1,17 +1,35 @@
 // The install lock: a page under the root that one install at a time holds, so two runs never both write.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { APIErrorCode, isNotionClientError } from '@notionhq/client';
 import { PnError } from '../../platform/errors.js';
 import { type Clock, realClock } from '../../platform/throttle.js';
-import type { NotionApi } from './api.js';
+import { mapNotionError, type NotionApi } from './api.js';
+import { NotionWriter } from './writer.js';
 
 export const LEASE_PREFIX = 'Partnernomics install lock';
+
+/**
+ * How often a running install checks that its lock page is still there (one read). Another install cannot
+ * take a live lock: it only trashes locks that expired or whose process on this host is gone, and the
+ * renewal at half the TTL keeps ours live as long as operations come less than half a TTL apart. So a
+ * takeover needs either a lapse (an operation that outlasted half the TTL: the renewal after it sees the
+ * lapse and checks, see renewIfDue) or a person deleting the live lock page, which its title invites "if no
+ * install is running". The second is why the check does not wait for the renewal (2.5 min): every 20 s
+ * bounds two installs writing at once to 20 s plus one operation, for one read per 20 s, under 2% of
+ * Notion's 3 requests per second (an install of ~170 requests takes about a minute: about 3 reads).
+ */
+export const LEASE_CHECK_EVERY_MS = 20_000;
+
+const TRASHED = 'was moved to the trash, by another install that found it expired or by hand';
 
 export interface LeaseOptions {
   /** How long a lease lasts without renewal; a run renews it when half is gone (default 5 min). */
   ttlMs?: number;
   /** How long to wait for another install to finish before stopping (default 10 min). */
   maxWaitMs?: number;
+  /** How often, at most, a run checks between operations that its lock page is still its own (default 20 s). */
+  checkEveryMs?: number;
   clock?: Clock;
   /** Called while waiting for another install, so a terminal can say so. */
   onWait?: (info: { holder: string; until: string }) => void;
@@ -69,6 +87,8 @@ export class InstallLease {
   /** Mutating calls this lock made (its own page created, renewed, trashed; stale locks trashed). */
   writes = 0;
   private until = 0;
+  /** When this run last saw its lock page live (clock ms). */
+  private checkedAt = 0;
   private readonly holder = `${HOST}.${process.pid}.${randomUUID().slice(0, 6)}`;
   private readonly ttlMs: number;
   private readonly clock: Clock;
@@ -81,7 +101,10 @@ export class InstallLease {
   ) {
     this.ttlMs = options.ttlMs ?? 5 * 60_000;
     this.clock = options.clock ?? realClock;
+    this.checkEveryMs = options.checkEveryMs ?? LEASE_CHECK_EVERY_MS;
   }
+
+  private readonly checkEveryMs: number;
 
   private async leases(): Promise<LeasePage[]> {
     const found: LeasePage[] = [];
@@ -99,24 +122,39 @@ export class InstallLease {
     await this.api.trashPage(pageId);
   }
 
+  /**
+   * Creates our lock page like any create whose answer may be lost: looked up by the holder ID in its title
+   * (over the settle window) before it is sent again. A copy that lands later still names this run, so
+   * release() looks for one.
+   */
   private async create(): Promise<void> {
     this.until = this.clock.now() + this.ttlMs;
     const title = leaseTitle(this.holder, this.until);
+    const writer = new NotionWriter(this.api);
     try {
-      this.writes += 1;
-      const page = await this.api.call(false, (c) =>
-        c.pages.create({
-          parent: { page_id: this.rootId },
-          properties: { title: { title: [{ type: 'text', text: { content: title } }] } },
-        }),
+      this.pageId = await writer.createOnce(
+        async () =>
+          (
+            await writer.write((c) =>
+              c.pages.create({
+                parent: { page_id: this.rootId },
+                properties: { title: { title: [{ type: 'text', text: { content: title } }] } },
+              }),
+            )
+          ).id,
+        async () => {
+          this.unsureCreate = true;
+          return (await this.leases()).find((l) => l.ours)?.id;
+        },
       );
-      this.pageId = page.id;
-    } catch (error) {
-      // The create may have been applied: the holder ID in the title finds it.
-      this.pageId = (await this.leases()).find((l) => l.ours)?.id ?? null;
-      if (!this.pageId) throw error;
+      this.checkedAt = this.clock.now();
+    } finally {
+      this.writes += writer.writes;
     }
   }
+
+  /** A create of our lock page had an unknown outcome: a second page of ours may land later. */
+  private unsureCreate = false;
 
   /**
    * Holds the lock, waiting (bounded) while another install holds it. Returns whether any other lock,
@@ -124,6 +162,14 @@ export class InstallLease {
    * workspace): then another install may have written, and the caller reads the workspace again.
    */
   async acquire(harmless: ReadonlySet<string> = new Set()): Promise<{ contended: boolean }> {
+    try {
+      return await this.acquireOnce(harmless);
+    } catch (error) {
+      throw mapNotionError(error, 'taking the install lock');
+    }
+  }
+
+  private async acquireOnce(harmless: ReadonlySet<string>): Promise<{ contended: boolean }> {
     let contended = false;
     const started = this.clock.now();
     const maxWait = this.options.maxWaitMs ?? 10 * 60_000;
@@ -147,22 +193,71 @@ export class InstallLease {
     }
   }
 
-  /** Extends the lease when half of it is gone; stops the run if another install took it over. */
-  async renewIfDue(): Promise<void> {
-    if (!this.pageId || this.until - this.clock.now() > this.ttlMs / 2) return;
-    this.until = this.clock.now() + this.ttlMs;
-    const title = leaseTitle(this.holder, this.until);
-    this.writes += 1;
-    const page = await this.api.call(true, (c) =>
-      c.pages.update({
-        page_id: this.pageId!,
-        properties: { title: { title: [{ type: 'text', text: { content: title } }] } },
-      }),
+  private takenOver(how: string): PnError {
+    return new PnError(
+      'BUSY',
+      `another install took over this install's lock (its page "${LEASE_PREFIX} · ${this.holder} …" ${how}); this run stopped before writing more`,
+      {
+        hint: 'run the same command again once the other install has finished: it resumes where this one stopped and cleans up anything made twice',
+      },
     );
-    if ('in_trash' in page && page.in_trash) {
-      throw new PnError('BUSY', 'another install took over the install lock (this run was too slow)', {
-        hint: 'run the same command again once the other install has finished',
-      });
+  }
+
+  /** Whether our lock page is still live: false when it is in the trash or gone. */
+  private async stillOurs(pageId: string): Promise<boolean> {
+    try {
+      const page = await this.api.call(true, (c) =>
+        c.pages.retrieve({ page_id: pageId, filter_properties: ['title'] }),
+      );
+      return !('in_trash' in page && page.in_trash);
+    } catch (error) {
+      if (isNotionClientError(error) && error.code === APIErrorCode.ObjectNotFound) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The fence, before each operation: every `checkEveryMs` it checks that our lock page is still live, and
+   * when half the TTL is gone it renews it. A lock that lapsed (an operation outlasted it) is renewed and
+   * then no other live lock may be in sight, by the same argument as acquire(). A lock taken over stops the
+   * run with BUSY (its own message), never a generic API error.
+   */
+  async renewIfDue(): Promise<void> {
+    if (!this.pageId) return;
+    const pageId = this.pageId;
+    const now = this.clock.now();
+    const due = this.until - now <= this.ttlMs / 2;
+    if (!due && now - this.checkedAt < this.checkEveryMs) return;
+    try {
+      if (!(await this.stillOurs(pageId))) throw this.takenOver(TRASHED);
+      if (due) {
+        // Lapsed, or so nearly that another host whose clock runs ahead may already see it expired.
+        const lapsed = now >= this.until - this.ttlMs / 4;
+        const until = this.clock.now() + this.ttlMs;
+        const title = leaseTitle(this.holder, until);
+        this.writes += 1;
+        try {
+          await this.api.call(true, (c) =>
+            c.pages.update({
+              page_id: pageId,
+              properties: { title: { title: [{ type: 'text', text: { content: title } }] } },
+            }),
+          );
+        } catch (error) {
+          // Trashed between our read and this write: Notion refuses to edit an archived page.
+          if (!(await this.stillOurs(pageId))) throw this.takenOver(TRASHED);
+          throw error;
+        }
+        this.until = until;
+        if (lapsed) {
+          const now2 = this.clock.now();
+          if ((await this.leases()).some((l) => !l.ours && !isStale(l.holder, l.until, now2)))
+            throw this.takenOver('lapsed while an operation took longer than the lock lasts');
+        }
+      }
+      this.checkedAt = this.clock.now();
+    } catch (error) {
+      throw mapNotionError(error, 'checking the install lock');
     }
   }
 
@@ -175,10 +270,18 @@ export class InstallLease {
     }
   }
 
+  /** Trashes our lock page, and any second one a create with an unknown outcome left. */
   async release(): Promise<void> {
     if (!this.pageId) return;
     const id = this.pageId;
     this.pageId = null;
-    await this.trash(id);
+    try {
+      await this.trash(id);
+      if (this.unsureCreate)
+        for (const lease of await this.leases())
+          if (lease.ours && lease.id !== id) await this.trash(lease.id);
+    } catch (error) {
+      throw mapNotionError(error, 'removing the install lock');
+    }
   }
 }
