@@ -11,6 +11,7 @@ import type {
   PlainValue,
   SyncMapping,
 } from './desired.js';
+import { LINK_SCHEME, playbookRowKey } from './links.js';
 import type { Blueprint } from './load.js';
 import { roleLabels } from './people.js';
 import type { NotionBlueprint } from './schema.js';
@@ -68,8 +69,14 @@ function roadmapMarkdown(
 ): string {
   const raci = labelledRaci(entry.raci, team);
   const title = (key: string) => all.find((e) => e.key === key)?.title ?? key;
-  const pageTitle = (key: string) =>
-    pages.find((p) => p.templateKey === key)?.title.replace(/ — .*$/, '') ?? key;
+  /** A worksheet by its template key: a link to its page when the workspace has it as one page. */
+  const worksheet = (key: string) => {
+    const page = pages.find((p) => p.templateKey === key);
+    const title = `**${page?.title.replace(/ — .*$/, '') ?? key}**`;
+    return page && page.key === `page.${key}`
+      ? `[${title}](${LINK_SCHEME}${playbookRowKey(page.key)})`
+      : title;
+  };
   const lines = [
     `${entry.purpose}`,
     '',
@@ -79,7 +86,7 @@ function roadmapMarkdown(
     ...entry.inputs.map((i) => `- ${i}`),
     '',
     '## What it produces',
-    ...entry.outputs.map((o) => `- ${o.artifact} (worksheet: **${pageTitle(o.worksheet)}** in Playbooks)`),
+    ...entry.outputs.map((o) => `- ${o.artifact} (worksheet: ${worksheet(o.worksheet)} in Playbooks)`),
     '',
     '## Who does what',
     `- Responsible: ${raci.responsible}`,
@@ -138,11 +145,6 @@ function roadmapRows(bp: Blueprint, config: Config, pages: DesiredPage[]): Desir
       },
     };
   });
-}
-
-/** The Playbooks row that holds a page: page.term-sheet.co-sell → row.playbooks.term-sheet.co-sell. */
-export function playbookRowKey(pageKey: string): string {
-  return `row.playbooks.${pageKey.replace(/^page\./, '')}`;
 }
 
 function playbookRows(pages: DesiredPage[], roadmapKeys: Set<string>): DesiredRow[] {

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { PARTNERSHIP_TYPE_NAMES } from '../domain/types.js';
-import { compileDatabases, playbookRowKey, resolveSyncMap } from './compile-notion.js';
+import { compileDatabases, resolveSyncMap } from './compile-notion.js';
 import { compileWorkbook } from './compile-workbook.js';
 import type { DesiredDatabase, DesiredPage, DesiredWorkspace } from './desired.js';
+import { playbookRowKey } from './links.js';
 import type { Blueprint } from './load.js';
 import { manualSteps } from './manual-steps.js';
 import { roleLabel } from './people.js';

@@ -3,6 +3,7 @@ import Mustache from 'mustache';
 import type { Config } from '../config/schema.js';
 import { PARTNERSHIP_TYPE_NAMES } from '../domain/types.js';
 import type { DesiredPage, PageKind } from './desired.js';
+import { compileLinks } from './links.js';
 import type { Blueprint, PageTemplate } from './load.js';
 import { withCompanyTargets } from './targets.js';
 import { appliesTo, buildView, viewTypeFor } from './view.js';
@@ -49,5 +50,11 @@ export function renderPages(blueprint: Blueprint, config: Config): DesiredPage[]
       .filter((p) => p.per_type && appliesTo(p.applies_to, [type]))
       .map((p) => pageFromTemplate(p, { ...view, type: viewTypeFor(bp, config, type) }, type)),
   );
-  return [...shared, ...perType];
+  const pages = [...shared, ...perType];
+  const targets = {
+    templateKeys: new Set(bp.pages.map((p) => p.key)),
+    pageKeys: new Set(pages.map((p) => p.key)),
+    databaseKeys: new Set(bp.notion.databases.map((d) => d.key)),
+  };
+  return pages.map((p) => ({ ...p, markdown: compileLinks(p.markdown, targets, p.type, p.key) }));
 }

@@ -219,6 +219,8 @@ export function recruitingKitView(bp: Blueprint, config: Config, key: Partnershi
       ? {
           name: formDb.views.find((v) => v.type === 'form')!.name,
           database: formDb.title,
+          /** The database's link name in page templates: `[{{database}}](db:{{database_link}})`. */
+          database_link: formDb.key.replace(/^db\./, ''),
           fields: formDb.properties
             .flatMap((p) => ('generate' in p || p.type === 'formula' || p.type === 'rollup' ? [] : [p.name]))
             .join(', '),

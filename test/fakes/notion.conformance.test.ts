@@ -567,6 +567,44 @@ describe('request limits (request-limits, patch-block-children)', () => {
     await notion.blocks.children.append({ block_id: root, children: [paragraph('x'.repeat(2000))] });
   });
 
+  it('rich text mentions: a page or database by its ID; another kind or a missing ID is a 400', async () => {
+    await start();
+    const { databaseId } = await deals();
+    const root = fake.seedRootPage('Root');
+    const mentionOf = (mention: unknown) => ({
+      paragraph: { rich_text: [{ type: 'mention', mention }] },
+    });
+    await rejects400(
+      notion.request({
+        path: `blocks/${root}/children`,
+        method: 'patch',
+        body: { children: [mentionOf({ data_source: { id: databaseId } })] },
+      }),
+      'mention',
+    );
+    await rejects400(
+      notion.request({
+        path: `blocks/${root}/children`,
+        method: 'patch',
+        body: { children: [mentionOf({ page: {} })] },
+      }),
+      'should be a valid uuid',
+    );
+    const other = fake.seedRootPage('Target');
+    await notion.blocks.children.append({
+      block_id: root,
+      children: [
+        { paragraph: { rich_text: [{ type: 'mention', mention: { page: { id: other } } }] } },
+        { paragraph: { rich_text: [{ type: 'mention', mention: { database: { id: databaseId } } }] } },
+      ],
+    });
+    const texts = fake
+      .childrenOf(root)
+      .map((b) => (b.type === 'paragraph' ? b.paragraph.rich_text.map((t) => t.plain_text).join('') : ''));
+    // A mention reads as its target's title.
+    expect(texts).toContain('Target');
+  });
+
   it('page_size above 100 is a 400 on every paginated endpoint', async () => {
     await start();
     const { dataSourceId, databaseId } = await deals();

@@ -23,6 +23,19 @@ function snapshotDbIds(root: string): Set<string> {
       .map((b) => b.id),
   );
 }
+/** Page and database mentions in a page's blocks, nested blocks and table rows included (its links). */
+function mentionCount(parentId: string): number {
+  return fake.childrenOf(parentId).reduce((n, block) => {
+    const body = (
+      block as unknown as Record<string, { rich_text?: { type: string }[]; cells?: { type: string }[][] }>
+    )[block.type];
+    const items = [...(body?.rich_text ?? []), ...(body?.cells ?? []).flat()];
+    return (
+      n + items.filter((i) => i.type === 'mention').length + (block.has_children ? mentionCount(block.id) : 0)
+    );
+  }, 0);
+}
+
 const desired = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
 
 beforeAll(() => fake.listen());
@@ -53,7 +66,7 @@ function snapshot(root: string) {
         .map((r) => {
           const title = Object.values(r.properties).find((p) => p.type === 'title');
           const text = title?.type === 'title' ? title.title.map((t) => t.plain_text).join('') : '';
-          return `${text} [${fake.childrenOf(r.id).length} blocks]`;
+          return `${text} [${fake.childrenOf(r.id).length} blocks, ${mentionCount(r.id)} mentions]`;
         })
         .sort();
       const dbViews = [...fakeViews(fake.state).values()]
@@ -414,7 +427,7 @@ describe('resumable', () => {
       await install(root);
       expect(snapshot(root), `trial ${trial}: killed at op ${killAt} (${mode})`).toEqual(expected);
     }
-  });
+  }, 180_000); // 40 installs: the default minute is tight when the whole suite shares two cores
 
   it('converges with 10% injected 429 and 5xx faults', async () => {
     const reference = fake.seedRootPage('Reference 2');

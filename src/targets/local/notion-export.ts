@@ -11,6 +11,7 @@
 // exactly like its file without `.md`, a row page starts with `# <row title>` and a blank line, and links
 // are relative paths with each segment percent-encoded. test/targets/notion-import.test.ts checks all of it.
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { type HubLinks, hubMarkdown } from '../../blueprint/compile.js';
 import type {
@@ -19,6 +20,7 @@ import type {
   DesiredWorkspace,
   PlainValue,
 } from '../../blueprint/desired.js';
+import { rewriteLinks } from '../../blueprint/links.js';
 import { notionImportStep } from '../../blueprint/manual-steps.js';
 
 /** A file or folder name Notion, macOS, Windows and zip all accept. */
@@ -183,11 +185,18 @@ export function notionExportFiles(ws: DesiredWorkspace): Map<string, string> {
   ].join('\n');
   files.set(`${hubDir}.md`, pageFile(ws.hub.title, hubBody));
 
+  /** A page's links as paths relative to its own file: another page's file or a database's CSV. */
+  const relativeLinks = (file: string, markdown: string) =>
+    rewriteLinks(markdown, (key) => {
+      const db = ws.databases.find((d) => d.key === key);
+      const target = db ? dbFile(db) : rowFiles.get(key);
+      return target ? linkTarget(posix.relative(posix.dirname(file), target)) : null;
+    });
   for (const db of ws.databases) {
     files.set(dbFile(db), databaseCsv(db, titleOf));
     for (const row of db.rows) {
       const file = rowFiles.get(row.key);
-      if (file) files.set(file, pageFile(row.title, row.markdown));
+      if (file) files.set(file, pageFile(row.title, relativeLinks(file, row.markdown)));
     }
   }
   files.set(referenceFile, pageFile(REFERENCE_TITLE, databasesReference(ws)));

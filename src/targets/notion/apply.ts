@@ -1,9 +1,16 @@
 // Applies a Notion plan in stages: hub, registry, databases, properties, rows (with bodies), links, updates.
 import type { CreateViewResponse, UpdateDataSourceParameters, UpdateViewResponse } from '@notionhq/client';
-import type { DesiredDatabase, DesiredRow, DesiredWorkspace } from '../../blueprint/desired.js';
+import type {
+  DesiredDatabase,
+  DesiredProperty,
+  DesiredRow,
+  DesiredWorkspace,
+} from '../../blueprint/desired.js';
+import { linkedKeys } from '../../blueprint/links.js';
 import { type ActualWorkspace, listViews } from './actual.js';
 import { mapNotionError, type NotionApi } from './api.js';
-import { appendBatches, markdownToBlocks } from './blocks.js';
+import { appendBatches, type LinkResolver, markdownToBlocks } from './blocks.js';
+import { allLinksResolve, linkPageBody, orderRowsByLinks } from './body-links.js';
 import { bodyHash, describeOp, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
 import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
 import { findLateCopies, nameSyncedProperties, recordLastEdited, trashDuplicate } from './reconcile.js';
@@ -231,22 +238,61 @@ export class NotionApplier {
     this.savedRegistry = json;
   }
 
-  private rowProperties(
+  /** Rows this run will create and has not yet: a two-way relation to one of them is set from its side. */
+  private readonly rowsToCreate = new Set<string>();
+
+  /**
+   * Whether a two-way relation's other side can be set when its target row is created: the synced
+   * property exists under its blueprint name on the target's data source (a renamed one is linked later).
+   */
+  private async dualReady(prop: DesiredProperty): Promise<boolean> {
+    if (prop.type !== 'relation' || !prop.dual) return false;
+    return (await this.schemaOf(prop.target)).get(prop.dual)?.type === 'relation';
+  }
+
+  /**
+   * A new row's side of the two-way relations that rows created before it hold to it (their relation left
+   * it out: it did not exist yet). Setting it here links both sides in the create itself.
+   */
+  private async dualValues(dbKey: string, rowKey: string): Promise<Record<string, PropertyValueRequest>> {
+    const out: Record<string, PropertyValueRequest> = {};
+    for (const other of this.desired.databases)
+      for (const prop of other.properties) {
+        if (prop.type !== 'relation' || prop.target !== dbKey || !prop.dual) continue;
+        const ids = other.rows
+          .filter((r) => {
+            const v = r.values[prop.key];
+            return v?.kind === 'relation' && v.rowKeys.includes(rowKey) && this.rowIds.has(r.key);
+          })
+          .map((r) => this.rowIds.get(r.key)!);
+        if (!ids.length || !(await this.dualReady(prop))) continue;
+        out[prop.dual] = { relation: ids.map((id) => ({ id })) };
+        for (const id of ids) this.wrotePages.set(id, other.key);
+      }
+    return out;
+  }
+
+  private async rowProperties(
     db: DesiredDatabase,
     row: DesiredRow,
     keys?: string[],
-  ): { properties: Record<string, PropertyValueRequest>; deferred: boolean } {
+  ): Promise<{ properties: Record<string, PropertyValueRequest>; deferred: boolean }> {
     const properties: Record<string, PropertyValueRequest> = {};
     let deferred = false;
     for (const prop of db.properties) {
       if (keys && !keys.includes(prop.key)) continue;
-      const value = row.values[prop.key];
+      let value = row.values[prop.key];
       if (!value) continue;
       if (prop.type === 'relation' && value.kind === 'relation') {
-        const ids = value.rowKeys.map((k) => this.rowIds.get(k));
-        if (ids.some((id) => !id)) {
-          deferred = true;
-          continue;
+        const missing = value.rowKeys.filter((k) => !this.rowIds.has(k));
+        if (missing.length) {
+          // Targets this run creates later set this relation from their side (dualValues); others wait.
+          if (!missing.every((k) => this.rowsToCreate.has(k)) || !(await this.dualReady(prop))) {
+            deferred = true;
+            continue;
+          }
+          value = { kind: 'relation', rowKeys: value.rowKeys.filter((k) => this.rowIds.has(k)) };
+          if (!value.rowKeys.length) continue;
         }
       }
       const request = toPropertyValue(prop, value, (keys2) => keys2.map((k) => this.rowIds.get(k)!));
@@ -274,6 +320,7 @@ export class NotionApplier {
             properties: { title: { title: text(desired.hub.title) } },
           },
           markdown,
+          () => null,
           this.lookup(
             () => {
               this.unsure.hub = true;
@@ -468,12 +515,19 @@ export class NotionApplier {
       case 'adopt-row': {
         const db = this.db(op.dbKey);
         const row = db.rows.find((r) => r.key === op.rowKey)!;
-        const { properties, deferred } = this.rowProperties(db, row);
+        const own = await this.rowProperties(db, row);
+        const properties =
+          op.kind === 'create-row'
+            ? { ...(await this.dualValues(db.key, row.key)), ...own.properties }
+            : own.properties;
+        const deferred = own.deferred;
+        const resolve = this.bodyLinks(row.markdown);
         let pageId: string;
         if (op.kind === 'create-row') {
           pageId = await this.writer.createPage(
             { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties },
             row.markdown,
+            resolve,
             this.lookup(
               () => this.unsure.rows.add(op.dbKey),
               () => this.findRow(op.dbKey, row.title),
@@ -482,7 +536,7 @@ export class NotionApplier {
           this.done(op, row.key);
         } else {
           pageId = op.pageId;
-          const batches = row.markdown ? appendBatches(markdownToBlocks(row.markdown)) : [];
+          const batches = row.markdown ? appendBatches(markdownToBlocks(row.markdown, resolve)) : [];
           if (batches.length)
             await this.writer.appendBody(pageId, batches, await this.writer.countChildren(pageId));
           this.done(op, row.key);
@@ -495,13 +549,17 @@ export class NotionApplier {
           kind: 'row',
           ...(row.markdown ? { contentHash: bodyHash(row.markdown) } : {}),
           installedAt: this.now().toISOString(),
+          // An adopted page may hold a first part written with plain-text links by the run that stopped.
+          ...(resolve !== this.resolveLink || (op.kind === 'adopt-row' && linkedKeys(row.markdown).length)
+            ? { linksPending: true }
+            : {}),
         };
         return;
       }
       case 'update-row': {
         const db = this.db(op.dbKey);
         const row = db.rows.find((r) => r.key === op.rowKey)!;
-        const { properties } = this.rowProperties(db, row, op.properties);
+        const { properties } = await this.rowProperties(db, row, op.properties);
         await this.write((c) => c.pages.update({ page_id: op.pageId, properties }), true);
         this.wrotePages.set(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
@@ -520,17 +578,51 @@ export class NotionApplier {
         const old: string[] = [];
         for await (const block of this.api.children(op.pageId)) old.push(block.id);
         for (const id of old) await this.write((c) => c.blocks.delete({ block_id: id }), true);
-        await this.writer.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown)), 0);
+        const resolve = this.bodyLinks(row.markdown);
+        await this.writer.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown, resolve)), 0);
         this.wrotePages.set(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) {
           entry.contentHash = bodyHash(row.markdown);
           entry.installedAt = this.now().toISOString();
+          if (resolve === this.resolveLink) delete entry.linksPending;
+          else entry.linksPending = true;
         }
         this.done(op, row.key);
         return;
       }
     }
+  }
+
+  /** Where a compiled link points now: a database, or a row page this run created or found. */
+  private readonly resolveLink: LinkResolver = (key) => {
+    if (key.startsWith('db.')) {
+      const id = this.registry.entries[key]?.id ?? this.actual.databases.get(key)?.databaseId;
+      return id ? { kind: 'database', id } : null;
+    }
+    const id = this.rowIds.get(key);
+    return id ? { kind: 'page', id } : null;
+  };
+
+  /**
+   * The resolver a body is written with: every link as a mention when all its targets exist, else none (all
+   * plain text, so the link stage finds the page exactly as written and updates only those blocks).
+   */
+  private bodyLinks(markdown: string): LinkResolver {
+    return allLinksResolve(markdown, this.resolveLink) ? this.resolveLink : () => null;
+  }
+
+  /** The link stage: pages written before the pages they link to get their mentions (this run's and a stopped run's). */
+  private async linkPendingBodies(): Promise<void> {
+    for (const db of this.desired.databases)
+      for (const row of db.rows) {
+        const entry = this.registry.entries[row.key];
+        if (!entry?.linksPending) continue;
+        const pageId = this.rowIds.get(row.key) ?? entry.id;
+        const outcome = await linkPageBody(this.api, this.writer, pageId, row.markdown, this.resolveLink);
+        if (outcome === 'linked') this.wrotePages.set(pageId, db.key);
+        delete entry.linksPending;
+      }
   }
 
   /** Properties that exist under their blueprint names are ours to track for drift, even if a crash kept them unrecorded. */
@@ -591,7 +683,10 @@ export class NotionApplier {
   }
 
   async apply(plan: NotionPlan): Promise<ApplyResult> {
-    const ops = orderOps(plan.ops);
+    const markdownOf = (rowKey: string) =>
+      this.desired.databases.flatMap((d) => d.rows).find((r) => r.key === rowKey)?.markdown ?? '';
+    const ops = orderRowsByLinks(orderOps(plan.ops), markdownOf);
+    for (const op of ops) if (op.kind === 'create-row') this.rowsToCreate.add(op.rowKey);
     const runStart = this.now();
     this.recordExistingProperties();
     let stage = '';
@@ -617,11 +712,12 @@ export class NotionApplier {
       await this.hooks.beforeOp?.();
       for (const link of this.links) {
         const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
-        const { properties } = this.rowProperties(link.db, link.row, relationKeys);
+        const { properties } = await this.rowProperties(link.db, link.row, relationKeys);
         if (Object.keys(properties).length) {
           await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
         }
       }
+      await this.linkPendingBodies();
       await recordLastEdited(this.api, {
         since: new Date(runStart.getTime() - CLOCK_SKEW_MS),
         wrotePages: this.wrotePages,

@@ -1,6 +1,7 @@
 // Markdown -> Notion block requests, within Notion's limits: 2,000 characters per text item, 100 items per array.
 import type { BlockObjectRequest } from '@notionhq/client';
 import { marked, type Token, type Tokens } from 'marked';
+import { LINK_SCHEME } from '../../blueprint/links.js';
 
 /** The SDK's rich-text request item (not exported from the package root, so derived from a block type). */
 export type RichTextItemRequest = Extract<
@@ -10,6 +11,13 @@ export type RichTextItemRequest = Extract<
 
 export const MAX_TEXT_CHARS = 2000;
 export const MAX_RICH_TEXT_ITEMS = 100;
+
+/** Where a compiled link (`pn:KEY`) points in Notion: a page or a database by ID, or null while it has none. */
+export type MentionTarget = { kind: 'page' | 'database'; id: string } | null;
+export type LinkResolver = (key: string) => MentionTarget;
+
+/** Without a resolver, compiled links keep their text and lose the link. */
+const NO_LINKS: LinkResolver = () => null;
 
 interface Annotations {
   bold?: boolean;
@@ -41,8 +49,19 @@ function textItems(content: string, annotations: Annotations, link?: string): Ri
   return items;
 }
 
+/** A mention of a page or database: Notion shows the target's current title, so a renamed page stays named right. */
+function mention(target: NonNullable<MentionTarget>, annotations: Annotations): RichTextItemRequest {
+  const item: RichTextItemRequest =
+    target.kind === 'page'
+      ? { type: 'mention', mention: { page: { id: target.id } } }
+      : { type: 'mention', mention: { database: { id: target.id } } };
+  if (Object.keys(annotations).length) item.annotations = { ...annotations };
+  return item;
+}
+
 function inline(
   tokens: readonly Token[] | undefined,
+  resolve: LinkResolver,
   annotations: Annotations = {},
   link?: string,
 ): RichTextItemRequest[] {
@@ -50,26 +69,36 @@ function inline(
   for (const token of tokens ?? []) {
     switch (token.type) {
       case 'strong':
-        out.push(...inline((token as Tokens.Strong).tokens, { ...annotations, bold: true }, link));
+        out.push(...inline((token as Tokens.Strong).tokens, resolve, { ...annotations, bold: true }, link));
         break;
       case 'em':
-        out.push(...inline((token as Tokens.Em).tokens, { ...annotations, italic: true }, link));
+        out.push(...inline((token as Tokens.Em).tokens, resolve, { ...annotations, italic: true }, link));
         break;
       case 'del':
-        out.push(...inline((token as Tokens.Del).tokens, { ...annotations, strikethrough: true }, link));
+        out.push(
+          ...inline((token as Tokens.Del).tokens, resolve, { ...annotations, strikethrough: true }, link),
+        );
         break;
       case 'codespan':
         out.push(...textItems(decode((token as Tokens.Codespan).text), { ...annotations, code: true }, link));
         break;
-      case 'link':
-        out.push(...inline((token as Tokens.Link).tokens, annotations, (token as Tokens.Link).href));
+      case 'link': {
+        const { href, tokens: inner } = token as Tokens.Link;
+        if (!href.startsWith(LINK_SCHEME)) {
+          out.push(...inline(inner, resolve, annotations, href));
+          break;
+        }
+        const target = resolve(href.slice(LINK_SCHEME.length));
+        if (target) out.push(mention(target, annotations));
+        else out.push(...inline(inner, resolve, annotations));
         break;
+      }
       case 'br':
         out.push(...textItems('\n', annotations, link));
         break;
       case 'text': {
         const t = token as Tokens.Text;
-        if (t.tokens?.length) out.push(...inline(t.tokens, annotations, link));
+        if (t.tokens?.length) out.push(...inline(t.tokens, resolve, annotations, link));
         else out.push(...textItems(decode(t.text), annotations, link));
         break;
       }
@@ -120,7 +149,7 @@ function mergeAdjacent(items: RichTextItemRequest[]): RichTextItemRequest[] {
 const block = (request: BlockObjectRequest): NotionBlock => ({ request, children: [] });
 
 /** A list item's text, and the list items nested under it (first level only). */
-function listItemParts(item: Tokens.ListItem, depth: number) {
+function listItemParts(item: Tokens.ListItem, depth: number, resolve: LinkResolver) {
   const own: Token[] = [];
   const nested: Tokens.List[] = [];
   for (const t of item.tokens) {
@@ -132,15 +161,15 @@ function listItemParts(item: Tokens.ListItem, depth: number) {
       own.push(...(t.type === 'text' || t.type === 'paragraph' ? ((t as Tokens.Text).tokens ?? [t]) : [t]));
     }
   }
-  return { rich_text: inline(own), nested };
+  return { rich_text: inline(own, resolve), nested };
 }
 
 /**
  * A list item one level down, as the SDK types it both as a block and as a list item's child: it carries
  * no children (a list below it is flattened into its text).
  */
-function nestedListItem(list: Tokens.List, item: Tokens.ListItem) {
-  const { rich_text } = listItemParts(item, 1);
+function nestedListItem(list: Tokens.List, item: Tokens.ListItem, resolve: LinkResolver) {
+  const { rich_text } = listItemParts(item, 1, resolve);
   if (item.task)
     return {
       type: 'to_do',
@@ -152,9 +181,9 @@ function nestedListItem(list: Tokens.List, item: Tokens.ListItem) {
 }
 
 /** A top-level list item, with its nested items in its body's `children` (only when it has some). */
-function listItem(list: Tokens.List, item: Tokens.ListItem): NotionBlock {
-  const { rich_text, nested } = listItemParts(item, 0);
-  const children = nested.flatMap((sub) => sub.items.map((i) => nestedListItem(sub, i)));
+function listItem(list: Tokens.List, item: Tokens.ListItem, resolve: LinkResolver): NotionBlock {
+  const { rich_text, nested } = listItemParts(item, 0, resolve);
+  const children = nested.flatMap((sub) => sub.items.map((i) => nestedListItem(sub, i, resolve)));
   const body = { rich_text, ...(children.length ? { children } : {}) };
   const request: BlockObjectRequest = item.task
     ? { type: 'to_do', to_do: { ...body, checked: Boolean(item.checked) } }
@@ -165,11 +194,11 @@ function listItem(list: Tokens.List, item: Tokens.ListItem): NotionBlock {
 }
 
 /** A table with its rows, which Notion needs in the same request as the table. */
-function tableBlock(table: Tokens.Table): NotionBlock {
+function tableBlock(table: Tokens.Table, resolve: LinkResolver): NotionBlock {
   const row = (cells: Tokens.TableCell[]) =>
     ({
       type: 'table_row',
-      table_row: { cells: cells.map((c) => inline(c.tokens)) },
+      table_row: { cells: cells.map((c) => inline(c.tokens, resolve)) },
     }) satisfies BlockObjectRequest;
   const rows = [row(table.header), ...table.rows.map(row)];
   return {
@@ -186,13 +215,13 @@ function tableBlock(table: Tokens.Table): NotionBlock {
   };
 }
 
-function toBlocks(tokens: readonly Token[]): NotionBlock[] {
+function toBlocks(tokens: readonly Token[], resolve: LinkResolver): NotionBlock[] {
   const out: NotionBlock[] = [];
   for (const token of tokens) {
     switch (token.type) {
       case 'heading': {
         const h = token as Tokens.Heading;
-        const rich_text = inline(h.tokens);
+        const rich_text = inline(h.tokens, resolve);
         if (h.depth <= 1) out.push(block({ type: 'heading_1', heading_1: { rich_text } }));
         else if (h.depth === 2) out.push(block({ type: 'heading_2', heading_2: { rich_text } }));
         else out.push(block({ type: 'heading_3', heading_3: { rich_text } }));
@@ -200,11 +229,16 @@ function toBlocks(tokens: readonly Token[]): NotionBlock[] {
       }
       case 'paragraph':
         out.push(
-          block({ type: 'paragraph', paragraph: { rich_text: inline((token as Tokens.Paragraph).tokens) } }),
+          block({
+            type: 'paragraph',
+            paragraph: { rich_text: inline((token as Tokens.Paragraph).tokens, resolve) },
+          }),
         );
         break;
       case 'list':
-        out.push(...(token as Tokens.List).items.map((item) => listItem(token as Tokens.List, item)));
+        out.push(
+          ...(token as Tokens.List).items.map((item) => listItem(token as Tokens.List, item, resolve)),
+        );
         break;
       case 'blockquote': {
         const inner = (token as Tokens.Blockquote).tokens.flatMap((t) =>
@@ -212,14 +246,14 @@ function toBlocks(tokens: readonly Token[]): NotionBlock[] {
             ? [...((t as Tokens.Paragraph).tokens ?? []), { type: 'br', raw: '\n' } as Tokens.Br]
             : [],
         );
-        out.push(block({ type: 'quote', quote: { rich_text: inline(inner.slice(0, -1)) } }));
+        out.push(block({ type: 'quote', quote: { rich_text: inline(inner.slice(0, -1), resolve) } }));
         break;
       }
       case 'hr':
         out.push(block({ type: 'divider', divider: {} }));
         break;
       case 'table':
-        out.push(tableBlock(token as Tokens.Table));
+        out.push(tableBlock(token as Tokens.Table, resolve));
         break;
       case 'code':
         out.push(
@@ -240,8 +274,9 @@ function toBlocks(tokens: readonly Token[]): NotionBlock[] {
   return out;
 }
 
-export function markdownToBlocks(markdown: string): NotionBlock[] {
-  return toBlocks(marked.lexer(markdown, { gfm: true }));
+/** A page body as blocks; compiled links become mentions where `resolve` knows their target, else plain text. */
+export function markdownToBlocks(markdown: string, resolve: LinkResolver = NO_LINKS): NotionBlock[] {
+  return toBlocks(marked.lexer(markdown, { gfm: true }), resolve);
 }
 
 /** Every block a page will hold, children included: what counts against a workspace's block limit. */

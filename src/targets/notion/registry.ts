@@ -10,6 +10,8 @@ const entrySchema = z.object({
   /** Hash of the page body we wrote, and when we finished writing it (ISO). */
   contentHash: z.string().optional(),
   installedAt: z.string().optional(),
+  /** Written with its links as plain text (their pages did not exist yet): the run's link stage makes them mentions. */
+  linksPending: z.boolean().optional(),
   /**
    * The page's last_edited_time as Notion reported it after this install's last write to it (its own
    * writes, relation links and the other side of two-way relations included): a later time is a person's edit.

@@ -1,7 +1,7 @@
 // Writes to Notion that must never happen twice: creates looked up before a retry, page bodies appended once.
 import type { BlockObjectRequest, CreatePageParameters } from '@notionhq/client';
 import { classify, type NotionApi } from './api.js';
-import { appendBatches, markdownToBlocks } from './blocks.js';
+import { appendBatches, type LinkResolver, markdownToBlocks } from './blocks.js';
 
 /** Attempts at a create or append whose outcome was unknown, each preceded by a lookup. */
 const MAX_CREATE_ATTEMPTS = 4;
@@ -105,9 +105,10 @@ export class NotionWriter {
   async createPage(
     params: CreatePageParameters,
     markdown: string,
+    resolve: LinkResolver,
     find: () => Promise<string | undefined>,
   ): Promise<string> {
-    const batches = markdown ? appendBatches(markdownToBlocks(markdown)) : [];
+    const batches = markdown ? appendBatches(markdownToBlocks(markdown, resolve)) : [];
     let created = true;
     const pageId = await this.createOnce(
       async () =>
