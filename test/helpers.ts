@@ -82,6 +82,7 @@ export function workbookWithoutArchived(yaml: string): string {
     .join('\n')
     .replace(/ {4}generated:\n(?= {4}conditional_formats:)/g, '')
     .replace(/,\{range:[a-z_]+\.archived\},"<>TRUE"/g, '')
+    .replace(/\*\(\{range:[a-z_]+\.archived\}<>TRUE\(\)\)/g, '')
     .replace('OR({c:score}{r}="",{c:archived}{r}=TRUE())', '{c:score}{r}=""');
 }
 

@@ -390,12 +390,22 @@ function isRecordedProject(): boolean {
 
 export function onOpen(): void {
   if (!isRecordedProject()) return;
-  services()
-    .SpreadsheetApp.getUi()
-    .createMenu('Partnernomics')
+  const ui = services().SpreadsheetApp.getUi();
+  // The no-server sync (apps-script/src/sync/menu.ts): the functions are top-level in the bundle.
+  const sync = ui
+    .createMenu('Sync with Notion')
+    .addItem('Connect Notion…', 'connectNotion')
+    .addItem('Disconnect Notion', 'disconnectNotion')
+    .addSeparator()
+    .addItem('Turn on automatic sync', 'turnOnAutomaticSync')
+    .addItem('Turn off automatic sync', 'turnOffAutomaticSync')
+    .addItem('Sync now', 'syncNow');
+  ui.createMenu('Partnernomics')
     .addItem('Recalculate scores', 'recalculateScores')
     .addItem('Refresh PBR scoreboard', 'refreshPbrScoreboard')
     .addItem('Build quarterly leadership report', 'buildLeadershipReport')
+    .addSeparator()
+    .addSubMenu(sync)
     .addSeparator()
     .addItem('About', 'about')
     .addToUi();

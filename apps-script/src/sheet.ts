@@ -39,6 +39,7 @@ export interface Ui {
 export interface Menu {
   addItem(caption: string, functionName: string): Menu;
   addSeparator(): Menu;
+  addSubMenu(menu: Menu): Menu;
   addToUi(): void;
 }
 

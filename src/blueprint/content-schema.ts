@@ -178,6 +178,19 @@ export const partnershipTypeSchema = z.strictObject({
     .array(z.strictObject({ component: z.enum(SPP_COMPONENTS), guidance: text }))
     .min(3)
     .max(6),
+  /**
+   * Days a partner of this type normally stays in each pipeline stage (the Partners database's Stage), from
+   * the type's own sales cycle and launch plan: `partnernomics status` flags a partner past its norm.
+   */
+  stage_norms_days: z.strictObject({
+    Sourced: z.number().int().positive(),
+    Researching: z.number().int().positive(),
+    Discovery: z.number().int().positive(),
+    Scoring: z.number().int().positive(),
+    Negotiating: z.number().int().positive(),
+    Signed: z.number().int().positive(),
+    Launching: z.number().int().positive(),
+  }),
   term_sheet: z.strictObject({
     company_culture: text,
     partnership_opportunity: text,

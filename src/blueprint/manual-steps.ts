@@ -12,6 +12,7 @@ export const NOTION_MANUAL_STEPS: readonly string[] = [
 export const SHEETS_MANUAL_STEPS: readonly string[] = [
   'Share the workbook with your leadership team (Share in Google Sheets): the installer only creates files it can see itself (drive.file scope).',
   'Approve the Apps Script authorization prompt the first time someone opens the Partnernomics menu: Google requires each user to consent.',
+  "To sync with no server, one admin chooses Partnernomics → Sync with Notion → Connect Notion… in the workbook and pastes the Notion integration token: it is kept only in that admin's own user properties (never in the code, the sheet or the document properties). Then Turn on automatic sync (every 5, 10, 15 or 30 minutes): the trigger runs as that admin; Disconnect Notion removes the token and the trigger.",
   "To print a tab or save it as PDF, choose File → Print, then Landscape, Scale: Fit to width and Margins: Narrow, and tick Repeat frozen rows under Headers & footers so a table's header rows print on every page: the Sheets API cannot store print settings.",
 ];
 

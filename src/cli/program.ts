@@ -8,9 +8,13 @@ import { PACKAGE_ROOT } from '../platform/paths.js';
 import { fsError, isFsError } from '../platform/write.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFit } from './commands/fit.js';
+import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerPlanAndInstall } from './commands/install.js';
+import { registerLaunch } from './commands/launch.js';
 import { registerLogin } from './commands/login.js';
+import { registerPbr } from './commands/pbr.js';
+import { registerReport } from './commands/report.js';
 import { registerSelftest } from './commands/selftest.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
@@ -72,6 +76,10 @@ export function makeProgram(rawIo: Io, secrets: Set<string> = knownSecrets(rawIo
   registerSelftest(program, ctx);
   registerSync(program, ctx);
   registerStatus(program, ctx);
+  registerReport(program, ctx);
+  registerImport(program, ctx);
+  registerLaunch(program, ctx);
+  registerPbr(program, ctx);
   return program;
 }
 

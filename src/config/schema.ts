@@ -77,6 +77,22 @@ export const teamMemberSchema = z.strictObject({
   role: z.enum(ROLES),
   name: z.string().trim().min(1).optional(),
   email: z.email('must be an email address, e.g. dana@example.com').optional(),
+  /** The person's Notion user ID: launch and PBR workflows put them in people fields (Owner, Our lead). */
+  notion_user_id: z
+    .string()
+    .trim()
+    .regex(
+      /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i,
+      'must be a Notion user ID (a UUID)',
+    )
+    .optional(),
+});
+
+/** The launch and PBR workflows' calendar: holidays skipped like weekends, and when in a quarter the PBR is held. */
+export const workflowsSchema = z.strictObject({
+  holidays: z.array(isoDate).optional(),
+  /** Business days after the quarter's first business day on which its PBR is held (default 10). */
+  pbr_business_day: z.number().int('must be a whole number').min(0).max(40).optional(),
 });
 
 /** Overrides of a type's KPI targets, by KPI key (the keys are checked against the blueprint when it compiles). */
@@ -147,6 +163,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   targets: targetsSchema.prefault({}),
+  workflows: workflowsSchema.optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -23,6 +23,12 @@ export type ErrorCode =
   | 'API_ERROR'
   | 'UNREACHABLE'
   | 'BUSY'
+  /** Some rows of an imported file were rejected (the others went in): exit 1, the rows are in the report. */
+  | 'ROWS_REJECTED'
+  /** `status` found something a person must act on (exit 1, not a failure of the command). */
+  | 'NEEDS_ATTENTION'
+  /** `sync --workspaces`: some workspaces failed (the others were synced): exit 1, each one's error is in the report. */
+  | 'WORKSPACES_FAILED'
   | 'INTERNAL';
 
 const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([

@@ -1,4 +1,5 @@
 // The incremental cursor over Notion's minute-rounded last_edited_time: an overlapping poll that misses nothing and counts nothing twice.
+import { hash53 } from './hash.js';
 import { UNAGREED } from './planner.js';
 import type { NotionRow, RowValues } from './types.js';
 
@@ -49,20 +50,6 @@ function stableText(values: RowValues, trashed: boolean): string {
     .filter((k) => k !== UNAGREED)
     .sort();
   return JSON.stringify([trashed, keys.map((k) => [k, values[k] ?? null])]);
-}
-
-/** A 53-bit string hash (cyrb53): pure JavaScript, the same in Node and Apps Script. */
-function hash53(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
 }
 
 /** What a row's synced fields and trash state were when read: equal fingerprints, nothing to sync. */

@@ -18,6 +18,11 @@ export const DEFAULT_MAX_ARCHIVE_SHARE = 0.2;
  */
 export const UNAGREED = '~unagreed';
 
+/** An Example cell that marks a row the install wrote as an example: ticked, or the word Example. */
+export function isExampleFlag(flag: SyncValue | undefined): boolean {
+  return flag === true || (typeof flag === 'string' && /^(example|true)$/i.test(flag.trim()));
+}
+
 /** Equal as synced values: an empty cell and an empty property are the same; numbers compare by value. */
 export function sameValue(a: SyncValue | undefined, b: SyncValue | undefined): boolean {
   const empty = (v: SyncValue | undefined) => v === null || v === undefined || v === '';
@@ -68,8 +73,10 @@ export function planTable(input: SyncInput): TablePlan {
   for (const row of input.sheetRows) {
     // An orphan is known by what a person typed (the Notion-owned fields), not by what formulas compute
     // around it: a rank that moves when another row changes does not make it a new row to report.
-    if (row.pageId === null) plan.orphans.push({ row: row.row, values: typedOf(row.values) });
-    else if (sheetById.has(row.pageId)) plan.duplicateRows.push({ pageId: row.pageId, row: row.row });
+    // The workbook's own example rows (installed with it, marked Example) have no page and need nobody.
+    if (row.pageId === null) {
+      if (!row.example) plan.orphans.push({ row: row.row, values: typedOf(row.values) });
+    } else if (sheetById.has(row.pageId)) plan.duplicateRows.push({ pageId: row.pageId, row: row.row });
     else sheetById.set(row.pageId, row);
   }
   const notionById = new Map(input.notionRows.map((r) => [r.pageId, r]));

@@ -44,6 +44,26 @@ import { findSyncWorkbook, hubFromStartTab } from './workbook.js';
 /** A full pass (finds trashed and deleted pages) every this many runs, counting runs that stored a cursor. */
 export const DEFAULT_FULL_EVERY = 12;
 
+/** What a workflow step did in a run: its writes, and one line per row it created or linked (the Sync Log's). */
+export interface WorkflowsDone {
+  writes: number;
+  lines: string[];
+  /** What a person must fix before a workflow can run (printed each run, not logged: it repeats). */
+  skipped: string[];
+}
+
+/**
+ * The workflows a sync runs when Notion's data calls for them (launch a signed partner, open the quarter's
+ * PBRs): given by the caller, so the engine does not depend on them. Run once per sync, before the tables
+ * are read, so the rows they create reach the workbook in the same run.
+ */
+export type SyncWorkflows = (where: {
+  registry: Registry;
+  spreadsheetId: string;
+  dryRun: boolean;
+  now: Date;
+}) => Promise<WorkflowsDone>;
+
 export interface SyncRunOptions {
   full?: boolean;
   dryRun?: boolean;
@@ -53,6 +73,7 @@ export interface SyncRunOptions {
   fullEvery?: number;
   now?: Date;
   progress?: (line: string) => void;
+  workflows?: SyncWorkflows;
 }
 
 export interface TableRunSummary {
@@ -87,6 +108,8 @@ export interface SyncRunSummary {
   /** API calls this run made (each logical call once; retries not counted). */
   calls: { notion: number; google: number };
   warnings: string[];
+  /** What the workflows did in this run (none: no workflow step was given). */
+  workflows: WorkflowsDone;
 }
 
 /** Counts every call that goes through each API's retry layer, until `stop()`. */
@@ -218,6 +241,7 @@ function merge(a: SyncRunSummary, b: SyncRunSummary): SyncRunSummary {
     conflicts: [...a.conflicts, ...b.conflicts],
     logged: a.logged + b.logged,
     warnings: [...new Set([...a.warnings, ...b.warnings])],
+    workflows: a.workflows,
   };
 }
 
@@ -299,6 +323,16 @@ async function syncOnce(
     cache.hubId = found.hubId;
   }
   const { registry, hubId } = cache;
+  const workflows: WorkflowsDone =
+    !settled && options.workflows
+      ? await options.workflows({
+          registry,
+          spreadsheetId,
+          dryRun: options.dryRun === true,
+          now: new Date(at),
+        })
+      : { writes: 0, lines: [], skipped: [] };
+  for (const line of workflows.lines) progress(line);
 
   // A second pass is part of the same run: it does not count towards the next full pass.
   const step = (cursor: NotionCursor, rows: readonly NotionRow[], full: boolean): NotionCursor => {
@@ -378,6 +412,7 @@ async function syncOnce(
     logged,
     calls,
     warnings: [...sheets.warnings],
+    workflows,
   });
 
   const blocked = runs.find((r) => r.plan.blocked);
@@ -436,7 +471,19 @@ async function syncOnce(
     tableSums.push(summary(r.plan, r.read.full, r.read.rows.length, written.updated.length));
   }
 
-  const log = logEntriesOf(logPlans, at, names);
+  const log = [
+    ...workflows.lines.map((reason) => ({
+      time: at,
+      direction: '—',
+      object: 'Workflows',
+      recordId: '',
+      field: '',
+      kept: null,
+      overwritten: null,
+      reason,
+    })),
+    ...logEntriesOf(logPlans, at, names),
+  ];
   // The cursor is stored only with something else to store: a run that read nothing new writes nothing.
   const changed =
     notionWrites > 0 ||
@@ -482,7 +529,7 @@ async function syncOnce(
   return {
     summary: {
       ...out,
-      wrote: notionWrites > 0 || wrote.calls > 0 || early !== null,
+      wrote: notionWrites + workflows.writes > 0 || wrote.calls > 0 || early !== null,
       logged: wrote.counts.logged + (early?.logged ?? 0),
       warnings: [...out.warnings, ...warnings, ...wrote.warnings, ...wrote.overflow],
     },

@@ -2,6 +2,7 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { PnError } from '../platform/errors.js';
 import { METADATA_COLUMN, METADATA_TAB } from '../targets/sheets/requests.js';
+import { isExampleFlag } from './planner.js';
 import { columnsByMetadata, type Grid, gridOf } from './sheets-grid.js';
 import { isStateTab } from './sheets-state.js';
 import {
@@ -155,6 +156,7 @@ export function tableRows(grid: Grid, table: LocatedTable): SheetRow[] {
   const { spec, columns } = table;
   const id = columns.get(ID_COLUMN)!;
   const archived = columns.get(ARCHIVED_COLUMN);
+  const example = columns.get('example');
   const formatOf = new Map(spec.columns.map((c) => [c.key, c.format]));
   const inputs = spec.columns
     .filter((c) => c.kind !== 'formula' && columns.has(c.key))
@@ -172,6 +174,9 @@ export function tableRows(grid: Grid, table: LocatedTable): SheetRow[] {
       row: r + 1,
       values,
       archived: archived !== undefined && readCell(grid.value(r, archived), undefined) === true,
+      ...(example !== undefined && isExampleFlag(readCell(grid.value(r, example), undefined))
+        ? { example: true }
+        : {}),
     });
   }
   return rows;

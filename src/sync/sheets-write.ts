@@ -1,6 +1,7 @@
 // The Sheets side's one write: every table's changes, the Sync Log rows and the sync state, in one spreadsheets.batchUpdate.
 import type { sheets_v4 } from '@googleapis/sheets';
-import { type GoogleApi, isPayloadTooLarge } from '../targets/sheets/google-api.js';
+import type { GoogleApi } from '../targets/sheets/google-api.js';
+import { isPayloadTooLarge } from '../targets/sheets/google-errors.js';
 import { batches, MAX_BATCH_BYTES, NUMBER_FORMATS } from '../targets/sheets/requests.js';
 import { CellWrites } from './sheets-cells.js';
 import type { LocatedTable } from './sheets-layout.js';

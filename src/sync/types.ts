@@ -40,6 +40,8 @@ export interface SheetRow {
   row: number;
   values: RowValues;
   archived: boolean;
+  /** One of the workbook's own example rows (its Example cell ticked or reading Example). */
+  example?: boolean;
 }
 
 /** What both sides agreed on after the last sync of a row. */

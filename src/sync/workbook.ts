@@ -1,8 +1,8 @@
 // Where a sync runs: the leaders' workbook (Drive app property) and the Notion hub the install linked it to.
 import { extractPageId } from '@notionhq/client';
 import { PnError } from '../platform/errors.js';
+import { APP_PROPERTY } from '../targets/sheets/app-property.js';
 import type { GoogleApi } from '../targets/sheets/google-api.js';
-import { APP_PROPERTY } from '../targets/sheets/install.js';
 
 /** The workbook `install --target sheets` made (the oldest tagged one): one Drive listing. */
 export async function findSyncWorkbook(api: GoogleApi): Promise<string> {

@@ -108,7 +108,7 @@ describe('other hints', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).not.toContain('arrives with the Sheets target');
     expect(help.stdout).toMatch(
-      /login\s+store credentials for Notion \(login notion\) or Google\s+Sheets \(login google\)/,
+      /login\s+store\s+credentials\s+for\s+Notion\s+\(login\s+notion\)\s+or\s+Google\s+Sheets\s+\(login\s+google\)/,
     );
   });
 

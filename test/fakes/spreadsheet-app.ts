@@ -225,7 +225,7 @@ export class FakeRange {
 
 export interface RecordedMenu {
   caption: string;
-  items: ({ caption: string; functionName: string } | { separator: true })[];
+  items: ({ caption: string; functionName: string } | { separator: true } | { submenu: RecordedMenu })[];
 }
 
 export class FakeMenu {
@@ -246,6 +246,17 @@ export class FakeMenu {
     return this;
   }
 
+  /** Menu.addSubMenu: the submenu as it is at this call, shown inside this menu. */
+  addSubMenu(menu: FakeMenu): FakeMenu {
+    this.items.push({ submenu: menu.recorded() });
+    return this;
+  }
+
+  /** This menu's caption and items (a copy). */
+  recorded(): RecordedMenu {
+    return { caption: this.caption, items: [...this.items] };
+  }
+
   /** Only a menu added to the UI is recorded: a built-but-never-added menu never shows up in Sheets. */
   addToUi(): void {
     this.ui.menus.push({ caption: this.caption, items: [...this.items] });
@@ -255,6 +266,25 @@ export class FakeMenu {
 export class FakeUi {
   readonly menus: RecordedMenu[] = [];
   readonly alerts: string[] = [];
+  /** Ui.ButtonSet and Ui.Button as the script compares them. */
+  readonly ButtonSet = { OK: 'OK', OK_CANCEL: 'OK_CANCEL', YES_NO: 'YES_NO' } as const;
+  readonly Button = { OK: 'OK', CANCEL: 'CANCEL', CLOSE: 'CLOSE' } as const;
+  /** Every prompt shown, and the answers the test scripted for them (first in, first out; none: CLOSE). */
+  readonly prompts: { title: string; prompt: string }[] = [];
+  readonly answers: { button: 'OK' | 'CANCEL'; text: string }[] = [];
+
+  prompt(
+    title: string,
+    prompt: string,
+    _buttons?: unknown,
+  ): { getSelectedButton(): string; getResponseText(): string } {
+    this.prompts.push({ title: String(title), prompt: String(prompt) });
+    const answer = this.answers.shift();
+    return {
+      getSelectedButton: () => answer?.button ?? 'CLOSE',
+      getResponseText: () => answer?.text ?? '',
+    };
+  }
 
   createMenu(caption: string): FakeMenu {
     return new FakeMenu(this, caption);
@@ -472,5 +502,344 @@ export function installSpreadsheetFakes(fakes: SpreadsheetFakes, target: object 
       if (p.had) slots[p.n] = p.value;
       else delete slots[p.n];
     }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The services of the no-server sync (apps-script/src/sync/services.ts): PropertiesService with its limits,
+// ScriptApp's time-driven triggers, the script lock, UrlFetchApp and the Sheets advanced service over a
+// synchronous transport the test provides, Utilities.sleep on a clock the test owns, and console.
+
+/** Apps Script's limits on a property store: 9 KB a value, 500 KB in all (keys and values). */
+export const PROPERTY_VALUE_MAX_BYTES = 9 * 1024;
+export const PROPERTY_STORE_MAX_BYTES = 500 * 1024;
+
+const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** One property store (user, document or script properties), enforcing Apps Script's size limits. */
+export class FakeProperties {
+  readonly data = new Map<string, string>();
+  writes = 0;
+
+  getProperty(key: string): string | null {
+    return this.data.get(String(key)) ?? null;
+  }
+
+  private check(next: Map<string, string>): void {
+    for (const value of next.values())
+      if (bytes(value) > PROPERTY_VALUE_MAX_BYTES) throw new Error('Exception: Argument too large: value');
+    let total = 0;
+    for (const [k, v] of next) total += bytes(k) + bytes(v);
+    if (total > PROPERTY_STORE_MAX_BYTES)
+      throw new Error('Exception: You have exceeded the property storage quota.');
+  }
+
+  setProperty(key: string, value: string): FakeProperties {
+    return this.setProperties({ [key]: value });
+  }
+
+  /** All or nothing, like Apps Script's setProperties. */
+  setProperties(properties: Record<string, string>): FakeProperties {
+    const next = new Map(this.data);
+    for (const [k, v] of Object.entries(properties)) next.set(String(k), String(v));
+    this.check(next);
+    this.writes += 1;
+    for (const [k, v] of Object.entries(properties)) this.data.set(String(k), String(v));
+    return this;
+  }
+
+  deleteProperty(key: string): FakeProperties {
+    this.data.delete(String(key));
+    return this;
+  }
+
+  getKeys(): string[] {
+    return [...this.data.keys()];
+  }
+
+  getProperties(): Record<string, string> {
+    return Object.fromEntries(this.data);
+  }
+
+  /** Bytes used (keys and values), as the 500 KB limit counts them. */
+  size(): number {
+    let total = 0;
+    for (const [k, v] of this.data) total += bytes(k) + bytes(v);
+    return total;
+  }
+}
+
+export class FakeTrigger {
+  constructor(
+    readonly handler: string,
+    readonly minutes: number,
+    readonly id: string,
+  ) {}
+
+  getHandlerFunction(): string {
+    return this.handler;
+  }
+
+  getUniqueId(): string {
+    return this.id;
+  }
+}
+
+/** The minute intervals ClockTriggerBuilder.everyMinutes accepts. */
+export const TRIGGER_MINUTES = [1, 5, 10, 15, 30];
+
+export class FakeTriggers {
+  readonly triggers: FakeTrigger[] = [];
+  private next = 1;
+
+  getProjectTriggers(): FakeTrigger[] {
+    return [...this.triggers];
+  }
+
+  deleteTrigger(trigger: FakeTrigger): void {
+    const i = this.triggers.findIndex((t) => t.id === trigger.getUniqueId());
+    if (i >= 0) this.triggers.splice(i, 1);
+  }
+
+  newTrigger(handler: string) {
+    return {
+      timeBased: () => ({
+        everyMinutes: (n: number) => {
+          if (!TRIGGER_MINUTES.includes(n))
+            throw new Error('Exception: The value passed to everyMinutes must be 1, 5, 10, 15 or 30.');
+          return {
+            create: () => {
+              const trigger = new FakeTrigger(handler, n, `trigger-${this.next++}`);
+              this.triggers.push(trigger);
+              return trigger;
+            },
+          };
+        },
+      }),
+    };
+  }
+}
+
+/** A request as it leaves the script (UrlFetchApp, or the Sheets service as its REST call). */
+export interface WireRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface WireAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Sends a request and waits for its answer (the script's calls are synchronous). */
+export type Transport = (request: WireRequest) => WireAnswer;
+
+function answerOf(answer: WireAnswer) {
+  return {
+    getResponseCode: () => answer.status,
+    getContentText: () => answer.body,
+    getAllHeaders: () => ({ ...answer.headers }),
+  };
+}
+
+export interface SyncFakeOptions {
+  /** Sends UrlFetchApp's requests (to a fake Notion). */
+  fetch: Transport;
+  /** Sends the Sheets service's REST calls (to a fake Google), authorized as the script's user. */
+  sheets: Transport;
+  /** The Sheets API root the service calls, e.g. a fake Google's rootUrl. */
+  sheetsRoot: string;
+  /** The clock Utilities.sleep advances (the script's Date reads it). */
+  clock: { now(): number; advance(ms: number): void };
+}
+
+/**
+ * LockService.getScriptLock: one lock for every execution of the project. Each call hands out the
+ * execution's own Lock; a tryLock while another execution holds it fails (after its wait, not modelled).
+ */
+export class FakeScriptLock {
+  private owner: object | null = null;
+  attempts = 0;
+  refused = 0;
+
+  get held(): boolean {
+    return this.owner !== null;
+  }
+
+  handle(): { tryLock(timeoutMs: number): boolean; releaseLock(): void; hasLock(): boolean } {
+    const me = {};
+    return {
+      tryLock: () => {
+        this.attempts += 1;
+        if (this.owner !== null && this.owner !== me) {
+          this.refused += 1;
+          return false;
+        }
+        this.owner = me;
+        return true;
+      },
+      releaseLock: () => {
+        if (this.owner === me) this.owner = null;
+      },
+      hasLock: () => this.owner === me,
+    };
+  }
+}
+
+export interface SyncFakes {
+  user: FakeProperties;
+  document: FakeProperties;
+  script: FakeProperties;
+  triggers: FakeTriggers;
+  scriptLock: FakeScriptLock;
+  /** Every UrlFetchApp request (headers included: this is what went over the network). */
+  fetches: WireRequest[];
+  /** Every console line the script wrote. */
+  logs: string[];
+  slept: number;
+  services: Record<string, unknown>;
+}
+
+/** The sync's services over `options` (install them beside createSpreadsheetFakes' with installSyncFakes). */
+export function createSyncFakes(options: SyncFakeOptions): SyncFakes {
+  const user = new FakeProperties();
+  const document = new FakeProperties();
+  const script = new FakeProperties();
+  const triggers = new FakeTriggers();
+  const scriptLock = new FakeScriptLock();
+  const fetches: WireRequest[] = [];
+  const logs: string[] = [];
+  const fakes: SyncFakes = {
+    user,
+    document,
+    script,
+    triggers,
+    scriptLock,
+    fetches,
+    logs,
+    slept: 0,
+    services: {},
+  };
+  const sheetsCall = (
+    name: string,
+    method: string,
+    path: string,
+    query: Record<string, unknown>,
+    body = '',
+  ) => {
+    const q = Object.entries(query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&');
+    const answer = options.sheets({
+      url: `${options.sheetsRoot}v4/spreadsheets/${path}${q ? `?${q}` : ''}`,
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body,
+    });
+    const parsed: unknown = answer.body ? JSON.parse(answer.body) : {};
+    if (answer.status >= 300) {
+      const error = (parsed as { error?: { message?: string } }).error;
+      const e = new Error(
+        `API call to sheets.${name} failed with error: ${error?.message ?? `HTTP ${answer.status}`}`,
+      );
+      Object.assign(e, { details: { code: answer.status, message: error?.message ?? '' } });
+      throw e;
+    }
+    return parsed;
+  };
+  fakes.services = {
+    PropertiesService: {
+      getUserProperties: () => user,
+      getDocumentProperties: () => document,
+      getScriptProperties: () => script,
+    },
+    LockService: { getScriptLock: () => scriptLock.handle(), getDocumentLock: () => new FakeLock() },
+    Utilities: {
+      formatDate,
+      sleep: (ms: number) => {
+        fakes.slept += ms;
+        options.clock.advance(ms);
+      },
+    },
+    UrlFetchApp: {
+      fetch: (
+        url: string,
+        params: {
+          method?: string;
+          headers?: Record<string, string>;
+          payload?: string;
+          contentType?: string;
+          muteHttpExceptions?: boolean;
+        } = {},
+      ) => {
+        const headers: Record<string, string> = { ...(params.headers ?? {}) };
+        if (params.contentType) headers['content-type'] = params.contentType;
+        const request: WireRequest = {
+          url,
+          method: (params.method ?? 'get').toUpperCase(),
+          headers,
+          body: params.payload ?? '',
+        };
+        fetches.push(request);
+        const answer = options.fetch(request);
+        if (answer.status >= 400 && !params.muteHttpExceptions)
+          throw new Error(`Exception: Request failed for ${url} returned code ${answer.status}.`);
+        return answerOf(answer);
+      },
+    },
+    Sheets: {
+      Spreadsheets: {
+        get: (id: string, args: Record<string, unknown> = {}) =>
+          sheetsCall('spreadsheets.get', 'GET', encodeURIComponent(id), args),
+        batchUpdate: (resource: unknown, id: string, args: Record<string, unknown> = {}) =>
+          sheetsCall(
+            'spreadsheets.batchUpdate',
+            'POST',
+            `${encodeURIComponent(id)}:batchUpdate`,
+            args,
+            JSON.stringify(resource),
+          ),
+        Values: {
+          get: (id: string, range: string, args: Record<string, unknown> = {}) =>
+            sheetsCall(
+              'spreadsheets.values.get',
+              'GET',
+              `${encodeURIComponent(id)}/values/${encodeURIComponent(range)}`,
+              args,
+            ),
+        },
+      },
+    },
+    console: {
+      log: (...args: unknown[]) => logs.push(args.map(String).join(' ')),
+      error: (...args: unknown[]) => logs.push(args.map(String).join(' ')),
+      warn: (...args: unknown[]) => logs.push(args.map(String).join(' ')),
+    },
+    Logger: { log: (...args: unknown[]) => logs.push(args.map(String).join(' ')) },
+  };
+  return fakes;
+}
+
+/**
+ * Puts the sync's services on a vm context object (over createSpreadsheetFakes' LockService, Utilities and
+ * ScriptApp: one object each with both parts), ScriptApp's triggers included.
+ */
+export function installSyncFakes(spreadsheet: SpreadsheetFakes, sync: SyncFakes, target: object): void {
+  const slots = target as Record<string, unknown>;
+  installSpreadsheetFakes(spreadsheet, target);
+  for (const [name, value] of Object.entries(sync.services)) slots[name] = value;
+  slots.LockService = {
+    getDocumentLock: () => spreadsheet.lock,
+    getScriptLock: () => sync.scriptLock.handle(),
+  };
+  slots.ScriptApp = {
+    getScriptId: () => spreadsheet.scriptId,
+    getProjectTriggers: () => sync.triggers.getProjectTriggers(),
+    deleteTrigger: (t: FakeTrigger) => sync.triggers.deleteTrigger(t),
+    newTrigger: (handler: string) => sync.triggers.newTrigger(handler),
   };
 }

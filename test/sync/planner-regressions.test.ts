@@ -1,7 +1,7 @@
 // Regressions the whole-sync property test (convergence.test.ts) found in the planner, pinned on the pure planner.
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/sync/cursor.js';
-import { planTable, UNAGREED } from '../../src/sync/planner.js';
+import { isExampleFlag, planTable, UNAGREED } from '../../src/sync/planner.js';
 import { unreported } from '../../src/sync/run-state.js';
 import type { NotionRow, SheetRow, SyncInput } from '../../src/sync/types.js';
 
@@ -33,6 +33,23 @@ const input = (over: Partial<SyncInput>): SyncInput => ({
 });
 
 describe('planner regressions', () => {
+  it("the workbook's own example rows (no Notion ID, marked Example) are not rows a person must fix", () => {
+    // Before: every fresh `install --target all` left its example rows on the Sync Log as needing a person,
+    // so `partnernomics status` could never report a healthy program.
+    const row = (r: number, example?: boolean): SheetRow => ({
+      pageId: null,
+      row: r,
+      values: { name: `Row ${r}`, rating: 3 },
+      archived: false,
+      ...(example === undefined ? {} : { example }),
+    });
+    const plan = planTable(input({ sheetRows: [row(5, true), row(6, true), row(8), row(9, false)] }));
+    expect(plan.orphans.map((o) => o.row)).toEqual([8, 9]);
+    // What marks the row: the Example cell ticked, or the word the install writes there.
+    expect(['Example', 'example ', true, 'TRUE'].map(isExampleFlag)).toEqual([true, true, true, true]);
+    expect([null, false, '', 'Sample', 0].map(isExampleFlag)).toEqual([false, false, false, false, false]);
+  });
+
   it('a row typed without a Notion ID is reported once, even when the formulas beside it change', () => {
     // Before: the orphan's key held its computed rank, so every run that moved the ranks logged it again.
     const typed = (rank: number): SheetRow => ({

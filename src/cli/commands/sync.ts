@@ -1,13 +1,15 @@
-// `partnernomics sync`: keep Notion and the leaders' workbook aligned — once, or `--watch` until SIGINT/SIGTERM.
+// `partnernomics sync`: keep Notion and the leaders' workbook aligned — once, `--watch` until a signal, or per workspace.
 import { extractPageId } from '@notionhq/client';
 import type { Command } from 'commander';
 import { PnError, toPnError } from '../../platform/errors.js';
 import { runSync, type SyncRunOptions, type SyncRunSummary } from '../../sync/run.js';
+import { workflowsStep } from '../../workflows/sync-step.js';
 import { googleApiFor } from '../google.js';
 import type { Printer } from '../io.js';
 import { requireNotionApi } from '../notion.js';
 import type { CommandContext } from '../program.js';
 import { desiredWorkspace } from '../workspace.js';
+import { DEFAULT_CONCURRENCY, parseConcurrency, syncWorkspaces } from './sync-workspaces.js';
 
 /** "5m", "30s", "1h", "500ms" (a bare number is seconds) as milliseconds. */
 export function parseInterval(raw: string): number {
@@ -25,6 +27,7 @@ const show = (v: unknown) => (v === null || v === undefined || v === '' ? '(empt
 
 export function printRun(p: Printer, s: SyncRunSummary): void {
   p.line(`${s.dryRun ? 'Plan (dry run, nothing written)' : 'Sync'} at ${s.at}:`);
+  for (const line of [...s.workflows.lines, ...s.workflows.skipped]) p.line(`  ${line}`);
   for (const t of s.tables) {
     const parts = [
       `${t.read} read${t.full ? ' (full pass)' : ''}`,
@@ -72,7 +75,48 @@ export function registerSync(program: Command, ctx: CommandContext): void {
     .option('--watch', 'sync again every --interval until Ctrl-C (SIGINT) or SIGTERM', false)
     .option('--interval <duration>', 'time between runs with --watch (e.g. 5m, 90s)', '5m')
     .option('--root <page>', 'the Notion page the workspace was installed under (default: the linked hub)')
+    .option(
+      '--workspaces <dir>',
+      'sync every workspace folder of DIR (each with its config; credentials from NOTION_TOKEN_<NAME>, …)',
+    )
+    .option(
+      '--concurrency <n>',
+      `with --workspaces: workspaces synced at the same time (default ${DEFAULT_CONCURRENCY})`,
+    )
     .action(async (flags: Record<string, unknown>) => {
+      if (typeof flags.workspaces === 'string') {
+        const clash = [
+          flags.watch === true ? '--watch' : null,
+          flags.root !== undefined ? '--root' : null,
+          ctx.global().config !== undefined ? '--config' : null,
+        ].find((f) => f !== null);
+        if (clash)
+          throw new PnError('USAGE', `--workspaces cannot be combined with ${clash}`, {
+            hint:
+              clash === '--watch'
+                ? 'run `sync --workspaces` on a schedule (a Kubernetes CronJob, a CI schedule, Cloud Run jobs; see the README)'
+                : clash === '--root'
+                  ? 'each workspace finds its own hub (the Start tab link `install --target all` writes)'
+                  : 'each workspace folder holds its own partnernomics.config.yaml',
+          });
+        const concurrency =
+          flags.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(String(flags.concurrency));
+        await syncWorkspaces(
+          ctx,
+          flags.workspaces,
+          {
+            full: flags.full === true,
+            dryRun: flags.dryRun === true,
+            allowMassArchive: flags.allowMassArchive === true,
+          },
+          concurrency,
+        );
+        return;
+      }
+      if (flags.concurrency !== undefined)
+        throw new PnError('USAGE', '--concurrency only applies with --workspaces', {
+          hint: 'drop --concurrency, or add --workspaces DIR',
+        });
       let rootId: string | null = null;
       if (typeof flags.root === 'string') {
         rootId = extractPageId(flags.root);
@@ -82,7 +126,7 @@ export function registerSync(program: Command, ctx: CommandContext): void {
           });
       }
       const interval = parseInterval(String(flags.interval));
-      const { ws } = desiredWorkspace(ctx.io, ctx.global().config);
+      const { ws, blueprint } = desiredWorkspace(ctx.io, ctx.global().config);
       const notion = requireNotionApi(ctx);
       const google = googleApiFor(ctx);
       const p = ctx.printer();
@@ -92,6 +136,7 @@ export function registerSync(program: Command, ctx: CommandContext): void {
         dryRun: flags.dryRun === true,
         allowMassArchive: flags.allowMassArchive === true,
         rootId,
+        workflows: workflowsStep(notion, google, ws, blueprint.types),
         ...(live ? { progress: (line: string) => ctx.io.stderr(`  ${line}…\n`) } : {}),
       };
       if (flags.watch !== true) {

@@ -5,6 +5,7 @@ import { type Zippable, zipSync } from 'fflate';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { PnError } from '../../platform/errors.js';
 import { APPS_SCRIPT_BUNDLE, APPS_SCRIPT_MANIFEST } from '../../platform/paths.js';
+import { EXAMPLE_REPORT_FILE, exampleReport, REPORT_LAYOUT_VERSION } from '../../workflows/report/example.js';
 import { notionExportFiles } from './notion-export.js';
 import type { DesiredFileRef } from './plan.js';
 import { workbookToXlsx } from './xlsx.js';
@@ -78,5 +79,13 @@ export function localFiles(ws: DesiredWorkspace): LocalFile[] {
   });
   files.push(textFile('apps-script/appsscript.json', readFileSync(APPS_SCRIPT_MANIFEST, 'utf8')));
   files.push(textFile('MANUAL-STEPS.md', manualStepsMarkdown(ws)));
+  // The leadership report of the example rows, so a newcomer sees the program's dashboard, not only reads about it.
+  files.push({
+    path: EXAMPLE_REPORT_FILE,
+    sourceHash: sha256(
+      `report:${REPORT_LAYOUT_VERSION}:${JSON.stringify([ws.workbook, ws.config.company.name])}`,
+    ),
+    produce: async () => Buffer.from((await exampleReport(ws)).html, 'utf8'),
+  });
   return files;
 }

@@ -6,35 +6,22 @@ import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { PnError } from '../../platform/errors.js';
 import { type HttpFailure, type RetryHooks, type RetryPolicy, withRetry } from '../../platform/retry.js';
 import { type Clock, realClock } from '../../platform/throttle.js';
+import {
+  type GoogleErrorBody,
+  googleError,
+  googleMessage,
+  isPayloadTooLarge,
+  type ResponseLike,
+  responseOf,
+} from './google-errors.js';
+
+export { isPayloadTooLarge };
 
 /** Where each user switches the Apps Script API on for their account (403 "User has not enabled …"). */
 export const APPS_SCRIPT_SETTINGS_URL = 'https://script.google.com/home/usersettings';
 
 /** How long one Google request may take before it is abandoned (and retried, or looked up, or reported). */
 export const DEFAULT_GOOGLE_TIMEOUT_MS = 60_000;
-
-interface GoogleErrorBody {
-  error?: {
-    code?: number;
-    message?: string;
-    status?: string;
-    errors?: { reason?: string }[];
-    details?: { '@type'?: string; reason?: string; metadata?: Record<string, string> }[];
-  };
-}
-
-interface ResponseLike {
-  status?: number;
-  /** gaxios hands back a fetch `Headers`; a plain record is accepted too. */
-  headers?: { get(name: string): string | null } | Record<string, string | string[] | undefined>;
-  data?: unknown;
-}
-
-function responseOf(error: unknown): ResponseLike | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const response = (error as { response?: ResponseLike }).response;
-  return typeof response === 'object' && response !== null ? response : undefined;
-}
 
 function headerOf(headers: ResponseLike['headers'], name: string): string | undefined {
   if (!headers) return undefined;
@@ -158,31 +145,6 @@ function classifyToken(error: unknown): HttpFailure | null {
 function outcomeUnknown(failure: Failure): boolean {
   if (isUnreachable(failure)) return false;
   return failure.kind !== 'http' || (failure.status !== undefined && failure.status >= 500);
-}
-
-function googleError(data: unknown): GoogleErrorBody['error'] | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const error = (data as GoogleErrorBody).error;
-  return typeof error === 'object' && error !== null ? error : undefined;
-}
-
-/** Google's own error message, on one line and short: only from a Google JSON error, never a page or a token body. */
-function googleMessage(data: unknown): string | undefined {
-  const message = googleError(data)?.message;
-  if (typeof message !== 'string' || !message.trim()) return undefined;
-  const line = message.replace(/\s+/g, ' ').trim();
-  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
-}
-
-/**
- * Whether Google refused a request for its size (400 "Request payload size exceeds the limit: N bytes."):
- * nothing of it was applied, so the same requests can be sent again in smaller batches.
- */
-export function isPayloadTooLarge(error: unknown): boolean {
-  const response = responseOf(error instanceof PnError ? error.cause : error);
-  return (
-    response?.status === 400 && /payload size exceeds the limit/i.test(googleMessage(response.data) ?? '')
-  );
 }
 
 function describeBody(data: unknown): string {

@@ -6,6 +6,7 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { programLocale, programTimeZone } from '../../config/schema.js';
 import { PnError } from '../../platform/errors.js';
+import { APP_PROPERTY } from './app-property.js';
 import { classifyGoogle, type GoogleApi, UnconfirmedWrite } from './google-api.js';
 import {
   batches,
@@ -20,9 +21,10 @@ import {
   upgradeRequests,
   workbookRequests,
 } from './requests.js';
+import { withSyncConfig } from './sync-config.js';
 import { columnUpgradeRequests } from './upgrade-columns.js';
 
-export const APP_PROPERTY = { key: 'partnernomics', value: 'workbook' } as const;
+export { APP_PROPERTY };
 /**
  * The bound Apps Script project the workbook uses: `scriptId:contentHash:spreadsheetId` (the hash is empty
  * until the code is pushed). DOCUMENT-visible, because the bundle reads it from inside the sheet: its
@@ -482,7 +484,7 @@ export async function installWorkbook(
   }
 
   const script = source
-    ? await installScript(api, id, meta, source, stage)
+    ? await installScript(api, id, meta, withSyncConfig(source, ws), stage)
     : { scriptId: null, scriptAction: 'skipped' as const, possibleOrphans: [] };
   // A create of this run that was looked up may have a twin that landed meanwhile: check once more.
   if (createdNow) {
@@ -909,7 +911,7 @@ export async function planWorkbook(
   const scriptAction = !recorded
     ? 'create'
     : source &&
-        recorded.hash === hash(source.code + source.manifest) &&
+        recorded.hash === hash(withSyncConfig(source, ws).code + source.manifest) &&
         recorded.spreadsheetId === spreadsheetId
       ? 'unchanged'
       : 'update';
