@@ -9,7 +9,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { Throttle } from '../../src/platform/throttle.js';
 import { readRegistry } from '../../src/sync/notion-side.js';
 import { NotionApi } from '../../src/targets/notion/api.js';
-import { linkPageBody } from '../../src/targets/notion/body-links.js';
+import { forwardLinks, linkOrder, linkPageBody } from '../../src/targets/notion/body-links.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
 import { NotionWriter } from '../../src/targets/notion/writer.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
@@ -59,6 +59,27 @@ describe('page links in the Notion install', () => {
     // The roadmap links to worksheets; worksheets link to databases and to each other.
     expect(linkedRows.length).toBeGreaterThan(10);
     expect(linkedRows.some((r) => linkedKeys(r.markdown).some((k) => k.startsWith('db.')))).toBe(true);
+  });
+
+  it('writes a link as plain text first only when it closes a cycle of links', () => {
+    const rows = ws.databases.flatMap((db) => db.rows);
+    const order = linkOrder(rows);
+    expect(linkOrder([...rows].reverse().reverse())).toEqual(order); // the same in every run
+    const links = new Map(rows.map((r) => [r.key, linkedKeys(r.markdown)]));
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
+      if (from === to) return true;
+      if (seen.has(from)) return false;
+      seen.add(from);
+      return (links.get(from) ?? []).some((next) => reaches(next, to, seen));
+    };
+    let forward = 0;
+    for (const row of rows)
+      for (const target of forwardLinks(row.key, row.markdown, order)) {
+        forward += 1;
+        // A forward link's target links back to the page, directly or through others: no order avoids it.
+        expect(reaches(target, row.key), `${row.key} → ${target}`).toBe(true);
+      }
+    expect(forward).toBeLessThan(rows.reduce((n, r) => n + linkedKeys(r.markdown).length, 0) / 4);
   });
 
   it('turns every link into a mention of its target, links late pages at the end, then writes nothing', async () => {

@@ -6,11 +6,10 @@ import type {
   DesiredRow,
   DesiredWorkspace,
 } from '../../blueprint/desired.js';
-import { linkedKeys } from '../../blueprint/links.js';
 import { type ActualWorkspace, listViews } from './actual.js';
 import { mapNotionError, type NotionApi } from './api.js';
 import { appendBatches, type LinkResolver, markdownToBlocks } from './blocks.js';
-import { allLinksResolve, linkPageBody, orderRowsByLinks } from './body-links.js';
+import { forwardLinks, linkOrder, linkPageBody, orderRowsByLinks, withoutLinks } from './body-links.js';
 import { bodyHash, describeOp, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
 import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
 import { findLateCopies, nameSyncedProperties, recordLastEdited, trashDuplicate } from './reconcile.js';
@@ -83,6 +82,7 @@ export class NotionApplier {
     private readonly hooks: { beforeOp?: () => Promise<void> } = {},
   ) {
     this.writer = new NotionWriter(api);
+    this.linkOrder = linkOrder(desired.databases.flatMap((d) => d.rows));
     this.hubId = actual.hub?.id ?? null;
     this.registryPage = actual.registryPage;
     this.savedRegistry = actual.registryPage?.codeBlockId ? serializeRegistry(actual.registry) : '';
@@ -521,7 +521,8 @@ export class NotionApplier {
             ? { ...(await this.dualValues(db.key, row.key)), ...own.properties }
             : own.properties;
         const deferred = own.deferred;
-        const resolve = this.bodyLinks(row.markdown);
+        const forward = forwardLinks(row.key, row.markdown, this.linkOrder);
+        const resolve = withoutLinks(this.resolveLink, forward);
         let pageId: string;
         if (op.kind === 'create-row') {
           pageId = await this.writer.createPage(
@@ -549,10 +550,7 @@ export class NotionApplier {
           kind: 'row',
           ...(row.markdown ? { contentHash: bodyHash(row.markdown) } : {}),
           installedAt: this.now().toISOString(),
-          // An adopted page may hold a first part written with plain-text links by the run that stopped.
-          ...(resolve !== this.resolveLink || (op.kind === 'adopt-row' && linkedKeys(row.markdown).length)
-            ? { linksPending: true }
-            : {}),
+          ...(forward.length ? { linksPending: true } : {}),
         };
         return;
       }
@@ -578,15 +576,16 @@ export class NotionApplier {
         const old: string[] = [];
         for await (const block of this.api.children(op.pageId)) old.push(block.id);
         for (const id of old) await this.write((c) => c.blocks.delete({ block_id: id }), true);
-        const resolve = this.bodyLinks(row.markdown);
+        const forward = forwardLinks(row.key, row.markdown, this.linkOrder);
+        const resolve = withoutLinks(this.resolveLink, forward);
         await this.writer.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown, resolve)), 0);
         this.wrotePages.set(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) {
           entry.contentHash = bodyHash(row.markdown);
           entry.installedAt = this.now().toISOString();
-          if (resolve === this.resolveLink) delete entry.linksPending;
-          else entry.linksPending = true;
+          if (forward.length) entry.linksPending = true;
+          else delete entry.linksPending;
         }
         this.done(op, row.key);
         return;
@@ -604,13 +603,8 @@ export class NotionApplier {
     return id ? { kind: 'page', id } : null;
   };
 
-  /**
-   * The resolver a body is written with: every link as a mention when all its targets exist, else none (all
-   * plain text, so the link stage finds the page exactly as written and updates only those blocks).
-   */
-  private bodyLinks(markdown: string): LinkResolver {
-    return allLinksResolve(markdown, this.resolveLink) ? this.resolveLink : () => null;
-  }
+  /** Every row's place in the link order (see linkOrder): the same in every run. */
+  private readonly linkOrder: Map<string, number>;
 
   /** The link stage: pages written before the pages they link to get their mentions (this run's and a stopped run's). */
   private async linkPendingBodies(): Promise<void> {
@@ -619,7 +613,15 @@ export class NotionApplier {
         const entry = this.registry.entries[row.key];
         if (!entry?.linksPending) continue;
         const pageId = this.rowIds.get(row.key) ?? entry.id;
-        const outcome = await linkPageBody(this.api, this.writer, pageId, row.markdown, this.resolveLink);
+        const written = withoutLinks(this.resolveLink, forwardLinks(row.key, row.markdown, this.linkOrder));
+        const outcome = await linkPageBody(
+          this.api,
+          this.writer,
+          pageId,
+          row.markdown,
+          this.resolveLink,
+          written,
+        );
         if (outcome === 'linked') this.wrotePages.set(pageId, db.key);
         delete entry.linksPending;
       }
@@ -683,9 +685,7 @@ export class NotionApplier {
   }
 
   async apply(plan: NotionPlan): Promise<ApplyResult> {
-    const markdownOf = (rowKey: string) =>
-      this.desired.databases.flatMap((d) => d.rows).find((r) => r.key === rowKey)?.markdown ?? '';
-    const ops = orderRowsByLinks(orderOps(plan.ops), markdownOf);
+    const ops = orderRowsByLinks(orderOps(plan.ops), this.linkOrder);
     for (const op of ops) if (op.kind === 'create-row') this.rowsToCreate.add(op.rowKey);
     const runStart = this.now();
     this.recordExistingProperties();

@@ -1,5 +1,5 @@
-// Page links in the Notion install: rows are created so that link targets come first, and a page whose links
-// point at pages made after it is written with plain text, then its linked blocks are updated to mentions.
+// Page links in the Notion install: rows are created so that link targets come first, and a page's links to
+// pages made after it are written as plain text, then the blocks holding them are updated to mentions.
 import type { BlockObjectRequest, UpdateBlockParameters } from '@notionhq/client';
 import { linkedKeys } from '../../blueprint/links.js';
 import type { NotionApi } from './api.js';
@@ -8,33 +8,46 @@ import type { NotionOp } from './plan.js';
 import type { NotionWriter } from './writer.js';
 
 /**
- * Row operations in an order where a page is created after the pages it links to (a cycle keeps its
- * original order for the links that close it); every other operation keeps its place.
+ * Every row's place in the link order: a page comes after the pages it links to (a cycle keeps the
+ * blueprint's order for the link that closes it). Pure and the same in every run, so what a page was
+ * written with is known again after a crash: links to rows before it are mentions, links to rows after
+ * it (forward links) are plain text until the link stage.
  */
-export function orderRowsByLinks(
-  ops: readonly NotionOp[],
-  markdownOf: (rowKey: string) => string,
-): NotionOp[] {
-  const isRowCreate = (op: NotionOp) => op.kind === 'create-row' || op.kind === 'adopt-row';
-  const rows = ops.filter(isRowCreate);
-  const byKey = new Map(rows.map((op) => [(op as { rowKey: string }).rowKey, op]));
-  const ordered: NotionOp[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
+export function linkOrder(rows: readonly { key: string; markdown: string }[]): Map<string, number> {
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const rank = new Map<string, number>();
+  const visiting = new Set<string>();
   const visit = (key: string) => {
-    if (state.has(key)) return;
-    state.set(key, 'visiting');
-    for (const target of linkedKeys(markdownOf(key))) if (byKey.has(target)) visit(target);
-    state.set(key, 'done');
-    ordered.push(byKey.get(key)!);
+    if (rank.has(key) || visiting.has(key)) return;
+    visiting.add(key);
+    for (const target of linkedKeys(byKey.get(key)?.markdown ?? '')) if (byKey.has(target)) visit(target);
+    visiting.delete(key);
+    rank.set(key, rank.size);
   };
-  for (const op of rows) visit((op as { rowKey: string }).rowKey);
-  let next = 0;
-  return ops.map((op) => (isRowCreate(op) ? ordered[next++]! : op));
+  for (const row of rows) visit(row.key);
+  return rank;
 }
 
-/** Whether every link of a body has a target now (else the page is written with plain text and linked later). */
-export function allLinksResolve(markdown: string, resolve: LinkResolver): boolean {
-  return linkedKeys(markdown).every((key) => resolve(key) !== null);
+/** Row operations in link order; every other operation keeps its place. */
+export function orderRowsByLinks(ops: readonly NotionOp[], order: ReadonlyMap<string, number>): NotionOp[] {
+  const isRow = (op: NotionOp): op is Extract<NotionOp, { kind: 'create-row' | 'adopt-row' }> =>
+    op.kind === 'create-row' || op.kind === 'adopt-row';
+  const rows = ops.filter(isRow).sort((a, b) => (order.get(a.rowKey) ?? 0) - (order.get(b.rowKey) ?? 0));
+  let next = 0;
+  return ops.map((op) => (isRow(op) ? rows[next++]! : op));
+}
+
+/** A page's links to rows after it in the link order: written as plain text, made mentions by the link stage. */
+export function forwardLinks(rowKey: string, markdown: string, order: ReadonlyMap<string, number>): string[] {
+  const own = order.get(rowKey) ?? -1;
+  return linkedKeys(markdown).filter((key) => (order.get(key) ?? -1) > own);
+}
+
+/** A resolver that leaves the given links plain (what a page with forward links is written with). */
+export function withoutLinks(resolve: LinkResolver, plain: readonly string[]): LinkResolver {
+  if (!plain.length) return resolve;
+  const skip = new Set(plain);
+  return (key) => (skip.has(key) ? null : resolve(key));
 }
 
 /** A rich-text array reduced to what a person reads and where it points: text, and `\0ID\0` for a mention. */
@@ -98,8 +111,8 @@ export type LinkPatchResult = 'linked' | 'already-linked' | 'edited';
 
 /**
  * Turns the plain-text links of a page this install wrote into mentions, block by block: a block still as
- * written (plain text) is updated, a block already linked is left, and a page whose blocks differ from both
- * (a person edited it since) is left as it is and reported `edited`.
+ * written (by `written`: its forward links plain) is updated, a block already linked is left, and a page
+ * whose blocks differ from both (a person edited it since) is left as it is and reported `edited`.
  */
 export async function linkPageBody(
   api: NotionApi,
@@ -107,8 +120,9 @@ export async function linkPageBody(
   pageId: string,
   markdown: string,
   resolve: LinkResolver,
+  written: LinkResolver = () => null,
 ): Promise<LinkPatchResult> {
-  const plain = markdownToBlocks(markdown);
+  const plain = markdownToBlocks(markdown, written);
   const linked = markdownToBlocks(markdown, resolve);
   const updates: UpdateBlockParameters[] = [];
   let edited = false;
