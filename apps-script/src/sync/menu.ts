@@ -5,7 +5,7 @@ import { budgetDialog, costsOf, defaultInterval, type MeasuredRuns, parseInterva
 import { syncWorkspace } from './config.js';
 import { failureLine, type ScriptRunResult, scriptNotionApi, syncOnce } from './run.js';
 import { syncServices } from './services.js';
-import { readStats, TOKEN_KEY, TRIGGER_HANDLER } from './state.js';
+import { readStats, recordInterval, TOKEN_KEY, TRIGGER_HANDLER } from './state.js';
 
 const TITLE = 'Partnernomics';
 
@@ -71,6 +71,7 @@ export function disconnectNotion(): void {
 function removeTriggers(): number {
   const triggers = syncTriggers();
   for (const t of triggers) syncServices().ScriptApp.deleteTrigger(t);
+  if (triggers.length) recordInterval(syncServices().PropertiesService.getDocumentProperties(), null);
   return triggers.length;
 }
 
@@ -108,6 +109,7 @@ export async function turnOnAutomaticSync(): Promise<void> {
     return say('Type 5, 10, 15 or 30: time triggers accept only those minute intervals.');
   removeTriggers();
   syncServices().ScriptApp.newTrigger(TRIGGER_HANDLER).timeBased().everyMinutes(interval).create();
+  recordInterval(syncServices().PropertiesService.getDocumentProperties(), interval);
   say(
     `Automatic sync is on: every ${interval} minutes, as you (the trigger uses your Notion token). Turn it off from the same menu.`,
   );

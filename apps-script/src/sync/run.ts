@@ -40,6 +40,8 @@ export interface ScriptRunResult extends LastRun {
   fetches: number;
   replayed: number;
   summary: SyncRunSummary | null;
+  /** A failed run's PnError code (AUTH_FAILED, NOT_SHARED…), when it had one: the workbook's health reads it. */
+  code?: string;
 }
 
 /** Waits are Utilities.sleep: Apps Script has no timers, and nothing else runs meanwhile. */
@@ -103,6 +105,10 @@ export function failureLine(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
+function codeOf(error: unknown): { code?: string } {
+  return error instanceof PnError ? { code: error.code } : {};
+}
+
 /** A checkpoint cut to the store's size: the first answers are the ones the next run replays first. */
 function fitting(checkpoint: Checkpoint): string {
   const answers = [...checkpoint.answers];
@@ -163,7 +169,7 @@ export async function syncOnce(options: ScriptRunOptions = {}): Promise<ScriptRu
     return await run(ws, token, options, startedAt, result);
   } catch (error) {
     // Anything the run did not turn into a result (a properties quota, a bug): said in one line, like a failure.
-    const out = result('failed', failureLine(error));
+    const out = result('failed', failureLine(error), codeOf(error));
     recordLastRun(doc, out);
     return out;
   } finally {
@@ -272,7 +278,7 @@ async function run(
       recordLastRun(doc, { at: out.at, status: out.status, message: out.message, rowsChanged: 0 });
       return out;
     }
-    const out = result('failed', failureLine(error), { at, fetches: fetches() });
+    const out = result('failed', failureLine(error), { at, fetches: fetches(), ...codeOf(error) });
     recordLastRun(doc, { at: out.at, status: out.status, message: out.message, rowsChanged: 0 });
     return out;
   }

@@ -9,10 +9,14 @@ export const TRIGGER_HANDLER = 'runScheduledSync';
 export const CHECKPOINT_PREFIX = 'partnernomics.sync.checkpoint';
 const STATS_KEY = 'partnernomics.sync.stats';
 const LAST_KEY = 'partnernomics.sync.last';
+/** The trigger's interval in minutes, kept when it is turned on (a time trigger cannot be asked for it). */
+const INTERVAL_KEY = 'partnernomics.sync.interval';
+const HEALTH_KEY = 'partnernomics.sync.health';
 
 export interface LastRun {
   at: string;
-  status: 'done' | 'checkpointed' | 'busy' | 'not-connected' | 'failed';
+  /** backoff: a scheduled run skipped after repeated failures (no request sent). */
+  status: 'done' | 'checkpointed' | 'busy' | 'not-connected' | 'failed' | 'backoff';
   message: string;
   rowsChanged: number;
 }
@@ -50,4 +54,34 @@ export function readLastRun(props: PropertiesLike): LastRun | null {
 
 export function recordLastRun(props: PropertiesLike, last: LastRun): void {
   props.setProperty(LAST_KEY, JSON.stringify(last));
+}
+
+export function readInterval(props: PropertiesLike): number | null {
+  const minutes = Number(props.getProperty(INTERVAL_KEY));
+  return Number.isFinite(minutes) && minutes > 0 ? minutes : null;
+}
+
+export function recordInterval(props: PropertiesLike, minutes: number | null): void {
+  if (minutes === null) props.deleteProperty(INTERVAL_KEY);
+  else props.setProperty(INTERVAL_KEY, String(minutes));
+}
+
+/** The automatic sync's failures in a row, when the last one was, and the reason last put on the Sync Log. */
+export interface HealthState {
+  failures: number;
+  lastFailureAt: number;
+  logged: string;
+}
+
+export function readHealth(props: PropertiesLike): HealthState {
+  const got = readJson<Partial<HealthState>>(props, HEALTH_KEY) ?? {};
+  return {
+    failures: typeof got.failures === 'number' ? got.failures : 0,
+    lastFailureAt: typeof got.lastFailureAt === 'number' ? got.lastFailureAt : 0,
+    logged: typeof got.logged === 'string' ? got.logged : '',
+  };
+}
+
+export function recordHealth(props: PropertiesLike, health: HealthState): void {
+  props.setProperty(HEALTH_KEY, JSON.stringify(health));
 }
