@@ -29,6 +29,8 @@ const old = compile(
         t
           .split('\n')
           .filter((l) => !/\{ key: (channel|owner|launch_date),/.test(l))
+          // The Start tab's Program health block came later still: its owner count reads that column.
+          .filter((l) => !l.includes('{range:partner_scoring.owner}'))
           .join('\n'),
       'blueprint/sync.yaml': (t) =>
         t
