@@ -1,4 +1,5 @@
 // Shared test helpers: a seeded PRNG, an in-memory Io for running the CLI, temp folders.
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,4 +95,12 @@ export function editedTemplates(edits: Record<string, (text: string) => string>)
     writeFileSync(path, edit(existsSync(path) ? readFileSync(path, 'utf8') : ''));
   }
   return dir;
+}
+
+/**
+ * A Notion-shaped token made at run time (`ntn_test_<label>_<32 hex>`): tests that scan outputs for a
+ * token need one that looks real, but no token-looking literal belongs in the repository.
+ */
+export function runtimeToken(label: string): string {
+  return `ntn_test_${label}_${randomBytes(16).toString('hex')}`;
 }

@@ -8,11 +8,12 @@ import {
   MAX_BACKOFF_MS,
 } from '../../apps-script/src/sync/health.js';
 import { TOKEN_KEY } from '../../apps-script/src/sync/state.js';
+import { runtimeToken } from '../helpers.js';
 import { type CallResult, GasHost } from './gas-host.js';
 import { closeWorld, type Installed, installWorld, MINUTE, startTime } from './worlds.js';
 
-const TOKEN = 'ntn_health0TOKEN0abcdefghijklmnopqrstuvwxyz012345678';
-const REVOKED = 'ntn_REVOKED0health0token00000000000000000000000000';
+const TOKEN = runtimeToken('health');
+const REVOKED = runtimeToken('revoked');
 const HEALTH_KEY = 'partnernomics.sync.health';
 let host: GasHost;
 let b: Installed;

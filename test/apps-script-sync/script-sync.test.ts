@@ -12,7 +12,7 @@ import { MAX_CHECKPOINT_BYTES } from '../../apps-script/src/sync/chunks.js';
 import { CHECKPOINT_PREFIX, TOKEN_KEY, TRIGGER_HANDLER } from '../../apps-script/src/sync/state.js';
 import { runSync } from '../../src/sync/run.js';
 import { PROPERTY_VALUE_MAX_BYTES } from '../fakes/spreadsheet-app.js';
-import { prng } from '../helpers.js';
+import { prng, runtimeToken } from '../helpers.js';
 import { EditDriver } from '../sync/convergence-edits.js';
 import { restore, type Snapshot, snapshot } from '../sync/convergence-world.js';
 import { differences, notionState, sheetState } from './compare.js';
@@ -20,7 +20,7 @@ import { BUNDLE_PATH, type CallResult, GasHost } from './gas-host.js';
 import { closeWorld, type Installed, installWorld, MINUTE, startTime, ws } from './worlds.js';
 
 /** A token no fixture holds: if it shows up anywhere but user properties, it leaked. */
-const TOKEN = 'ntn_scan0TOKEN0abcdefghijklmnopqrstuvwxyz0123456789';
+const TOKEN = runtimeToken('scan');
 let host: GasHost;
 let a: Installed;
 let b: Installed;
@@ -207,7 +207,7 @@ describe('the token', () => {
     record(await script('turnOnAutomaticSync', { answers: [{ button: 'OK', text: '' }] }));
     record(await script('runScheduledSync'));
     // A rejected token: its failure is logged, without it.
-    const bad = 'ntn_BADbadBAD0rejected0token0000000000000000000000';
+    const bad = runtimeToken('rejected');
     await host.setUser('b', { [TOKEN_KEY]: bad });
     const failed = record(await script('runScheduledSync'));
     expect(failed.result.status).toBe('failed');
