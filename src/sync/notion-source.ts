@@ -140,3 +140,27 @@ export function openSyncedTable(
   const map = notionTableMap(desired, key);
   return openNotionTable(api, map, dataSourceIdOf(registry, map.database), registry);
 }
+
+/**
+ * The installed workspace's registry and hub: the one under `rootId` (--root), else the one at `hubId` (the
+ * hub a sync stored, or the Start tab's link). Stops with the fix when neither leads to an install.
+ */
+export async function findInstalled(
+  api: NotionApi,
+  hub: { key: string; title: string },
+  where: { rootId: string | null; hubId: string | null; hint?: string },
+): Promise<{ registry: Registry; hubId: string }> {
+  const registry = where.rootId
+    ? await readRegistry(api, where.rootId, hub.title)
+    : where.hubId
+      ? await readRegistryAtHub(api, where.hubId)
+      : null;
+  const hubId = registry?.entries[hub.key]?.id ?? (where.rootId ? null : where.hubId);
+  if (!registry || !hubId)
+    throw new PnError('INPUT_INVALID', 'no installed Partnernomics workspace found in Notion', {
+      hint: where.rootId
+        ? 'check --root: it must be the page `install --target notion` was run with'
+        : (where.hint ?? 'pass --root <the page you installed under>'),
+    });
+  return { registry, hubId };
+}

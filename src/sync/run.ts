@@ -1,4 +1,5 @@
 // One sync run, I/O at the edge: read the workbook once, read Notion per table, plan, write Notion, then one Sheets batch.
+
 import type { Client } from '@notionhq/client';
 import type { DesiredWorkspace } from '../blueprint/desired.js';
 import { PnError } from '../platform/errors.js';
@@ -15,10 +16,9 @@ import {
   openSyncedTable,
   PageTitles,
   readNotionRows,
-  readRegistry,
-  readRegistryAtHub,
   rowsAfterWrite,
 } from './notion-side.js';
+import { findInstalled } from './notion-source.js';
 import { planTable } from './planner.js';
 import {
   conflictKey,
@@ -148,21 +148,8 @@ async function registryOf(
   rootId: string | null | undefined,
   lastHub: string | undefined,
 ): Promise<{ registry: Registry; hubId: string }> {
-  let registry: Registry | null = null;
-  let hubId = lastHub ?? null;
-  if (rootId) registry = await readRegistry(notion, rootId, ws.hub.title);
-  else {
-    hubId ??= await hubFromStartTab(google, spreadsheetId);
-    if (hubId) registry = await readRegistryAtHub(notion, hubId);
-  }
-  const found = registry?.entries[ws.hub.key]?.id ?? hubId;
-  if (!registry || !found)
-    throw new PnError('INPUT_INVALID', 'no installed Partnernomics workspace found in Notion', {
-      hint: rootId
-        ? 'check --root: it must be the page `install --target notion` was run with'
-        : 'pass --root <the page you installed under>',
-    });
-  return { registry, hubId: found };
+  const hubId = rootId ? null : (lastHub ?? (await hubFromStartTab(google, spreadsheetId)));
+  return findInstalled(notion, ws.hub, { rootId: rootId ?? null, hubId });
 }
 
 function lastRunHub(data: string | undefined): string | undefined {

@@ -263,7 +263,7 @@ export function registerImport(program: Command, ctx: CommandContext): void {
               throw error;
             }
           })();
-      const registry = await findRegistry(api, ws.hub.title, rootId, hubFromWorkbook);
+      const registry = await findRegistry(api, ws.hub, rootId, hubFromWorkbook);
       const tables = await openImportTables(api, schema, registry);
       const stats = emptyStats();
       const existing = await readExistingPartners(api, tables.partners, stats);

@@ -1,10 +1,11 @@
 // `partnernomics launch PARTNER`: a signed partner's term sheet, negotiation items, First 90-Days Plan and dated milestones.
+
 import { extractPageId } from '@notionhq/client';
 import type { Command } from 'commander';
 import { loadBlueprint } from '../../blueprint/load.js';
 import { googleCredential } from '../../config/credentials.js';
 import { PnError } from '../../platform/errors.js';
-import { readRegistry, readRegistryAtHub } from '../../sync/notion-side.js';
+import { findInstalled } from '../../sync/notion-source.js';
 import { findSyncWorkbook, hubFromStartTab } from '../../sync/workbook.js';
 import type { GoogleApi } from '../../targets/sheets/google-api.js';
 import {
@@ -53,17 +54,8 @@ export async function workflowSetup(
       });
   }
   const google = await workbookOf(ctx);
-  let registry = rootId ? await readRegistry(api, rootId, ws.hub.title) : null;
-  if (!rootId && google) {
-    const hub = await hubFromStartTab(google.api, google.spreadsheetId);
-    if (hub) registry = await readRegistryAtHub(api, hub);
-  }
-  if (!registry)
-    throw new PnError('INPUT_INVALID', 'no installed Partnernomics workspace found in Notion', {
-      hint: rootId
-        ? 'check --root: it must be the page `install --target notion` was run with'
-        : 'pass --root <the page you installed under>',
-    });
+  const hubId = !rootId && google ? await hubFromStartTab(google.api, google.spreadsheetId) : null;
+  const { registry } = await findInstalled(api, ws.hub, { rootId, hubId });
   return { wf: workflowContext(api, ws, registry, types, flags.dryRun === true), google };
 }
 

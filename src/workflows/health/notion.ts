@@ -1,7 +1,7 @@
 // Reads what program hygiene checks from the installed Notion workspace: one schema read and one paged query per database.
+
 import type { PageObjectResponse } from '@notionhq/client';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
-import { PnError } from '../../platform/errors.js';
 import {
   dataSourceIdOf,
   emptyStats,
@@ -9,11 +9,10 @@ import {
   openNotionTable,
   queryAll,
   type ReadStats,
-  readRegistry,
-  readRegistryAtHub,
   relationPageIds,
   syncValueOf,
 } from '../../sync/notion-side.js';
+import { findInstalled } from '../../sync/notion-source.js';
 import { relationIds, relationTruncated } from '../../sync/notion-values.js';
 import { mapNotionError, type NotionApi } from '../../targets/notion/api.js';
 import type { Registry } from '../../targets/notion/registry.js';
@@ -40,18 +39,7 @@ export async function healthRegistry(
   ws: DesiredWorkspace,
   where: { rootId: string | null; hubId: string | null },
 ): Promise<Registry> {
-  const registry = where.rootId
-    ? await readRegistry(api, where.rootId, ws.hub.title)
-    : where.hubId
-      ? await readRegistryAtHub(api, where.hubId)
-      : null;
-  if (!registry)
-    throw new PnError('INPUT_INVALID', 'no installed Partnernomics workspace found in Notion', {
-      hint: where.rootId
-        ? 'check --root: it must be the page `install --target notion` was run with'
-        : 'pass --root <the page you installed under>',
-    });
-  return registry;
+  return (await findInstalled(api, ws.hub, where)).registry;
 }
 
 async function openDatabase(

@@ -1,4 +1,5 @@
 // The Notion side of an import: the registry, one paged read of Partners (and the Ecosystem Map), one create per new partner.
+
 import type { CreatePageParameters, PageObjectResponse } from '@notionhq/client';
 import pLimit from 'p-limit';
 import type { DesiredDatabase } from '../../blueprint/desired.js';
@@ -11,9 +12,8 @@ import {
   openNotionTable,
   queryAll,
   type ReadStats,
-  readRegistry,
-  readRegistryAtHub,
 } from '../../sync/notion-side.js';
+import { findInstalled } from '../../sync/notion-source.js';
 import { mapNotionError, type NotionApi } from '../../targets/notion/api.js';
 import { MAX_TEXT_CHARS } from '../../targets/notion/blocks.js';
 import type { PropertyValueRequest } from '../../targets/notion/properties.js';
@@ -37,22 +37,16 @@ import {
  */
 export async function findRegistry(
   api: NotionApi,
-  hubTitle: string,
+  hub: { key: string; title: string },
   rootId: string | null,
   hubFromWorkbook: (() => Promise<string | null>) | null,
 ): Promise<Registry> {
-  let registry: Registry | null = null;
-  if (rootId) registry = await readRegistry(api, rootId, hubTitle);
-  else if (hubFromWorkbook) {
-    const hubId = await hubFromWorkbook();
-    if (hubId) registry = await readRegistryAtHub(api, hubId);
-  }
-  if (!registry)
-    throw new PnError('INPUT_INVALID', 'no installed Partnernomics workspace found in Notion', {
-      hint: rootId
-        ? 'check --root: it must be the page `install --target notion` was run with'
-        : 'pass --root <the page you installed under>, or import into the local workspace with --target local',
-    });
+  const hubId = !rootId && hubFromWorkbook ? await hubFromWorkbook() : null;
+  const { registry } = await findInstalled(api, hub, {
+    rootId,
+    hubId,
+    hint: 'pass --root <the page you installed under>, or import into the local workspace with --target local',
+  });
   return registry;
 }
 

@@ -1,9 +1,9 @@
 // The leadership team's page in Notion: "Leadership report — 2027 Q1" under the hub, its headline figures as a
+
 // table. Found by its title on a re-run and left alone (the team adds its narrative there): 0 writes.
 import type { CreatePageParameters } from '@notionhq/client';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
-import { PnError } from '../../platform/errors.js';
-import { readRegistry, readRegistryAtHub } from '../../sync/notion-side.js';
+import { findInstalled } from '../../sync/notion-source.js';
 import { mapNotionError, type NotionApi } from '../../targets/notion/api.js';
 import type { Headline, ReportFigures } from './compute.js';
 import { formatFigure } from './format.js';
@@ -74,19 +74,7 @@ export async function findHub(
   rootId: string | null,
   linked: string | null,
 ) {
-  const registry = rootId
-    ? await readRegistry(notion, rootId, ws.hub.title)
-    : linked
-      ? await readRegistryAtHub(notion, linked)
-      : null;
-  const hubId = registry?.entries[ws.hub.key]?.id ?? (rootId ? null : linked);
-  if (!registry || !hubId)
-    throw new PnError('INPUT_INVALID', 'no installed Partnernomics workspace found in Notion', {
-      hint: rootId
-        ? 'check --root: it must be the page `install --target notion` was run with'
-        : 'pass --root <the page you installed under>',
-    });
-  return hubId;
+  return (await findInstalled(notion, ws.hub, { rootId, hubId: linked })).hubId;
 }
 
 /** Writes the page unless a page of that title is already under the hub. */
