@@ -1,5 +1,5 @@
 // Page links in the Notion install: every compiled link becomes a mention of the right page or database, pages
-// written before their targets are linked at the end, a re-run writes nothing, and a person's edit is left alone.
+// that link pages made after them are finished at the end, a re-run writes nothing, and a person's edit is left alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/blueprint/compile.js';
 import type { DesiredWorkspace } from '../../src/blueprint/desired.js';
@@ -9,7 +9,15 @@ import { parseConfig } from '../../src/config/load.js';
 import { Throttle } from '../../src/platform/throttle.js';
 import { readRegistry } from '../../src/sync/notion-side.js';
 import { NotionApi } from '../../src/targets/notion/api.js';
-import { forwardLinks, linkOrder, linkPageBody } from '../../src/targets/notion/body-links.js';
+import {
+  breakingSet,
+  forwardLinks,
+  linkOrder,
+  linkPageBody,
+  orderedRows,
+  rowsWrittenTwice,
+  splitAtForwardLinks,
+} from '../../src/targets/notion/body-links.js';
 import { applyNotionInstall, planNotionInstall } from '../../src/targets/notion/install.js';
 import { NotionWriter } from '../../src/targets/notion/writer.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
@@ -61,25 +69,118 @@ describe('page links in the Notion install', () => {
     expect(linkedRows.some((r) => linkedKeys(r.markdown).some((k) => k.startsWith('db.')))).toBe(true);
   });
 
-  it('writes a link as plain text first only when it closes a cycle of links', () => {
-    const rows = ws.databases.flatMap((db) => db.rows);
+  it('writes a page in two steps only when it closes a cycle of links, and as few pages as any order allows', () => {
+    const rows = orderedRows(ws);
     const order = linkOrder(rows);
     expect(linkOrder([...rows].reverse().reverse())).toEqual(order); // the same in every run
-    const links = new Map(rows.map((r) => [r.key, linkedKeys(r.markdown)]));
+    const refs = new Map(rows.map((r) => [r.key, [...linkedKeys(r.markdown), ...(r.relates ?? [])]]));
     const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
       if (from === to) return true;
       if (seen.has(from)) return false;
       seen.add(from);
-      return (links.get(from) ?? []).some((next) => reaches(next, to, seen));
+      return (refs.get(from) ?? []).some((next) => reaches(next, to, seen));
     };
-    let forward = 0;
     for (const row of rows)
-      for (const target of forwardLinks(row.key, row.markdown, order)) {
-        forward += 1;
-        // A forward link's target links back to the page, directly or through others: no order avoids it.
-        expect(reaches(target, row.key), `${row.key} → ${target}`).toBe(true);
+      for (const target of refs.get(row.key)!)
+        if ((order.get(target) ?? -1) > order.get(row.key)!)
+          // A forward reference's target refers back to the row, directly or through others: no order avoids it.
+          expect(reaches(target, row.key), `${row.key} → ${target}`).toBe(true);
+    const twice = rowsWrittenTwice(rows, order);
+    // Six pairs of pages that link each other (one each), a page linked by the six term-sheet notes that it
+    // links back (one), and the eight playbook pages that link each other around (three at least: the ICP,
+    // ecosystem map and partnering plan link each other in a triangle of two-way links, and the discovery page
+    // is in two-way links with three other pages).
+    expect(twice.split).toHaveLength(6 + 1 + 3);
+    // "Can run in parallel with" names both sides: a group of k steps that all run in parallel costs k − 1.
+    expect(twice.related).toHaveLength(1 + 4 + 3);
+  });
+
+  it('breaks each cycle at the fewest rows: two-way pairs, a star, a clique, a chain', () => {
+    const edgesOf = (pairs: [number, number][], n: number, twoWay = true) => {
+      const edges: number[][] = Array.from({ length: n }, () => []);
+      for (const [a, b] of pairs) {
+        edges[a]!.push(b);
+        if (twoWay) edges[b]!.push(a);
       }
-    expect(forward).toBeLessThan(rows.reduce((n, r) => n + linkedKeys(r.markdown).length, 0) / 4);
+      return edges;
+    };
+    const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+    // A star (centre 0): removing the centre leaves no cycle.
+    expect(
+      breakingSet(
+        all(5),
+        edgesOf(
+          [
+            [0, 1],
+            [0, 2],
+            [0, 3],
+            [0, 4],
+          ],
+          5,
+        ),
+      ),
+    ).toEqual([0]);
+    // Four steps that all run in parallel: three must wait.
+    const k4 = edgesOf(
+      [
+        [0, 1],
+        [0, 2],
+        [0, 3],
+        [1, 2],
+        [1, 3],
+        [2, 3],
+      ],
+      4,
+    );
+    expect(breakingSet(all(4), k4)).toHaveLength(3);
+    // A chain of two-way links 0-1-2-3: two, no two of them neighbours.
+    expect(
+      breakingSet(
+        all(4),
+        edgesOf(
+          [
+            [0, 1],
+            [1, 2],
+            [2, 3],
+          ],
+          4,
+        ),
+      ),
+    ).toHaveLength(2);
+    // A one-way ring 0→1→2→3→0: any one row.
+    expect(
+      breakingSet(
+        all(4),
+        edgesOf(
+          [
+            [0, 1],
+            [1, 2],
+            [2, 3],
+            [3, 0],
+          ],
+          4,
+          false,
+        ),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('creates a split page up to its first forward link and appends the rest with the links resolved', () => {
+    const row = ws.databases
+      .flatMap((db) => db.rows)
+      .find((r) => rowsWrittenTwice(orderedRows(ws)).split.includes(r.key))!;
+    const forward = forwardLinks(row.key, row.markdown, linkOrder(orderedRows(ws)));
+    const { blocks, split } = splitAtForwardLinks(row.markdown, () => null, forward);
+    expect(split).toBeLessThan(blocks.length);
+    const text = (b: (typeof blocks)[number]) => JSON.stringify(b);
+    // The first part holds no forward link's words as a link; the block at the split does.
+    const linked = splitAtForwardLinks(
+      row.markdown,
+      (k) => (forward.includes(k) ? { kind: 'page', id: k } : null),
+      [],
+    );
+    for (let i = 0; i < split; i++) expect(text(blocks[i]!)).toBe(text(linked.blocks[i]!));
+    expect(text(blocks[split]!)).not.toBe(text(linked.blocks[split]!));
   });
 
   it('turns every link into a mention of its target, links late pages at the end, then writes nothing', async () => {

@@ -9,12 +9,20 @@ import type {
 import { type ActualWorkspace, listViews } from './actual.js';
 import { mapNotionError, type NotionApi } from './api.js';
 import { appendBatches, type LinkResolver, markdownToBlocks } from './blocks.js';
-import { forwardLinks, linkOrder, linkPageBody, orderRowsByLinks, withoutLinks } from './body-links.js';
+import {
+  forwardLinks,
+  linkOrder,
+  linkPageBody,
+  orderedRows,
+  orderRowsByLinks,
+  splitAtForwardLinks,
+  withoutLinks,
+} from './body-links.js';
 import { bodyHash, describeOp, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
 import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
 import { findLateCopies, nameSyncedProperties, recordLastEdited, trashDuplicate } from './reconcile.js';
 import { REGISTRY_TITLE, type Registry, serializeRegistry, viewKey } from './registry.js';
-import { createViewRequest, takeOverViewRequest } from './views.js';
+import { createViewRequest, type SchemaProperty, takeOverViewRequest, viewNeedsIds } from './views.js';
 import { NotionWriter } from './writer.js';
 
 export interface ApplyProgress {
@@ -31,9 +39,6 @@ export interface ApplyResult {
   /** Second copies of blueprint objects moved to the trash (see Duplicate). */
   trashed: string[];
 }
-
-/** Within a long stage, the registry is saved after this many operations. */
-const SAVE_EVERY_OPS = 16;
 
 /** How far our clock may run ahead of Notion's when asking for the pages edited since this run began. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -82,7 +87,7 @@ export class NotionApplier {
     private readonly hooks: { beforeOp?: () => Promise<void> } = {},
   ) {
     this.writer = new NotionWriter(api);
-    this.linkOrder = linkOrder(desired.databases.flatMap((d) => d.rows));
+    this.linkOrder = linkOrder(orderedRows(desired));
     this.hubId = actual.hub?.id ?? null;
     this.registryPage = actual.registryPage;
     this.savedRegistry = actual.registryPage?.codeBlockId ? serializeRegistry(actual.registry) : '';
@@ -178,19 +183,25 @@ export class NotionApplier {
 
   private readonly schemas = new Map<string, Map<string, { id: string; type: string }>>();
 
-  /** Property IDs and types of a data source as it is now (after this run's schema stages), read once. */
+  /**
+   * Property IDs and types of a data source as it is now (after this run's schema stages): from the last
+   * schema update's response when no later update changed it (a two-way relation adds a property to its
+   * target), else read once.
+   */
   private async schemaOf(dbKey: string): Promise<Map<string, { id: string; type: string }>> {
     const known = this.schemas.get(dbKey);
     if (known) return known;
     const ds = await this.api.call(true, (c) =>
       c.dataSources.retrieve({ data_source_id: this.dataSourceId(dbKey) }),
     );
-    const schema = new Map(
-      Object.entries('properties' in ds ? ds.properties : {}).map(([name, p]) => [
-        name,
-        { id: p.id, type: p.type },
-      ]),
-    );
+    return this.rememberSchema(dbKey, 'properties' in ds ? ds.properties : {});
+  }
+
+  private rememberSchema(
+    dbKey: string,
+    properties: Record<string, { id: string; type: string }>,
+  ): Map<string, { id: string; type: string }> {
+    const schema = new Map(Object.entries(properties).map(([name, p]) => [name, { id: p.id, type: p.type }]));
     this.schemas.set(dbKey, schema);
     return schema;
   }
@@ -447,7 +458,8 @@ export class NotionApplier {
         const db = this.db(op.dbKey);
         const view = db.views.find((v) => v.name === op.name)!;
         const dataSourceId = this.dataSourceId(op.dbKey);
-        const schema = await this.schemaOf(op.dbKey);
+        // Only boards, calendars and timelines name properties by ID; sorts and filters name them.
+        const schema = viewNeedsIds(view) ? await this.schemaOf(op.dbKey) : new Map<string, SchemaProperty>();
         const defaultViewId = op.takeOver ? (op.viewId ?? this.defaultViews.get(op.dbKey)) : undefined;
         let id: string;
         if (defaultViewId) {
@@ -495,6 +507,9 @@ export class NotionApplier {
             }),
           true,
         );
+        if ('properties' in updated) this.rememberSchema(op.dbKey, updated.properties);
+        // The other side of each two-way relation gained a property: its schema is read again if needed.
+        for (const p of props) if (p.type === 'relation' && p.dual) this.schemas.delete(p.target);
         for (const target of await nameSyncedProperties(
           this.writer,
           props,
@@ -522,22 +537,24 @@ export class NotionApplier {
             : own.properties;
         const deferred = own.deferred;
         const forward = forwardLinks(row.key, row.markdown, this.linkOrder);
-        const resolve = withoutLinks(this.resolveLink, forward);
+        const { blocks, split } = splitAtForwardLinks(row.markdown, this.resolveLink, forward);
+        const firstPart = blocks.slice(0, split);
         let pageId: string;
         if (op.kind === 'create-row') {
-          pageId = await this.writer.createPage(
+          pageId = await this.writer.createPageWith(
             { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties },
-            row.markdown,
-            resolve,
+            firstPart,
             this.lookup(
               () => this.unsure.rows.add(op.dbKey),
               () => this.findRow(op.dbKey, row.title),
             ),
           );
+          if (split < blocks.length) this.restUnwritten.add(row.key);
           this.done(op, row.key);
         } else {
+          // Found by title after a stopped run: its first part is finished; the rest waits for the link stage.
           pageId = op.pageId;
-          const batches = row.markdown ? appendBatches(markdownToBlocks(row.markdown, resolve)) : [];
+          const batches = appendBatches(firstPart);
           if (batches.length)
             await this.writer.appendBody(pageId, batches, await this.writer.countChildren(pageId));
           this.done(op, row.key);
@@ -550,7 +567,7 @@ export class NotionApplier {
           kind: 'row',
           ...(row.markdown ? { contentHash: bodyHash(row.markdown) } : {}),
           installedAt: this.now().toISOString(),
-          ...(forward.length ? { linksPending: true } : {}),
+          ...(split < blocks.length ? { bodyFrom: split } : {}),
         };
         return;
       }
@@ -577,15 +594,17 @@ export class NotionApplier {
         for await (const block of this.api.children(op.pageId)) old.push(block.id);
         for (const id of old) await this.write((c) => c.blocks.delete({ block_id: id }), true);
         const forward = forwardLinks(row.key, row.markdown, this.linkOrder);
-        const resolve = withoutLinks(this.resolveLink, forward);
-        await this.writer.appendBody(op.pageId, appendBatches(markdownToBlocks(row.markdown, resolve)), 0);
+        const { blocks, split } = splitAtForwardLinks(row.markdown, this.resolveLink, forward);
+        await this.writer.appendBody(op.pageId, appendBatches(blocks.slice(0, split)), 0);
+        if (split < blocks.length) this.restUnwritten.add(row.key);
         this.wrotePages.set(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) {
           entry.contentHash = bodyHash(row.markdown);
           entry.installedAt = this.now().toISOString();
-          if (forward.length) entry.linksPending = true;
-          else delete entry.linksPending;
+          delete entry.linksPending;
+          if (split < blocks.length) entry.bodyFrom = split;
+          else delete entry.bodyFrom;
         }
         this.done(op, row.key);
         return;
@@ -606,7 +625,30 @@ export class NotionApplier {
   /** Every row's place in the link order (see linkOrder): the same in every run. */
   private readonly linkOrder: Map<string, number>;
 
-  /** The link stage: pages written before the pages they link to get their mentions (this run's and a stopped run's). */
+  /** Pages this run wrote up to a forward link (see splitAtForwardLinks): nothing of their rest is there yet. */
+  private readonly restUnwritten = new Set<string>();
+
+  /**
+   * The link stage: pages written up to a link to a page made later get the rest of their body, links
+   * resolved (this run's pages, and a stopped run's: counted first, so a part already there is not sent again).
+   */
+  private async finishSplitBodies(): Promise<void> {
+    for (const db of this.desired.databases)
+      for (const row of db.rows) {
+        const entry = this.registry.entries[row.key];
+        if (entry?.bodyFrom === undefined) continue;
+        const from = entry.bodyFrom;
+        const pageId = this.rowIds.get(row.key) ?? entry.id;
+        const rest = markdownToBlocks(row.markdown, this.resolveLink).slice(from);
+        const have = this.restUnwritten.has(row.key) ? 0 : (await this.writer.countChildren(pageId)) - from;
+        // Fewer blocks than the first part: a person removed some; the page is left as they made it.
+        if (have >= 0) await this.writer.appendBody(pageId, appendBatches(rest), have, from);
+        this.wrotePages.set(pageId, db.key);
+        delete entry.bodyFrom;
+      }
+  }
+
+  /** Pages an earlier version wrote whole with plain-text forward links: their blocks are updated to mentions. */
   private async linkPendingBodies(): Promise<void> {
     for (const db of this.desired.databases)
       for (const row of db.rows) {
@@ -689,17 +731,14 @@ export class NotionApplier {
     for (const op of ops) if (op.kind === 'create-row') this.rowsToCreate.add(op.rowKey);
     const runStart = this.now();
     this.recordExistingProperties();
-    let stage = '';
-    let sinceSave = 0;
+    let savedBeforeRows = false;
     for (const [i, op] of ops.entries()) {
-      // Progress is saved at every stage and every few operations within a long one (the rows), so a
-      // resumed run starts where this one stopped instead of finding each row again by its title.
-      if (op.kind !== stage || sinceSave >= SAVE_EVERY_OPS) {
-        if (stage) await this.saveRegistry();
-        stage = op.kind;
-        sinceSave = 0;
+      // Progress is saved once the structure (hub, databases, properties, views) stands, before the rows,
+      // the longest stage, and at the end: a resumed run finds rows made since by their titles.
+      if (!savedBeforeRows && (op.kind === 'create-row' || op.kind === 'adopt-row')) {
+        await this.saveRegistry();
+        savedBeforeRows = true;
       }
-      sinceSave += 1;
       this.onProgress({ stage: op.kind, done: i, total: ops.length });
       await this.hooks.beforeOp?.();
       try {
@@ -717,6 +756,7 @@ export class NotionApplier {
           await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
         }
       }
+      await this.finishSplitBodies();
       await this.linkPendingBodies();
       await recordLastEdited(this.api, {
         since: new Date(runStart.getTime() - CLOCK_SKEW_MS),

@@ -1,31 +1,188 @@
-// Page links in the Notion install: rows are created so that link targets come first, and a page's links to
-// pages made after it are written as plain text, then the blocks holding them are updated to mentions.
+// Page links in the Notion install: rows are created so that link targets come first; a page that links a page
+// made after it is created up to the block holding that link, and the rest is appended at the link stage.
 import type { BlockObjectRequest, UpdateBlockParameters } from '@notionhq/client';
+import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { linkedKeys } from '../../blueprint/links.js';
 import type { NotionApi } from './api.js';
 import { type LinkResolver, markdownToBlocks, type NotionBlock, type RichTextItemRequest } from './blocks.js';
 import type { NotionOp } from './plan.js';
 import type { NotionWriter } from './writer.js';
 
+/** A row as the link order sees it: its body's links, and the rows its one-way relations name. */
+export interface OrderedRow {
+  key: string;
+  markdown: string;
+  /** Rows this row's one-way relations name: set when created if they exist, else updated at the end. */
+  relates?: readonly string[];
+}
+
+/** Every row of the workspace as the link order sees it. */
+export function orderedRows(desired: DesiredWorkspace): OrderedRow[] {
+  return desired.databases.flatMap((db) =>
+    db.rows.map((row) => ({
+      key: row.key,
+      markdown: row.markdown,
+      relates: db.properties.flatMap((p) => {
+        const value = row.values[p.key];
+        return p.type === 'relation' && !p.dual && value?.kind === 'relation' ? value.rowKeys : [];
+      }),
+    })),
+  );
+}
+
+/** Largest group of rows linking each other in a cycle whose best breaking set is searched exhaustively. */
+const EXACT_CYCLE_LIMIT = 16;
+
 /**
- * Every row's place in the link order: a page comes after the pages it links to (a cycle keeps the
- * blueprint's order for the link that closes it). Pure and the same in every run, so what a page was
- * written with is known again after a crash: links to rows before it are mentions, links to rows after
- * it (forward links) are plain text until the link stage.
+ * Every row's place in the link order: a page comes after the pages it links to and the rows its one-way
+ * relations name. Where rows link each other in a cycle, no order avoids a forward reference, so each
+ * cycle group puts first the fewest rows whose removal leaves no cycle (an exhaustive search: the groups
+ * are small), then the rest with targets first: only those few rows are written in two steps. Pure and
+ * the same in every run, so what a page was written with is known again after a crash.
  */
-export function linkOrder(rows: readonly { key: string; markdown: string }[]): Map<string, number> {
-  const byKey = new Map(rows.map((r) => [r.key, r]));
+export function linkOrder(rows: readonly OrderedRow[]): Map<string, number> {
+  const index = new Map(rows.map((r, i) => [r.key, i]));
+  const edges = rows.map((r) => {
+    const targets = new Set([...linkedKeys(r.markdown), ...(r.relates ?? [])]);
+    targets.delete(r.key);
+    return [...targets].flatMap((k) => (index.has(k) ? [index.get(k)!] : [])).sort((a, b) => a - b);
+  });
   const rank = new Map<string, number>();
-  const visiting = new Set<string>();
-  const visit = (key: string) => {
-    if (rank.has(key) || visiting.has(key)) return;
-    visiting.add(key);
-    for (const target of linkedKeys(byKey.get(key)?.markdown ?? '')) if (byKey.has(target)) visit(target);
-    visiting.delete(key);
-    rank.set(key, rank.size);
-  };
-  for (const row of rows) visit(row.key);
+  for (const group of cycleGroups(edges)) {
+    const first = group.length > 1 ? breakingSet(group, edges) : [];
+    const rest = targetsFirst(
+      group.filter((v) => !first.includes(v)),
+      edges,
+    );
+    for (const v of [...first, ...rest]) rank.set(rows[v]!.key, rank.size);
+  }
   return rank;
+}
+
+/** Strongly connected groups (Tarjan), each after every group it reaches: targets first; members in row order. */
+function cycleGroups(edges: readonly number[][]): number[][] {
+  const order = new Map<number, number>();
+  const low = new Map<number, number>();
+  const stack: number[] = [];
+  const onStack = new Set<number>();
+  const groups: number[][] = [];
+  const visit = (v: number) => {
+    order.set(v, order.size);
+    low.set(v, order.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges[v]!) {
+      if (!order.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
+    }
+    if (low.get(v) !== order.get(v)) return;
+    const group: number[] = [];
+    let w: number;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      group.push(w);
+    } while (w !== v);
+    groups.push(group.sort((a, b) => a - b));
+  };
+  for (let v = 0; v < edges.length; v++) if (!order.has(v)) visit(v);
+  return groups;
+}
+
+/** Whether the rows of `group` outside `removed` still link each other in a cycle. */
+function hasCycle(
+  group: readonly number[],
+  removed: ReadonlySet<number>,
+  edges: readonly number[][],
+): boolean {
+  const members = new Set(group.filter((v) => !removed.has(v)));
+  const state = new Map<number, 'open' | 'done'>();
+  const visit = (v: number): boolean => {
+    state.set(v, 'open');
+    for (const w of edges[v]!) {
+      if (!members.has(w)) continue;
+      if (state.get(w) === 'open' || (!state.has(w) && visit(w))) return true;
+    }
+    state.set(v, 'done');
+    return false;
+  };
+  return [...members].some((v) => !state.has(v) && visit(v));
+}
+
+/**
+ * The fewest rows of a cycle group whose removal leaves no cycle (the first such set in row order, by
+ * size); past EXACT_CYCLE_LIMIT rows, greedily the row with the most links within the group each time.
+ */
+export function breakingSet(group: readonly number[], edges: readonly number[][]): number[] {
+  if (group.length <= EXACT_CYCLE_LIMIT) {
+    for (let size = 1; size < group.length; size++) {
+      const found = firstSubset(group, size, (set) => !hasCycle(group, new Set(set), edges));
+      if (found) return found;
+    }
+    return group.slice(0, -1);
+  }
+  const removed = new Set<number>();
+  while (hasCycle(group, removed, edges)) {
+    const inGroup = (v: number) => group.includes(v) && !removed.has(v);
+    const degree = (v: number) =>
+      edges[v]!.filter(inGroup).length + group.filter((u) => inGroup(u) && edges[u]!.includes(v)).length;
+    const best = group.filter(inGroup).reduce((a, b) => (degree(b) > degree(a) ? b : a));
+    removed.add(best);
+  }
+  return group.filter((v) => removed.has(v));
+}
+
+/** The first `size`-element subset of `items` (in lexicographic order of positions) that `ok` accepts. */
+function firstSubset(
+  items: readonly number[],
+  size: number,
+  ok: (set: number[]) => boolean,
+): number[] | undefined {
+  const pick: number[] = [];
+  const walk = (from: number): number[] | undefined => {
+    if (pick.length === size) return ok(pick) ? [...pick] : undefined;
+    for (let i = from; i <= items.length - (size - pick.length); i++) {
+      pick.push(items[i]!);
+      const found = walk(i + 1);
+      pick.pop();
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(0);
+}
+
+/** Rows with no cycle among them, each after the rows it links to (depth first, in row order). */
+function targetsFirst(members: readonly number[], edges: readonly number[][]): number[] {
+  const inSet = new Set(members);
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const visit = (v: number) => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    for (const w of edges[v]!) if (inSet.has(w)) visit(w);
+    out.push(v);
+  };
+  for (const v of members) visit(v);
+  return out;
+}
+
+/**
+ * Rows the link order leaves with references to rows after them: `split`, pages whose body links one (created
+ * up to that block, the rest appended), and `related`, rows whose one-way relation names one (updated at
+ * the end). With linkOrder's exhaustive search these are the fewest any order allows: each costs one call.
+ */
+export function rowsWrittenTwice(
+  rows: readonly OrderedRow[],
+  order: ReadonlyMap<string, number> = linkOrder(rows),
+): { split: string[]; related: string[] } {
+  const later = (row: OrderedRow, key: string) => (order.get(key) ?? -1) > (order.get(row.key) ?? -1);
+  return {
+    split: rows.filter((r) => forwardLinks(r.key, r.markdown, order).length).map((r) => r.key),
+    related: rows.filter((r) => (r.relates ?? []).some((k) => later(r, k))).map((r) => r.key),
+  };
 }
 
 /** Row operations in link order; every other operation keeps its place. */
@@ -37,10 +194,32 @@ export function orderRowsByLinks(ops: readonly NotionOp[], order: ReadonlyMap<st
   return ops.map((op) => (isRow(op) ? rows[next++]! : op));
 }
 
-/** A page's links to rows after it in the link order: written as plain text, made mentions by the link stage. */
+/** A page's links to rows after it in the link order: the part of its body from the first of them waits for the link stage. */
 export function forwardLinks(rowKey: string, markdown: string, order: ReadonlyMap<string, number>): string[] {
   const own = order.get(rowKey) ?? -1;
   return linkedKeys(markdown).filter((key) => (order.get(key) ?? -1) > own);
+}
+
+/**
+ * A page body written in two steps: its blocks with every link it can resolve now, and `split`, the
+ * first top-level block holding a forward link. Blocks before it are written with the page; the rest
+ * (from there on, resolved again once every page exists) at the link stage. Without forward links,
+ * `split` is the whole body.
+ */
+export function splitAtForwardLinks(
+  markdown: string,
+  resolve: LinkResolver,
+  forward: readonly string[],
+): { blocks: NotionBlock[]; split: number } {
+  const later = new Set(forward);
+  const blocks = markdown ? markdownToBlocks(markdown, withoutLinks(resolve, forward)) : [];
+  if (!later.size) return { blocks, split: blocks.length };
+  // The same body with the forward links as mentions (of a stand-in page): the first block that differs holds one.
+  const linked = markdownToBlocks(markdown, (key) =>
+    later.has(key) ? { kind: 'page', id: key } : resolve(key),
+  );
+  const split = blocks.findIndex((b, i) => JSON.stringify(b) !== JSON.stringify(linked[i]));
+  return { blocks, split: split === -1 ? blocks.length : split };
 }
 
 /** A resolver that leaves the given links plain (what a page with forward links is written with). */

@@ -44,16 +44,20 @@ export function refuseDestructive(planned: NotionPlanResult): void {
 
 /**
  * Whether the workspace is as `planned` read it, so the plan still holds under the lock: no other install's
- * lock was seen, and the registry (which every install saves at each stage) reads the same. One read.
- * A first install (no registry yet) is read again: that costs three calls.
+ * lock was seen, and the registry (which every install saves) reads the same: one read. A first install (no
+ * hub when planned) holds if the lock's own listing of the root still shows no hub: no read.
  */
 async function unchangedSince(
   api: NotionApi,
   planned: NotionPlanResult,
   contended: boolean,
+  lock: InstallLease,
+  hubTitle: string,
 ): Promise<boolean> {
+  if (contended) return false;
+  if (!planned.actual.hub) return !lock.pagesSeen.has(hubTitle);
   const codeBlockId = planned.actual.registryPage?.codeBlockId;
-  if (contended || !codeBlockId || !planned.actual.registryText) return false;
+  if (!codeBlockId || !planned.actual.registryText) return false;
   const block = await api.call(true, (c) => c.blocks.retrieve({ block_id: codeBlockId }));
   if (!('type' in block) || block.type !== 'code' || block.in_trash) return false;
   return block.code.rich_text.map((t) => t.plain_text).join('') === planned.actual.registryText;
@@ -88,7 +92,7 @@ export async function applyNotionInstall(
     new Set(planned.actual.lockPages.filter((l) => l.staleAtDiscovery).map((l) => l.id)),
   );
   try {
-    const current = (await unchangedSince(api, planned, contended))
+    const current = (await unchangedSince(api, planned, contended, lock, desired.hub.title))
       ? planned
       : await planNotionInstall(api, desired, planned.actual.rootId, planned.force);
     refuseDestructive(current);

@@ -106,13 +106,18 @@ export class InstallLease {
 
   private readonly checkEveryMs: number;
 
+  /** Titles of the other pages this integration made under the root, as the last lock listing saw them. */
+  readonly pagesSeen = new Set<string>();
+
   private async leases(): Promise<LeasePage[]> {
     const found: LeasePage[] = [];
+    this.pagesSeen.clear();
     for await (const block of this.api.children(this.rootId)) {
       if (!('type' in block) || block.type !== 'child_page' || block.in_trash) continue;
       if (block.created_by.id !== this.botId) continue;
       const parsed = parseLeaseTitle(block.child_page.title);
       if (parsed) found.push({ id: block.id, ...parsed, ours: parsed.holder === this.holder });
+      else this.pagesSeen.add(block.child_page.title);
     }
     return found;
   }

@@ -10,8 +10,13 @@ const entrySchema = z.object({
   /** Hash of the page body we wrote, and when we finished writing it (ISO). */
   contentHash: z.string().optional(),
   installedAt: z.string().optional(),
-  /** Written with its links as plain text (their pages did not exist yet): the run's link stage makes them mentions. */
+  /** Written with its links as plain text (their pages did not exist yet): the run's link stage makes them mentions (how earlier versions wrote such pages). */
   linksPending: z.boolean().optional(),
+  /**
+   * Written up to this top-level block: the next one links a page made later in the install, so the link
+   * stage appends the body from there once every page exists.
+   */
+  bodyFrom: z.number().int().nonnegative().optional(),
   /**
    * The page's last_edited_time as Notion reported it after this install's last write to it (its own
    * writes, relation links and the other side of two-way relations included): a later time is a person's edit.

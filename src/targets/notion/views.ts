@@ -15,6 +15,11 @@ export function reusesDefaultView(views: readonly NotionViewSpec[], view: Notion
   return view.type === 'table' && views.find((v) => v.type === 'table') === view;
 }
 
+/** Whether a view's settings name properties by ID (a board's group, a calendar's or timeline's dates). */
+export function viewNeedsIds(view: NotionViewSpec): boolean {
+  return view.type === 'board' || view.type === 'calendar' || view.type === 'timeline';
+}
+
 /** The layout, filter and sorts of a view; shared by create and by the update that takes over the default view. */
 export function viewSettings(
   view: NotionViewSpec,

@@ -1,7 +1,7 @@
 // Writes to Notion that must never happen twice: creates looked up before a retry, page bodies appended once.
 import type { BlockObjectRequest, CreatePageParameters } from '@notionhq/client';
 import { classify, type NotionApi } from './api.js';
-import { appendBatches, type LinkResolver, markdownToBlocks } from './blocks.js';
+import { appendBatches, type LinkResolver, markdownToBlocks, type NotionBlock } from './blocks.js';
 
 /** Attempts at a create or append whose outcome was unknown, each preceded by a lookup. */
 const MAX_CREATE_ATTEMPTS = 4;
@@ -36,7 +36,13 @@ export class NotionWriter {
    * An append that failed may still have been applied, so after a failure the children are counted again
    * before the next batch is sent.
    */
-  async appendBody(pageId: string, blocks: BlockObjectRequest[][], alreadyTopLevel: number): Promise<void> {
+  async appendBody(
+    pageId: string,
+    blocks: BlockObjectRequest[][],
+    alreadyTopLevel: number,
+    /** Top-level blocks the page holds before these batches (a body's first part, written earlier). */
+    writtenBefore = 0,
+  ): Promise<void> {
     let have = alreadyTopLevel;
     for (let attempt = 0; ; attempt++) {
       let seen = 0;
@@ -55,7 +61,7 @@ export class NotionWriter {
         if (attempt >= MAX_CREATE_ATTEMPTS - 1 || !isUnknownOutcome(error)) throw error;
         // An append that got no answer may still be applied: let it land before counting what is there.
         if (mayLandLater(error)) await this.api.clock.sleep(this.api.settleMs);
-        have = await this.countChildren(pageId);
+        have = (await this.countChildren(pageId)) - writtenBefore;
       }
     }
   }
@@ -108,7 +114,16 @@ export class NotionWriter {
     resolve: LinkResolver,
     find: () => Promise<string | undefined>,
   ): Promise<string> {
-    const batches = markdown ? appendBatches(markdownToBlocks(markdown, resolve)) : [];
+    return this.createPageWith(params, markdown ? markdownToBlocks(markdown, resolve) : [], find);
+  }
+
+  /** Creates a page holding these blocks (the first 100 in the create, the rest appended), never twice. */
+  async createPageWith(
+    params: CreatePageParameters,
+    blocks: readonly NotionBlock[],
+    find: () => Promise<string | undefined>,
+  ): Promise<string> {
+    const batches = appendBatches(blocks);
     let created = true;
     const pageId = await this.createOnce(
       async () =>
