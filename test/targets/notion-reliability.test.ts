@@ -383,6 +383,25 @@ describe('a two-way relation whose synced side Notion names itself', () => {
         expect.arrayContaining(['Term sheets', '90-day plans', 'PBRs', 'Revenue to date']),
       );
       expect(names.filter((n) => n.startsWith('Related to'))).toEqual([]);
+      // Every two-way relation, declared in a create (from either side) or by an update: both sides named.
+      const schemaOf = (title: string) => {
+        const db = generated
+          .childrenOf(hub.id)
+          .find((b) => b.type === 'child_database' && b.child_database.title === title)!;
+        return generated.dataSource(generated.state.databases.get(db.id)!.dataSourceIds[0]!).properties;
+      };
+      for (const db of desired.databases)
+        for (const prop of db.properties) {
+          if (prop.type !== 'relation' || !prop.dual) continue;
+          const target = desired.databases.find((d) => d.key === prop.target)!;
+          expect(Object.keys(schemaOf(db.title)), `${db.title}.${prop.name}`).toContain(prop.name);
+          expect(Object.keys(schemaOf(target.title)), `${target.title}.${prop.dual}`).toContain(prop.dual);
+        }
+      for (const db of desired.databases)
+        expect(
+          Object.keys(schemaOf(db.title)).filter((n) => n.startsWith('Related to')),
+          db.title,
+        ).toEqual([]);
     } finally {
       await generated.close();
     }

@@ -6,6 +6,7 @@ import type {
   DesiredRow,
   DesiredWorkspace,
 } from '../../blueprint/desired.js';
+import type { NotionViewSpec } from '../../blueprint/schema.js';
 import { type ActualWorkspace, listViews } from './actual.js';
 import { mapNotionError, type NotionApi } from './api.js';
 import { appendBatches, type LinkResolver, markdownToBlocks } from './blocks.js';
@@ -18,9 +19,26 @@ import {
   splitAtForwardLinks,
   withoutLinks,
 } from './body-links.js';
-import { bodyHash, describeOp, type NotionOp, type NotionPlan, OP_EFFECT, orderOps } from './plan.js';
+import {
+  dualRenames,
+  type InitialSchema,
+  initialSchema,
+  propertyRef,
+  type SyncedExpectation,
+  syncedRenames,
+  syncedRenamesFromSource,
+} from './initial-schema.js';
+import {
+  bodyHash,
+  describeOp,
+  type NotionOp,
+  type NotionPlan,
+  OP_EFFECT,
+  orderOps,
+  STAGE_ORDER,
+} from './plan.js';
 import { type PropertyValueRequest, propertySchema, toPropertyValue } from './properties.js';
-import { findLateCopies, nameSyncedProperties, recordLastEdited, trashDuplicate } from './reconcile.js';
+import { findLateCopies, recordLastEdited, trashDuplicate } from './reconcile.js';
 import { REGISTRY_TITLE, type Registry, serializeRegistry, viewKey } from './registry.js';
 import { createViewRequest, type SchemaProperty, takeOverViewRequest, viewNeedsIds } from './views.js';
 import { NotionWriter } from './writer.js';
@@ -62,6 +80,14 @@ export class NotionApplier {
   private readonly links: { pageId: string; db: DesiredDatabase; row: DesiredRow }[] = [];
   /** Pages this run wrote or linked to, by page ID -> blueprint database key (see recordLastEdited). */
   private readonly wrotePages = new Map<string, string>();
+  /** Edit times of pages as their create left them, while nothing else this run wrote to them. */
+  private readonly createdTimes = new Map<string, string>();
+
+  /** A write to a page after its create (or to a page made before): its edit time is read back at the end. */
+  private touch(pageId: string, dbKey: string): void {
+    this.wrotePages.set(pageId, dbKey);
+    this.createdTimes.delete(pageId);
+  }
   private hubId: string | null;
   private registryPage: { id: string; codeBlockId: string | null } | null;
   /**
@@ -249,6 +275,120 @@ export class NotionApplier {
     this.savedRegistry = json;
   }
 
+  /** Two-way relations of databases this run made whose target did not exist yet: the target's create declares them. */
+  private readonly waitingDuals = new Set<string>();
+  /** Properties this run's database creates declared (propertyRef keys). */
+  private readonly declared = new Set<string>();
+  /** Synced sides made by creates, by the database holding them, whose names are still to be read back. */
+  private readonly syncedToName = new Map<string, SyncedExpectation[]>();
+
+  private knownDataSource(dbKey: string): string | undefined {
+    return this.registry.entries[dbKey]?.dataSourceId ?? this.actual.databases.get(dbKey)?.dataSourceId;
+  }
+
+  /** Bookkeeping after a database create: what it declared, from which side, and what to name afterwards. */
+  private recordInitialSchema(db: DesiredDatabase, initial: InitialSchema): void {
+    for (const key of initial.declared) this.declared.add(propertyRef(db.key, key));
+    for (const prop of db.properties)
+      if (
+        prop.type === 'relation' &&
+        prop.dual &&
+        !initial.declared.includes(prop.key) &&
+        prop.target !== db.key
+      )
+        this.waitingDuals.add(propertyRef(db.key, prop.key));
+    for (const { dbKey, property } of initial.flipped) {
+      const ref = propertyRef(dbKey, property.key);
+      this.waitingDuals.delete(ref);
+      this.declared.add(ref);
+      const entry = this.registry.entries[dbKey];
+      if (entry) entry.properties = { ...(entry.properties ?? {}), [property.key]: property.name };
+    }
+    for (const e of initial.synced) this.syncedToName.set(e.on, [...(this.syncedToName.get(e.on) ?? []), e]);
+  }
+
+  /** Gives the synced sides on a data source the blueprint's names, from its schema as a response gave it. */
+  private async nameSyncedSides(
+    dbKey: string,
+    properties: Record<string, { id: string; type: string; relation?: unknown }>,
+  ): Promise<void> {
+    const expected = this.syncedToName.get(dbKey);
+    if (!expected) return;
+    this.syncedToName.delete(dbKey);
+    await this.renameSynced(
+      dbKey,
+      syncedRenames(expected, properties, (k) => this.dataSourceId(k)),
+    );
+  }
+
+  private async renameSynced(dbKey: string, renames: Record<string, { name: string }>): Promise<void> {
+    if (!Object.keys(renames).length) return;
+    const renamed = await this.write(
+      (c) => c.dataSources.update({ data_source_id: this.dataSourceId(dbKey), properties: renames }),
+      true,
+    );
+    if ('properties' in renamed) this.rememberSchema(dbKey, renamed.properties);
+    else this.schemas.delete(dbKey);
+  }
+
+  private async readSchema(dbKey: string) {
+    const ds = await this.api.call(true, (c) =>
+      c.dataSources.retrieve({ data_source_id: this.dataSourceId(dbKey) }),
+    );
+    const properties = 'properties' in ds ? ds.properties : {};
+    this.rememberSchema(dbKey, properties);
+    return properties;
+  }
+
+  /**
+   * Once every database is made: reads back the names of the synced sides the creates made. A database a
+   * schema update of its own will answer for waits for that answer; one whose schema the run needs anyway
+   * (views naming properties by ID, rollups naming relations) is read; for the others, the declaring side
+   * is read when the run needs its schema anyway, else the database itself. Reads are kept for the views.
+   */
+  private async nameSyncedAfterCreates(ops: readonly NotionOp[]): Promise<void> {
+    const pending = (dbKey: string, stage: 'relations' | 'computed') =>
+      ops.some(
+        (op) =>
+          op.kind === 'add-properties' &&
+          op.dbKey === dbKey &&
+          op.stage === stage &&
+          op.properties.some((k) => !this.declared.has(propertyRef(dbKey, k))),
+      );
+    const needed = (dbKey: string) =>
+      pending(dbKey, 'computed') ||
+      ops.some((op) => op.kind === 'create-view' && op.dbKey === dbKey && viewNeedsIds(this.viewOf(op)));
+    const reads = new Map<string, Awaited<ReturnType<typeof this.readSchema>>>();
+    const read = async (dbKey: string) => {
+      if (!reads.has(dbKey)) reads.set(dbKey, await this.readSchema(dbKey));
+      return reads.get(dbKey)!;
+    };
+    for (const [dbKey, expected] of [...this.syncedToName]) {
+      if (pending(dbKey, 'relations')) continue;
+      if (needed(dbKey) || expected.some((e) => !needed(e.source))) {
+        await this.nameSyncedSides(dbKey, await read(dbKey));
+        continue;
+      }
+      this.syncedToName.delete(dbKey);
+      const renames: Record<string, { name: string }> = {};
+      for (const source of new Set(expected.map((e) => e.source))) {
+        const properties = await read(source);
+        Object.assign(
+          renames,
+          syncedRenamesFromSource(
+            expected.filter((e) => e.source === source),
+            properties,
+          ),
+        );
+      }
+      await this.renameSynced(dbKey, renames);
+    }
+  }
+
+  private viewOf(op: Extract<NotionOp, { kind: 'create-view' }>): NotionViewSpec {
+    return this.db(op.dbKey).views.find((v) => v.name === op.name)!;
+  }
+
   /** Rows this run will create and has not yet: a two-way relation to one of them is set from its side. */
   private readonly rowsToCreate = new Set<string>();
 
@@ -278,7 +418,7 @@ export class NotionApplier {
           .map((r) => this.rowIds.get(r.key)!);
         if (!ids.length || !(await this.dualReady(prop))) continue;
         out[prop.dual] = { relation: ids.map((id) => ({ id })) };
-        for (const id of ids) this.wrotePages.set(id, other.key);
+        for (const id of ids) this.touch(id, other.key);
       }
     return out;
   }
@@ -311,7 +451,7 @@ export class NotionApplier {
       properties[prop.name] = request;
       // The other side of a two-way relation may count as edited too: its time is read back at the end.
       if (prop.type === 'relation' && prop.dual && 'relation' in request)
-        for (const target of request.relation) this.wrotePages.set(target.id, prop.target);
+        for (const target of request.relation) this.touch(target.id, prop.target);
     }
     return { properties, deferred };
   }
@@ -349,7 +489,7 @@ export class NotionApplier {
         return;
       }
       case 'create-registry': {
-        const json = serializeRegistry(this.registry);
+        // Created empty: the first save appends the code block, whose ID the append's answer gives.
         const pageId = await this.createOnce(
           async () =>
             (
@@ -357,7 +497,6 @@ export class NotionApplier {
                 c.pages.create({
                   parent: { page_id: this.hubId! },
                   properties: { title: { title: text(REGISTRY_TITLE) } },
-                  children: [{ type: 'code', code: { language: 'json', rich_text: registryRichText(json) } }],
                 }),
               )
             ).id,
@@ -368,19 +507,14 @@ export class NotionApplier {
             () => this.findChild(this.hubId!, 'child_page', REGISTRY_TITLE),
           ),
         );
-        let codeBlockId: string | null = null;
-        for await (const block of this.api.children(pageId))
-          if ('type' in block && block.type === 'code') codeBlockId = block.id;
-        this.registryPage = { id: pageId, codeBlockId };
-        this.savedRegistry = codeBlockId ? json : '';
+        this.registryPage = { id: pageId, codeBlockId: null };
+        this.savedRegistry = '';
         this.done(op, REGISTRY_TITLE);
         return;
       }
       case 'create-database': {
         const db = this.db(op.dbKey);
-        const plain = db.properties.filter(
-          (p) => p.type !== 'relation' && p.type !== 'formula' && p.type !== 'rollup',
-        );
+        const initial = initialSchema(db, desired, (k) => this.knownDataSource(k), this.waitingDuals);
         let dataSourceId: string | undefined;
         const databaseId = await this.createOnce(
           async () => {
@@ -390,9 +524,7 @@ export class NotionApplier {
                 title: text(db.title),
                 description: text(db.description),
                 icon: { type: 'emoji', emoji: db.icon },
-                initial_data_source: {
-                  properties: Object.fromEntries(plain.map((p) => [p.name, propertySchema(p, () => '')])),
-                },
+                initial_data_source: { properties: initial.properties },
               }),
             );
             dataSourceId = 'data_sources' in created ? created.data_sources[0]?.id : undefined;
@@ -418,8 +550,11 @@ export class NotionApplier {
           id: databaseId,
           kind: 'database',
           ...(dataSourceId ? { dataSourceId } : {}),
-          properties: Object.fromEntries(plain.map((p) => [p.key, p.name])),
+          properties: Object.fromEntries(
+            db.properties.filter((p) => initial.declared.includes(p.key)).map((p) => [p.key, p.name]),
+          ),
         };
+        this.recordInitialSchema(db, initial);
         this.done(op, db.key);
         return;
       }
@@ -496,7 +631,14 @@ export class NotionApplier {
       }
       case 'add-properties': {
         const db = this.db(op.dbKey);
-        const props = db.properties.filter((p) => op.properties.includes(p.key));
+        // Properties this run's creates declared already (see initialSchema) are not sent again.
+        const props = db.properties.filter(
+          (p) => op.properties.includes(p.key) && !this.declared.has(propertyRef(db.key, p.key)),
+        );
+        if (!props.length) {
+          this.done(op, `${op.dbKey}.${op.properties.join('+')}`);
+          return;
+        }
         const updated = await this.write(
           (c) =>
             c.dataSources.update({
@@ -507,16 +649,20 @@ export class NotionApplier {
             }),
           true,
         );
+        const returned = 'properties' in updated ? updated.properties : {};
         if ('properties' in updated) this.rememberSchema(op.dbKey, updated.properties);
         // The other side of each two-way relation gained a property: its schema is read again if needed.
-        for (const p of props) if (p.type === 'relation' && p.dual) this.schemas.delete(p.target);
-        for (const target of await nameSyncedProperties(
-          this.writer,
-          props,
-          'properties' in updated ? updated.properties : {},
-          (k) => this.dataSourceId(k),
-        ))
-          this.schemas.delete(target);
+        for (const p of props)
+          if (p.type === 'relation' && p.dual && p.target !== op.dbKey) this.schemas.delete(p.target);
+        // Synced sides this update made, and those creates made on this database: one rename per database.
+        const renames = dualRenames(props, returned);
+        const own = this.syncedToName.get(op.dbKey);
+        if (own) {
+          this.syncedToName.delete(op.dbKey);
+          const fromCreates = syncedRenames(own, returned, (k) => this.dataSourceId(k));
+          renames.set(op.dbKey, { ...(renames.get(op.dbKey) ?? {}), ...fromCreates });
+        }
+        for (const [target, names] of renames) await this.renameSynced(target, names);
         const entry = this.registry.entries[op.dbKey];
         if (entry)
           entry.properties = {
@@ -541,7 +687,7 @@ export class NotionApplier {
         const firstPart = blocks.slice(0, split);
         let pageId: string;
         if (op.kind === 'create-row') {
-          pageId = await this.writer.createPageWith(
+          const created = await this.writer.createPageWith(
             { parent: { data_source_id: this.dataSourceId(op.dbKey) }, properties },
             firstPart,
             this.lookup(
@@ -549,6 +695,8 @@ export class NotionApplier {
               () => this.findRow(op.dbKey, row.title),
             ),
           );
+          pageId = created.id;
+          if (created.lastEditedTime) this.createdTimes.set(pageId, created.lastEditedTime);
           if (split < blocks.length) this.restUnwritten.add(row.key);
           this.done(op, row.key);
         } else {
@@ -576,7 +724,7 @@ export class NotionApplier {
         const row = db.rows.find((r) => r.key === op.rowKey)!;
         const { properties } = await this.rowProperties(db, row, op.properties);
         await this.write((c) => c.pages.update({ page_id: op.pageId, properties }), true);
-        this.wrotePages.set(op.pageId, op.dbKey);
+        this.touch(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) entry.installedAt = this.now().toISOString();
         this.done(op, row.key);
@@ -597,7 +745,7 @@ export class NotionApplier {
         const { blocks, split } = splitAtForwardLinks(row.markdown, this.resolveLink, forward);
         await this.writer.appendBody(op.pageId, appendBatches(blocks.slice(0, split)), 0);
         if (split < blocks.length) this.restUnwritten.add(row.key);
-        this.wrotePages.set(op.pageId, op.dbKey);
+        this.touch(op.pageId, op.dbKey);
         const entry = this.registry.entries[row.key];
         if (entry) {
           entry.contentHash = bodyHash(row.markdown);
@@ -643,7 +791,7 @@ export class NotionApplier {
         const have = this.restUnwritten.has(row.key) ? 0 : (await this.writer.countChildren(pageId)) - from;
         // Fewer blocks than the first part: a person removed some; the page is left as they made it.
         if (have >= 0) await this.writer.appendBody(pageId, appendBatches(rest), have, from);
-        this.wrotePages.set(pageId, db.key);
+        this.touch(pageId, db.key);
         delete entry.bodyFrom;
       }
   }
@@ -664,7 +812,7 @@ export class NotionApplier {
           this.resolveLink,
           written,
         );
-        if (outcome === 'linked') this.wrotePages.set(pageId, db.key);
+        if (outcome === 'linked') this.touch(pageId, db.key);
         delete entry.linksPending;
       }
   }
@@ -732,7 +880,20 @@ export class NotionApplier {
     const runStart = this.now();
     this.recordExistingProperties();
     let savedBeforeRows = false;
+    let namedSynced = false;
     for (const [i, op] of ops.entries()) {
+      if (
+        !namedSynced &&
+        op.kind !== 'create-database' &&
+        STAGE_ORDER[op.kind] > STAGE_ORDER['create-database']
+      ) {
+        namedSynced = true;
+        try {
+          await this.nameSyncedAfterCreates(ops.slice(i));
+        } catch (error) {
+          throw mapNotionError(error, 'reading back the two-way relations the new databases made');
+        }
+      }
       // Progress is saved once the structure (hub, databases, properties, views) stands, before the rows,
       // the longest stage, and at the end: a resumed run finds rows made since by their titles.
       if (!savedBeforeRows && (op.kind === 'create-row' || op.kind === 'adopt-row')) {
@@ -749,15 +910,25 @@ export class NotionApplier {
     }
     try {
       await this.hooks.beforeOp?.();
+      if (!namedSynced) await this.nameSyncedAfterCreates([]);
       for (const link of this.links) {
         const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
         const { properties } = await this.rowProperties(link.db, link.row, relationKeys);
         if (Object.keys(properties).length) {
           await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
+          this.touch(link.pageId, link.db.key);
         }
       }
       await this.finishSplitBodies();
       await this.linkPendingBodies();
+      // Pages nothing touched after their create keep the create's edit time; the rest are read back.
+      const byId = new Map(Object.values(this.registry.entries).map((e) => [e.id, e]));
+      for (const [pageId, time] of this.createdTimes) {
+        const entry = byId.get(pageId);
+        if (!entry) continue;
+        entry.lastEditedTime = time;
+        this.wrotePages.delete(pageId);
+      }
       await recordLastEdited(this.api, {
         since: new Date(runStart.getTime() - CLOCK_SKEW_MS),
         wrotePages: this.wrotePages,

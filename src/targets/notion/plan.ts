@@ -310,7 +310,7 @@ export function effectCounts(ops: readonly NotionOp[]): { create: number; update
   return counts;
 }
 
-const STAGE_ORDER: Record<NotionOp['kind'], number> = {
+export const STAGE_ORDER: Record<NotionOp['kind'], number> = {
   'create-hub': 0,
   'create-registry': 1,
   'create-database': 2,

@@ -4,9 +4,8 @@ import {
   isFullBlock,
   isFullPage,
   type ListBlockChildrenResponse,
-  type UpdateDataSourceParameters,
 } from '@notionhq/client';
-import type { DesiredProperty, DesiredWorkspace } from '../../blueprint/desired.js';
+import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { PnError } from '../../platform/errors.js';
 import { type Duplicate, listViews } from './actual.js';
 import type { NotionApi } from './api.js';
@@ -53,36 +52,6 @@ export async function recordLastEdited(
       cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
     } while (cursor);
   }
-}
-
-/**
- * The reference does not promise that a two-way relation's synced property takes the name we asked for,
- * and rollups name it: reads the name back from the update's response and renames it where it differs.
- * Returns the databases whose schema changed.
- */
-export async function nameSyncedProperties(
-  writer: NotionWriter,
-  props: readonly DesiredProperty[],
-  returned: Record<string, { type: string; relation?: unknown }>,
-  dataSourceId: (dbKey: string) => string,
-): Promise<string[]> {
-  const renamed: string[] = [];
-  for (const prop of props) {
-    if (prop.type !== 'relation' || !prop.dual) continue;
-    const relation = returned[prop.name]?.relation;
-    if (!relation || typeof relation !== 'object' || !('dual_property' in relation)) continue;
-    const dual = relation.dual_property as { synced_property_id?: string; synced_property_name?: string };
-    if (!dual.synced_property_id || dual.synced_property_name === prop.dual) continue;
-    const rename: UpdateDataSourceParameters['properties'] = {
-      [dual.synced_property_id]: { name: prop.dual },
-    };
-    await writer.write(
-      (c) => c.dataSources.update({ data_source_id: dataSourceId(prop.target), properties: rename }),
-      true,
-    );
-    renamed.push(prop.target);
-  }
-  return renamed;
 }
 
 /**

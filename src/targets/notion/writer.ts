@@ -114,24 +114,30 @@ export class NotionWriter {
     resolve: LinkResolver,
     find: () => Promise<string | undefined>,
   ): Promise<string> {
-    return this.createPageWith(params, markdown ? markdownToBlocks(markdown, resolve) : [], find);
+    return (await this.createPageWith(params, markdown ? markdownToBlocks(markdown, resolve) : [], find)).id;
   }
 
-  /** Creates a page holding these blocks (the first 100 in the create, the rest appended), never twice. */
+  /**
+   * Creates a page holding these blocks (the first 100 in the create, the rest appended), never twice.
+   * `lastEditedTime` is the create's answer when nothing was written to the page after it (no lookup,
+   * no append): the page's edit time as this write left it.
+   */
   async createPageWith(
     params: CreatePageParameters,
     blocks: readonly NotionBlock[],
     find: () => Promise<string | undefined>,
-  ): Promise<string> {
+  ): Promise<{ id: string; lastEditedTime?: string }> {
     const batches = appendBatches(blocks);
     let created = true;
+    let lastEditedTime: string | undefined;
     const pageId = await this.createOnce(
-      async () =>
-        (
-          await this.write((c) =>
-            c.pages.create({ ...params, ...(batches[0] ? { children: batches[0] } : {}) }),
-          )
-        ).id,
+      async () => {
+        const page = await this.write((c) =>
+          c.pages.create({ ...params, ...(batches[0] ? { children: batches[0] } : {}) }),
+        );
+        lastEditedTime = 'last_edited_time' in page ? page.last_edited_time : undefined;
+        return page.id;
+      },
       async () => {
         const id = await find();
         if (id) created = false;
@@ -143,6 +149,6 @@ export class NotionWriter {
       batches,
       created ? (batches[0]?.length ?? 0) : await this.countChildren(pageId),
     );
-    return pageId;
+    return created && batches.length <= 1 && lastEditedTime ? { id: pageId, lastEditedTime } : { id: pageId };
   }
 }
