@@ -104,3 +104,11 @@ export function editedTemplates(edits: Record<string, (text: string) => string>)
 export function runtimeToken(label: string): string {
   return `ntn_test_${label}_${randomBytes(16).toString('hex')}`;
 }
+
+/**
+ * A call on the sync lease (src/sync/exclusive.ts): the small Drive file a sync creates before it reads and
+ * deletes when it ends. Not a write to the workspace: the only Drive files a sync creates or deletes.
+ */
+export function isLeaseCall(call: { method: string; path: string }): boolean {
+  return call.path.startsWith('/drive/v3/files') && (call.method === 'POST' || call.method === 'DELETE');
+}

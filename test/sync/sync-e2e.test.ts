@@ -11,7 +11,7 @@ import { cliEnvFor, loginGoogle } from '../fakes/cli-env.js';
 import { createFakeGoogle } from '../fakes/google/index.js';
 import type { CallRecord } from '../fakes/harness.js';
 import { createFakeNotion } from '../fakes/notion/index.js';
-import { cli } from '../helpers.js';
+import { cli, isLeaseCall } from '../helpers.js';
 
 const notion = createFakeNotion();
 const google = createFakeGoogle();
@@ -23,8 +23,9 @@ let spreadsheetId: string;
 let registry: Registry;
 let gapi: GoogleApi;
 
+/** Writes to the workbook and Drive, the sync's own lease file apart (see isLeaseCall). */
 const googleWrites = (calls: readonly CallRecord[]) =>
-  calls.filter((c) => c.method !== 'GET' && !c.path.startsWith('/token'));
+  calls.filter((c) => c.method !== 'GET' && !c.path.startsWith('/token') && !isLeaseCall(c));
 const notionWrites = (calls: readonly CallRecord[]) =>
   calls.filter((c) => c.method !== 'GET' && !/\/query$/.test(c.path));
 const sheetsCalls = (calls: readonly CallRecord[]) =>

@@ -5,7 +5,8 @@ import pLimit from 'p-limit';
 import type { DesiredWorkspace } from '../../blueprint/desired.js';
 import { PnError, toPnError } from '../../platform/errors.js';
 import { errnoOf } from '../../platform/write.js';
-import { runSync, type SyncRunOptions, type SyncRunSummary, type SyncWorkflows } from '../../sync/run.js';
+import { runSyncExclusively } from '../../sync/exclusive.js';
+import type { SyncRunOptions, SyncRunSummary, SyncWorkflows } from '../../sync/run.js';
 import { findSyncWorkbook } from '../../sync/workbook.js';
 import {
   byToken,
@@ -199,7 +200,10 @@ export async function syncWorkspaces(
         for (const r of group) {
           const started = performance.now() - r.spentMs;
           try {
-            const summary = await runSync(r.notion, r.google, r.ws, { ...options, workflows: r.workflows });
+            const summary = await runSyncExclusively(r.notion, r.google, r.ws, {
+              ...options,
+              workflows: r.workflows,
+            });
             finish({ name: r.entry.name, ok: true, durationMs: performance.now() - started, ...summary });
           } catch (caught) {
             fail(r.entry, caught, performance.now() - started);

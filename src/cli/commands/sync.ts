@@ -2,7 +2,8 @@
 import { extractPageId } from '@notionhq/client';
 import type { Command } from 'commander';
 import { PnError, toPnError } from '../../platform/errors.js';
-import { runSync, type SyncRunOptions, type SyncRunSummary } from '../../sync/run.js';
+import { runSyncExclusively } from '../../sync/exclusive.js';
+import type { SyncRunOptions, SyncRunSummary } from '../../sync/run.js';
 import { workflowsStep } from '../../workflows/sync-step.js';
 import { googleApiFor } from '../google.js';
 import type { Printer } from '../io.js';
@@ -139,8 +140,14 @@ export function registerSync(program: Command, ctx: CommandContext): void {
         workflows: workflowsStep(notion, google, ws, blueprint.types),
         ...(live ? { progress: (line: string) => ctx.io.stderr(`  ${line}…\n`) } : {}),
       };
+      const lease = live
+        ? {
+            onWait: () =>
+              ctx.io.stderr('  another sync of this Google account is running; waiting for it…\n'),
+          }
+        : {};
       if (flags.watch !== true) {
-        const summary = await runSync(notion, google, ws, options);
+        const summary = await runSyncExclusively(notion, google, ws, options, lease);
         printRun(p, summary);
         p.json({ ok: true, command: 'sync', ...summary });
         return;
@@ -160,7 +167,7 @@ export function registerSync(program: Command, ctx: CommandContext): void {
       try {
         while (!stopped.requested) {
           try {
-            const summary = await runSync(notion, google, ws, options);
+            const summary = await runSyncExclusively(notion, google, ws, options, lease);
             runs.push(summary);
             printRun(p, summary);
           } catch (caught) {

@@ -34,6 +34,8 @@ export const DEFAULT_LEASE_WAIT_MS = 3 * 60_000;
 export interface LeaseOptions {
   /** What the lease guards (one lease per scope and Google account); default 'sheets'. */
   scope?: string;
+  /** What holds it, in messages and the lease file's name; default "Google Sheets install". */
+  label?: string;
   /** How long a lease lives without renewal (default 10 min). */
   ttlMs?: number;
   /** How long a second run waits for the holder before it stops (default 3 min; 0: stop at once). */
@@ -97,6 +99,7 @@ export class InstallLease {
     private readonly props: () => Record<string, string>,
     private readonly clock: Clock,
     private readonly ttlMs: number,
+    private readonly label = 'Google Sheets install',
   ) {}
 
   /** Extends the lease; fails (before any further write) when another run took it over. */
@@ -110,8 +113,8 @@ export class InstallLease {
         this.api.drive.files.update({ fileId: this.fileId, requestBody, fields: 'id' }),
       );
     } catch (error) {
-      throw new PnError('BUSY', 'another install took over the Google Sheets install lease', {
-        hint: 'this run took longer than the lease lasts; run the same command again once the other install ends',
+      throw new PnError('BUSY', `another run took over the ${this.label} lease`, {
+        hint: 'this run took longer than the lease lasts; run the same command again once the other one ends',
         cause: error,
       });
     }
@@ -149,6 +152,7 @@ async function listLeases(api: GoogleApi, scope: string, holder?: string): Promi
 /** Takes the lease (waiting for another holder for a bounded time), or stops with one line that names it. */
 export async function acquireLease(api: GoogleApi, options: LeaseOptions = {}): Promise<InstallLease> {
   const scope = options.scope ?? 'sheets';
+  const label = options.label ?? 'Google Sheets install';
   const clock = options.clock ?? realClock;
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const waitMs = options.waitMs ?? DEFAULT_LEASE_WAIT_MS;
@@ -164,7 +168,7 @@ export async function acquireLease(api: GoogleApi, options: LeaseOptions = {}): 
 
   for (;;) {
     const requestBody: drive_v3.Schema$File = {
-      name: LEASE_FILE_NAME,
+      name: options.label ? `Partnernomics ${label} lock (removed when it ends)` : LEASE_FILE_NAME,
       mimeType: 'text/plain',
       appProperties: { ...props(), expires: String(clock.now() + ttlMs) },
     };
@@ -191,7 +195,7 @@ export async function acquireLease(api: GoogleApi, options: LeaseOptions = {}): 
       await deleteLease(api, lease.fileId);
     const live = leases.filter((l) => l.fileId === mine || !stale(l)).sort(byAge);
     const first = live[0];
-    if (!first || first.fileId === mine) return new InstallLease(api, mine, props, clock, ttlMs);
+    if (!first || first.fileId === mine) return new InstallLease(api, mine, props, clock, ttlMs, label);
 
     await deleteLease(api, mine);
     const waited = clock.now() - started;
@@ -199,7 +203,7 @@ export async function acquireLease(api: GoogleApi, options: LeaseOptions = {}): 
       const until = new Date(first.expires).toISOString();
       throw new PnError(
         'BUSY',
-        `another Google Sheets install is running for this Google account (on ${first.host || 'another machine'}, since ${first.createdTime || 'a moment ago'})`,
+        `another ${label} is running for this Google account (on ${first.host || 'another machine'}, since ${first.createdTime || 'a moment ago'})`,
         {
           hint: `wait for it to finish and run the same command again; if it was stopped, its lease expires at ${until}`,
         },
