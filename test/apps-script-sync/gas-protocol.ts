@@ -31,10 +31,39 @@ export interface CallMessage {
   /** Start a second execution of `overlapFn` (default fn) right after this UrlFetchApp request. */
   overlapAt?: number;
   overlapFn?: string;
+  /**
+   * Stop the execution at its `at`-th request (UrlFetchApp and Sheets service calls counted together), as
+   * Apps Script does at its 6-minute limit: 'before' that request is sent, or 'after' it landed (its answer
+   * is never read). Nothing of the execution runs after that: no catch, no finally, no service call.
+   */
+  killAt?: KillAt;
 }
+
+export interface KillAt {
+  at: number;
+  when: 'before' | 'after';
+}
+
+/**
+ * A header the host puts on an answer to make the script's service call throw (UrlFetchApp's and the
+ * Sheets service's own exceptions, which carry no HTTP answer): the body is the exception's message.
+ */
+export const THROW_HEADER = 'x-gas-harness-throw';
+
+/** Which property store a setProperties message sets. */
+export type PropertyStore = 'user' | 'document' | 'script';
 
 export type HostMessage =
   | { type: 'init'; signal: SharedArrayBuffer; answers: MessagePort; code: string; config: string }
   | { type: 'world'; id: number; config: WorldConfig }
   | { type: 'setUser'; id: number; world: string; values: Record<string, string | null> }
+  | {
+      type: 'setProperties';
+      id: number;
+      world: string;
+      store: PropertyStore;
+      values: Record<string, string>;
+      /** Remove every other key first: the store holds exactly `values` after. */
+      replace: boolean;
+    }
   | CallMessage;

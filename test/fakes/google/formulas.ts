@@ -1,5 +1,6 @@
 // Formula results: evaluates a spreadsheet's formulas with HyperFormula (dev dependency), cached per revision.
 
+import { createHash } from 'node:crypto';
 import type { DetailedCellError, HyperFormula } from 'hyperformula';
 import { columnLetters } from './a1.js';
 import { errorText, literalValue } from './cells.js';
@@ -23,6 +24,14 @@ const HF_ERRORS: Record<string, string> = {
   SPILL: 'REF',
   LIC: 'ERROR',
 };
+
+/**
+ * Results by the formulas and values they were computed from (a hash of both), shared by every engine of the
+ * process: tests that restore the same workbook and make the same writes (reliability series, differential
+ * seeds) get the same book again and again, and building HyperFormula is most of a batchUpdate's time.
+ */
+const RESULTS_KEPT = 64;
+const results = new Map<string, Map<string, EffectiveValue>>();
 
 /**
  * `mode: 'evaluate'` computes formula cells like Sheets would (within HyperFormula's function set;
@@ -74,8 +83,6 @@ export class FormulaEngine implements EffectiveSource {
   }
 
   private evaluate(book: SpreadsheetModel): Map<string, EffectiveValue> {
-    const out = new Map<string, EffectiveValue>();
-    const { HyperFormula, DetailedCellError } = this.hf!;
     const input: Record<string, unknown[][]> = {};
     const formulaCells: [number, number, number][] = [];
     book.sheets.forEach((sheet, s) => {
@@ -97,6 +104,43 @@ export class FormulaEngine implements EffectiveSource {
       });
       input[sheet.properties.title] = Array.from(rows, (x) => x ?? []);
     });
+    const names: [string, string][] = [];
+    for (const named of book.namedRanges) {
+      const sheet = book.sheets.find((x) => x.properties.sheetId === (named.range?.sheetId ?? 0));
+      if (!named.name || !sheet || !named.range) continue;
+      const g = named.range;
+      const title = `'${sheet.properties.title.replace(/'/g, "''")}'`;
+      names.push([
+        named.name,
+        `${title}!$${columnLetters(g.startColumnIndex ?? 0)}$${(g.startRowIndex ?? 0) + 1}:$${columnLetters((g.endColumnIndex ?? sheet.properties.gridProperties.columnCount) - 1)}$${g.endRowIndex ?? sheet.properties.gridProperties.rowCount}`,
+      ]);
+    }
+    // Today's date is part of the key: TODAY() computes from it.
+    const today = new Date().toISOString().slice(0, 10);
+    const key = createHash('sha1')
+      .update(JSON.stringify([today, input, names]))
+      .digest('hex');
+    const known = results.get(key);
+    if (known) {
+      // Most recently used last: the oldest goes first when the map is full.
+      results.delete(key);
+      results.set(key, known);
+      return known;
+    }
+    const computed = this.compute(input, names, formulaCells, book);
+    results.set(key, computed);
+    if (results.size > RESULTS_KEPT) results.delete(results.keys().next().value!);
+    return computed;
+  }
+
+  private compute(
+    input: Record<string, unknown[][]>,
+    names: [string, string][],
+    formulaCells: [number, number, number][],
+    book: SpreadsheetModel,
+  ): Map<string, EffectiveValue> {
+    const out = new Map<string, EffectiveValue>();
+    const { HyperFormula, DetailedCellError } = this.hf!;
     let engine: Engine;
     try {
       // Sheets evaluates SUMPRODUCT's arguments as arrays (ISNUMBER(A1:C1)*... inside it works without
@@ -105,14 +149,9 @@ export class FormulaEngine implements EffectiveSource {
         licenseKey: 'gpl-v3',
         useArrayArithmetic: true,
       });
-      for (const named of book.namedRanges) {
-        const sheet = book.sheets.find((x) => x.properties.sheetId === (named.range?.sheetId ?? 0));
-        if (!named.name || !sheet || !named.range) continue;
-        const g = named.range;
-        const title = `'${sheet.properties.title.replace(/'/g, "''")}'`;
-        const ref = `${title}!$${columnLetters(g.startColumnIndex ?? 0)}$${(g.startRowIndex ?? 0) + 1}:$${columnLetters((g.endColumnIndex ?? sheet.properties.gridProperties.columnCount) - 1)}$${g.endRowIndex ?? sheet.properties.gridProperties.rowCount}`;
+      for (const [name, ref] of names) {
         try {
-          engine.addNamedExpression(named.name, `=${ref}`);
+          engine.addNamedExpression(name, `=${ref}`);
         } catch {
           // a name HyperFormula rejects leaves formulas using it at #NAME?
         }
