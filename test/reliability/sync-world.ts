@@ -1,12 +1,15 @@
 // An installed Notion + Sheets workspace behind the fault proxies, edited on both sides, for `sync` under faults and kills.
+
+import { rmSync } from 'node:fs';
 import { compile } from '../../src/blueprint/compile.js';
 import type { DesiredWorkspace } from '../../src/blueprint/desired.js';
 import { loadBlueprint } from '../../src/blueprint/load.js';
+import { runCli as runProgram } from '../../src/cli/program.js';
 import { parseConfig } from '../../src/config/load.js';
 import { syncValueOf } from '../../src/sync/notion-side.js';
 import { runSync } from '../../src/sync/run.js';
 import { parseSheetsSide } from '../../src/sync/sheets-side.js';
-import { editedTemplates, prng } from '../helpers.js';
+import { editedTemplates, prng, tempDir } from '../helpers.js';
 import { type Before, before, convergenceProblems } from '../sync/convergence-check.js';
 import { EditDriver, type EditKind, type Ledger } from '../sync/convergence-edits.js';
 import {
@@ -17,9 +20,9 @@ import {
   snapshot,
   syncLog,
 } from '../sync/convergence-world.js';
-import { describeRun, runCli, type Secret } from './cli.js';
-import type { FaultProxy } from './proxy.js';
-import { type GoogleLane, googleWorld, type NotionLane, notionWorld } from './world.js';
+import { type CliRun, describeRun, outputProblems, outputs, runCli, type Secret } from './cli.js';
+import type { FaultKind, FaultPlan, FaultProxy } from './proxy.js';
+import { type GoogleLane, googleWorld, type NotionLane, notionWorld, type Series } from './world.js';
 
 /** Every table this many rows: reads of the workbook stay fast (the runs are the point, not its size). */
 const DATA_ROWS = 10;
@@ -84,8 +87,62 @@ function scripted(world: SyncWorld): [EditKind, string][] {
   ];
 }
 
+/** How a rig's runs are made: the built CLI as a child process, or the same CLI program in this process. */
+export type Runner = 'cli' | 'in-process';
+
+/**
+ * The CLI program (`src/cli/program.ts`, what `dist/src/cli/main.js` runs) in this process, with the env a
+ * child would get: the same commands, clients, retries and timeouts through the same proxies, without the
+ * child's start-up (most of a small sync's time). Its output joins the secrets scan like a child's.
+ */
+export async function runInProcess(args: string[], options: { env: Record<string, string>; label: string }) {
+  const started = Date.now();
+  const cwd = tempDir('pn-rel-cwd-');
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await runProgram(args, {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      interactive: false,
+      env: { CI: '1', NO_COLOR: '1', ...options.env },
+      cwd,
+      readStdin: async () => '',
+    });
+    const run: CliRun = {
+      label: options.label,
+      args,
+      code,
+      signal: null,
+      stdout,
+      stderr,
+      ms: Date.now() - started,
+    };
+    return run;
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+    outputs.push(
+      { label: options.label, stream: 'stdout', text: stdout },
+      { label: options.label, stream: 'stderr', text: stderr },
+    );
+  }
+}
+
+/** One run by `runner`. */
+export function runBy(
+  runner: Runner,
+  args: string[],
+  options: { env: Record<string, string>; label: string },
+) {
+  return runner === 'cli' ? runCli(args, options) : runInProcess(args, options);
+}
+
 /** Installs through the proxies (no faults), syncs once, then edits both sides: the script, and `edits` random ones. */
-export async function syncRig(seed: number, edits: number): Promise<SyncRig> {
+export async function syncRig(seed: number, edits: number, setup: Runner = 'cli'): Promise<SyncRig> {
   const templates = editedTemplates({
     'blueprint/workbook.yaml': (t) => t.replace(/data_rows: \d+/g, `data_rows: ${DATA_ROWS}`),
   });
@@ -96,13 +153,13 @@ export async function syncRig(seed: number, edits: number): Promise<SyncRig> {
   const googleLane = await google.lane('sync');
   const env = () => ({ ...notionLane.env(), ...googleLane.env(), PARTNERNOMICS_TEMPLATES: templates });
   const root = notion.fake.seedRootPage('Program');
-  const installed = await runCli(['--json', 'install', '--target', 'all', '--root', root], {
+  const installed = await runBy(setup, ['--json', 'install', '--target', 'all', '--root', root], {
     env: env(),
     label: 'install',
   });
   if (installed.code !== 0) throw new Error(`the install failed: ${describeRun(installed)}`);
   const spreadsheetId: string = JSON.parse(installed.stdout).sheets.spreadsheetId;
-  const first = await runCli(['--json', 'sync'], { env: env(), label: 'first sync' });
+  const first = await runBy(setup, ['--json', 'sync'], { env: env(), label: 'first sync' });
   if (first.code !== 0) throw new Error(`the first sync failed: ${describeRun(first)}`);
   const world = await attachWorld(notion.fake, google.fake, ws, {
     root,
@@ -204,4 +261,133 @@ export function diffShape(expected: SyncShape, actual: SyncShape): string[] {
     for (const item of want.slice(0, 5)) lines.push(`${part}: MISSING ${item}`);
   }
   return lines;
+}
+
+/**
+ * The tally's counts of one scenario: duplicates (a page or row of one ID, or a Sync Log entry, more often
+ * than in `reference`; rows on one page, conflicts logged twice, rows typed without an ID kept twice), lost
+ * edits (an edit overwritten and not logged) and the conflicts the runs logged.
+ */
+export function countsOf(
+  rig: SyncRig,
+  problems: readonly string[],
+  reference: SyncShape,
+): { duplicates: number; lostEdits: number; conflictsLogged: number } {
+  const end = rig.shape();
+  const id = (line: string) => line.split(' ').slice(0, 2).join(' ');
+  const more = (want: string[], got: string[], key: (line: string) => string) => {
+    const wanted = new Map<string, number>();
+    for (const line of want) wanted.set(key(line), (wanted.get(key(line)) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    for (const line of got) seen.set(key(line), (seen.get(key(line)) ?? 0) + 1);
+    return [...seen].reduce((n, [k, count]) => n + Math.max(0, count - Math.max(1, wanted.get(k) ?? 0)), 0);
+  };
+  const lines = (pattern: RegExp) => problems.filter((p) => pattern.test(p)).length;
+  // The same duplicate can show in the shape and in the oracle's lines: each kind counted once.
+  const duplicates =
+    Math.max(
+      more(
+        reference.rows.filter((r) => !r.includes('(no ID)')),
+        end.rows.filter((r) => !r.includes('(no ID)')),
+        id,
+      ),
+      lines(/is on \d+ rows/),
+    ) +
+    more(reference.pages, end.pages, id) +
+    Math.max(
+      more(reference.log, end.log, (line) => line),
+      lines(/logged \d+ times/),
+    ) +
+    lines(/is there ([2-9]|\d{2,}) times/);
+  const lostEdits = problems.filter((p) => p.includes('is not in the Sync Log')).length;
+  const conflictsLogged = syncLog(rig.world)
+    .slice(rig.was.logRows)
+    .filter((e) => e.field !== '' && e.record_id !== '').length;
+  return { duplicates, lostEdits, conflictsLogged };
+}
+
+/**
+ * A seeded fault plan over one sync's requests on one API: from its first request, each request draws a
+ * fault at `rate` (the kinds in turn from the seed's), up to the request count a first run makes at that
+ * rate (every failed request is sent again: clean / (1 − rate)). A first run meets the rate over about all
+ * its requests; the requests after the window (a rerun's) get none, so a series ends in a bounded time.
+ */
+export function syncPlan(
+  seed: number,
+  rate: number,
+  cleanRequests: number,
+  kinds: readonly FaultKind[],
+): FaultPlan {
+  return {
+    seed: seed * 1000 + Math.round(rate * 100),
+    rate,
+    kinds,
+    order: 'cycle',
+    cycleStart: seed - 1,
+    startAt: 1,
+    endBefore: 1 + Math.ceil(cleanRequests / (1 - rate)),
+  };
+}
+
+/** Faults injected and requests made in a plan's window (every run's requests at window positions). */
+export function windowDensity(proxy: FaultProxy, plan: FaultPlan): { faults: number; requests: number } {
+  const window = (plan.endBefore ?? Number.POSITIVE_INFINITY) - (plan.startAt ?? 1);
+  const inWindow = proxy.log.filter(
+    (e) => e.position >= (plan.startAt ?? 1) && e.position < (plan.endBefore ?? Number.POSITIVE_INFINITY),
+  );
+  return { faults: inWindow.filter((e) => e.fault).length, requests: Math.min(inWindow.length, window) };
+}
+
+/**
+ * Sync runs under the proxies' plans until one exits 0 (at most 1 + `maxReruns`), by `runner`: every run
+ * that exits 0 must leave nothing of `reference` missing (checked as it exits), each run's output must be
+ * one clean line or JSON, and the last must leave exactly `reference`.
+ */
+export async function faultSeries(
+  rig: SyncRig,
+  options: { runner: Runner; label: string; args: string[]; reference: SyncShape; maxReruns: number },
+): Promise<Series> {
+  const runs: CliRun[] = [];
+  const problems: string[] = [];
+  const diff = () => diffShape(options.reference, rig.shape());
+  let last: CliRun | undefined;
+  for (let n = 1; n <= 1 + options.maxReruns && last?.code !== 0; n++) {
+    const from = rig.proxies.map((p) => p.log.length);
+    const label = `${options.label} run ${n}`;
+    let atExit: string[] | undefined;
+    last =
+      options.runner === 'cli'
+        ? await runCli(options.args, {
+            env: rig.env(),
+            label,
+            onExit: (code) => {
+              if (code === 0) atExit = diff();
+            },
+          })
+        : await runInProcess(options.args, { env: rig.env(), label });
+    if (options.runner === 'in-process' && last.code === 0) atExit = diff();
+    const mine = rig.proxies.flatMap((p, i) => p.log.slice(from[i]));
+    last.traffic = {
+      requests: mine.length,
+      writes: mine.filter((e) => e.writeIndex !== undefined).length,
+      beforeFirstWrite: Math.max(
+        0,
+        mine.findIndex((e) => e.writeIndex !== undefined),
+      ),
+      top: `${mine.filter((e) => e.fault).length} faulted`,
+    };
+    runs.push(last);
+    const missing = (atExit ?? []).filter((line) => line.includes('MISSING'));
+    if (last.code === 0 && missing.length)
+      problems.push(`run ${n} exited 0 with an INCOMPLETE sync: ${missing.join('; ')}`);
+    if (last.hung) problems.push(`run ${n} hung: ${describeRun(last)}`);
+    for (const problem of outputProblems(last)) problems.push(`run ${n} (exit ${last.code}) ${problem}`);
+  }
+  if (last?.code !== 0)
+    problems.push(
+      `no run exited 0 after ${options.maxReruns} reruns; the last: ${last && describeRun(last)}`,
+    );
+  const end = diff();
+  if (end.length) problems.push(`end state differs from the fault-free run's:\n    ${end.join('\n    ')}`);
+  return { runs, problems, diff: end, notes: [] };
 }
