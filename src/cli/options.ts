@@ -17,11 +17,14 @@ const installSchema = z.object({
 export type InstallOptions = { target: Target; out: string; force: boolean; rootId: string | null };
 
 /** The target is `local` unless asked otherwise: the embedded default needs no credentials. */
-export function parseInstallOptions(flags: Record<string, unknown>): InstallOptions {
+export function parseInstallOptions(
+  flags: Record<string, unknown>,
+  command: 'install' | 'plan' = 'install',
+): InstallOptions {
   const parsed = installSchema.safeParse(flags);
   if (!parsed.success) {
     throw new PnError('USAGE', describeZodError(parsed.error).replace(/^target: |^out: /, ''), {
-      hint: 'see `partnernomics install --help`',
+      hint: `see \`partnernomics ${command} --help\``,
     });
   }
   const target = parsed.data.target ?? 'local';

@@ -90,7 +90,7 @@ export function registerPlanAndInstall(program: Command, ctx: CommandContext): v
     .option('--out <dir>', 'folder for the local target', 'partnernomics-workspace')
     .option('--root <page>', 'the Notion page (link or ID) to install under, for --target notion')
     .action(async (flags: Record<string, unknown>) => {
-      const options = parseInstallOptions(flags);
+      const options = parseInstallOptions(flags, 'plan');
       const compiled = desiredWorkspace(ctx.io, ctx.global().config);
       if (options.target === 'notion') {
         await runNotion(ctx, compiled, options, false);

@@ -39,16 +39,22 @@ function cellValue(cell: Cell | undefined): number | string | boolean | null {
   return null;
 }
 
+/** Throws when a headline row's label is not in column A (renamed or deleted by hand). */
+function requireHeadlineRows(grid: readonly (readonly Cell[])[]): void {
+  for (const h of HEADLINES)
+    if (!grid.some((line) => cellValue(line[0]) === h.row))
+      throw new PnError('INPUT_INVALID', `the Leadership Report tab has no "${h.row}" row`, {
+        hint: 'run `partnernomics install --target sheets` to bring the workbook up to date',
+      });
+}
+
 /** The headline figures off the tab's grid: each the cell in its row (found by its label in column A). */
 export function headlinesFromTab(grid: readonly (readonly Cell[])[]): Record<string, Figure> {
   const out: Record<string, Figure> = {};
   const rowOf = (label: string) => grid.findIndex((line) => cellValue(line[0]) === label);
+  requireHeadlineRows(grid);
   for (const h of HEADLINES) {
     const r = rowOf(h.row);
-    if (r < 0)
-      throw new PnError('INPUT_INVALID', `the Leadership Report tab has no "${h.row}" row`, {
-        hint: 'run `partnernomics install --target sheets` to bring the workbook up to date',
-      });
     const read = (col: number): Figure => {
       const v = cellValue(grid[r]?.[col - 1]);
       return typeof v === 'number' ? v : null;
@@ -174,6 +180,8 @@ export async function sheetsReport(
   let quarterSet: SheetsReport['quarterSet'] = 'unchanged';
   if (!useFrozen && quarterStart !== start) {
     quarterSet = options.dryRun ? 'would set' : 'set';
+    // A tab whose headline rows were renamed by hand stops the report before its quarter is written.
+    if (!options.dryRun) requireHeadlineRows(await readTab(api, spreadsheetId, live.name));
     if (!options.dryRun)
       await api.call(`setting the Leadership Report's quarter to ${quarter.start}`, true, true, () =>
         api.sheets.spreadsheets.values.update({
