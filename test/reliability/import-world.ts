@@ -1,4 +1,5 @@
 // Installed Notion workspaces with edited partners and a 30-row CSV, for `import candidates` under faults and kills.
+
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PageObjectResponse } from '@notionhq/client';
@@ -8,6 +9,7 @@ import { runCli as runProgram } from '../../src/cli/program.js';
 import { parseConfig } from '../../src/config/load.js';
 import { readRegistry } from '../../src/sync/notion-side.js';
 import { NotionApi } from '../../src/targets/notion/api.js';
+import { PARTNER_KEYS, type PartnerKey } from '../../src/workflows/import/schema.js';
 import { createFakeNotion, type FakeNotion } from '../fakes/notion/index.js';
 import { tempDir } from '../helpers.js';
 import { missingLines } from './checks.js';
@@ -17,19 +19,9 @@ import { endpoint, type NotionLane, runSeries, type Series, type SeriesOptions }
 
 const ws = compile(loadBlueprint(), parseConfig({}, 'test', '2027-01-04'));
 const partnersDb = ws.databases.find((d) => d.key === 'db.partners')!;
-/** The Partners properties an import writes, by blueprint key: their names in Notion. */
-const KEYS = [
-  'name',
-  'website',
-  'type',
-  'channel',
-  'stage',
-  'contact',
-  'contact_email',
-  'notes',
-  'ipp_match',
-] as const;
-type Key = (typeof KEYS)[number];
+/** The Partners properties an import writes, by blueprint key (the import's own list). */
+const KEYS = PARTNER_KEYS;
+type Key = PartnerKey;
 const prop = (key: Key) => partnersDb.properties.find((p) => p.key === key)!.name;
 
 /** Partners a person entered before the import (then edited, below): the import must leave them as they are. */

@@ -7,6 +7,7 @@ import type {
   DesiredWorkspace,
 } from '../../blueprint/desired.js';
 import type { NotionViewSpec } from '../../blueprint/schema.js';
+import { PnError } from '../../platform/errors.js';
 import { type ActualWorkspace, listViews } from './actual.js';
 import { mapNotionError, type NotionApi } from './api.js';
 import { appendBatches, type LinkResolver, markdownToBlocks } from './blocks.js';
@@ -264,13 +265,26 @@ export class NotionApplier {
         true,
       );
     } else {
-      const appended = await this.write((c) =>
-        c.blocks.children.append({
-          block_id: this.registryPage!.id,
-          children: [{ type: 'code', code: { language: 'json', rich_text: registryRichText(json) } }],
-        }),
+      // The first save appends the code block; an append whose answer was lost is looked up, never sent twice.
+      const pageId = this.registryPage.id;
+      this.registryPage.codeBlockId = await this.createOnce(
+        async () => {
+          const appended = await this.write((c) =>
+            c.blocks.children.append({
+              block_id: pageId,
+              children: [{ type: 'code', code: { language: 'json', rich_text: registryRichText(json) } }],
+            }),
+          );
+          const id = appended.results[0]?.id;
+          if (!id) throw new PnError('API_ERROR', 'Notion appended the registry block without its ID');
+          return id;
+        },
+        async () => {
+          for await (const block of this.api.children(pageId))
+            if ('type' in block && block.type === 'code') return block.id;
+          return undefined;
+        },
       );
-      this.registryPage.codeBlockId = appended.results[0]?.id ?? null;
     }
     this.savedRegistry = json;
   }
@@ -700,10 +714,12 @@ export class NotionApplier {
           if (split < blocks.length) this.restUnwritten.add(row.key);
           this.done(op, row.key);
         } else {
-          // Found by title after a stopped run: its first part is finished; the rest waits for the link stage.
+          // Found by title after a stopped run. Its create carried the first batch (a create is whole or
+          // nothing), so only a longer first part is counted and finished; the rest waits for the link stage.
+          // Adopting costs no call otherwise, so a run stopped again and again still gets further each time.
           pageId = op.pageId;
           const batches = appendBatches(firstPart);
-          if (batches.length)
+          if (batches.length > 1)
             await this.writer.appendBody(pageId, batches, await this.writer.countChildren(pageId));
           this.done(op, row.key);
         }
@@ -716,6 +732,7 @@ export class NotionApplier {
           ...(row.markdown ? { contentHash: bodyHash(row.markdown) } : {}),
           installedAt: this.now().toISOString(),
           ...(split < blocks.length ? { bodyFrom: split } : {}),
+          ...(deferred ? { relationsPending: true } : {}),
         };
         return;
       }
@@ -897,7 +914,11 @@ export class NotionApplier {
       // Progress is saved once the structure (hub, databases, properties, views) stands, before the rows,
       // the longest stage, and at the end: a resumed run finds rows made since by their titles.
       if (!savedBeforeRows && (op.kind === 'create-row' || op.kind === 'adopt-row')) {
-        await this.saveRegistry();
+        try {
+          await this.saveRegistry();
+        } catch (error) {
+          throw mapNotionError(error, 'saving the registry');
+        }
         savedBeforeRows = true;
       }
       this.onProgress({ stage: op.kind, done: i, total: ops.length });
@@ -909,8 +930,25 @@ export class NotionApplier {
       }
     }
     try {
+      // Progress again once every row exists, when the stages below have rows to finish (or rows were found
+      // by title): a run stopped there resumes with them, instead of finding each row again.
+      const unfinished = Object.values(this.registry.entries).some(
+        (e) => e.bodyFrom !== undefined || e.relationsPending,
+      );
+      if (unfinished || ops.some((op) => op.kind === 'adopt-row')) await this.saveRegistry();
+    } catch (error) {
+      throw mapNotionError(error, 'saving the registry');
+    }
+    try {
       await this.hooks.beforeOp?.();
       if (!namedSynced) await this.nameSyncedAfterCreates([]);
+      // Rows a stopped run created with relations still to set, then this run's.
+      for (const db of this.desired.databases)
+        for (const row of db.rows) {
+          const entry = this.registry.entries[row.key];
+          if (entry?.relationsPending && !this.links.some((l) => l.row.key === row.key))
+            this.links.push({ pageId: this.rowIds.get(row.key) ?? entry.id, db, row });
+        }
       for (const link of this.links) {
         const relationKeys = link.db.properties.filter((p) => p.type === 'relation').map((p) => p.key);
         const { properties } = await this.rowProperties(link.db, link.row, relationKeys);
@@ -918,6 +956,8 @@ export class NotionApplier {
           await this.write((c) => c.pages.update({ page_id: link.pageId, properties }), true);
           this.touch(link.pageId, link.db.key);
         }
+        const entry = this.registry.entries[link.row.key];
+        if (entry) delete entry.relationsPending;
       }
       await this.finishSplitBodies();
       await this.linkPendingBodies();

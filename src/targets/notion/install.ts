@@ -63,6 +63,13 @@ async function unchangedSince(
   return block.code.rich_text.map((t) => t.plain_text).join('') === planned.actual.registryText;
 }
 
+/** Whether a stopped run left pages to finish: bodies or relations still to write, links still to make. */
+function unfinished(actual: ActualWorkspace): boolean {
+  return Object.values(actual.registry.entries).some(
+    (e) => e.bodyFrom !== undefined || e.relationsPending === true || e.linksPending === true,
+  );
+}
+
 /**
  * Applies a plan. A plan with nothing to do writes nothing (no lock either). Otherwise the run takes the
  * install lock under the root page, then reads and plans again under it (another install may have written
@@ -77,7 +84,7 @@ export async function applyNotionInstall(
 ): Promise<ApplyResult> {
   refuseDestructive(planned);
   const lock = new InstallLease(api, planned.actual.rootId, planned.actual.botId, lease);
-  if (planned.plan.ops.length === 0) {
+  if (planned.plan.ops.length === 0 && !unfinished(planned.actual)) {
     // Nothing to write, so no lock; but a lock page a killed run left behind is cleared.
     await lock.clearStale(planned.actual.lockPages);
     return {

@@ -17,6 +17,8 @@ const entrySchema = z.object({
    * stage appends the body from there once every page exists.
    */
   bodyFrom: z.number().int().nonnegative().optional(),
+  /** Created before a row its one-way relation names: the relation is set at the end of the run (or the next). */
+  relationsPending: z.boolean().optional(),
   /**
    * The page's last_edited_time as Notion reported it after this install's last write to it (its own
    * writes, relation links and the other side of two-way relations included): a later time is a person's edit.
