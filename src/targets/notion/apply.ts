@@ -218,10 +218,8 @@ export class NotionApplier {
   private async schemaOf(dbKey: string): Promise<Map<string, { id: string; type: string }>> {
     const known = this.schemas.get(dbKey);
     if (known) return known;
-    const ds = await this.api.call(true, (c) =>
-      c.dataSources.retrieve({ data_source_id: this.dataSourceId(dbKey) }),
-    );
-    return this.rememberSchema(dbKey, 'properties' in ds ? ds.properties : {});
+    await this.readSchema(dbKey);
+    return this.schemas.get(dbKey)!;
   }
 
   private rememberSchema(
@@ -345,6 +343,7 @@ export class NotionApplier {
     else this.schemas.delete(dbKey);
   }
 
+  /** Reads a data source's schema (kept for the views) and returns it as Notion gave it. */
   private async readSchema(dbKey: string) {
     const ds = await this.api.call(true, (c) =>
       c.dataSources.retrieve({ data_source_id: this.dataSourceId(dbKey) }),

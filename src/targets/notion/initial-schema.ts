@@ -164,12 +164,9 @@ export function dualRenames(
   const out = new Map<string, Record<string, { name: string }>>();
   for (const prop of props) {
     if (prop.type !== 'relation' || !prop.dual) continue;
-    const relation = returned[prop.name]?.relation as
-      | { dual_property?: { synced_property_id?: string; synced_property_name?: string } }
-      | undefined;
-    const dual = relation?.dual_property;
-    if (!dual?.synced_property_id || dual.synced_property_name === prop.dual) continue;
-    out.set(prop.target, { ...(out.get(prop.target) ?? {}), [dual.synced_property_id]: { name: prop.dual } });
+    const expected = { on: prop.target, source: '', sourceProperty: prop.name, name: prop.dual };
+    const renames = syncedRenamesFromSource([expected], returned);
+    if (Object.keys(renames).length) out.set(prop.target, { ...(out.get(prop.target) ?? {}), ...renames });
   }
   return out;
 }
